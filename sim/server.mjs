@@ -1,0 +1,205 @@
+#!/usr/bin/env node
+// The eka-voice simulator: a local fake of the Eka Care Voice API, for development and
+// tests. Dependency-free; listens on 127.0.0.1 only.
+//
+//   node sim/server.mjs [--port N] [--verbose]      (or: npm run sim -- --port N)
+//
+// Routes:
+//   GET  /voice/v1/sessions/{id}[?template_id=|?document_id=]  scripted sessions (scenarios.mjs)
+//   OPTIONS *                                                   CORS preflight
+//   POST /__sim/scenarios   {name, steps:[{status, body, headers?, holdMs?}]}  add a scenario
+//   GET  /__sim/requests/{id}   what the simulator received for a session (tests count these)
+//   POST /__sim/reset           forget all sessions and logs
+//   GET  /__sim/health
+// Auth: every API request needs `Authorization: Bearer <token>` (else 401, gateway
+// envelope); a token starting with `expired` answers 401 `token_expired`.
+
+import http from 'node:http';
+import { pathToFileURL } from 'node:url';
+import { scenarioFor, fromJson, SCENARIOS } from './scenarios.mjs';
+import * as B from './bodies.mjs';
+
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, PATCH, OPTIONS',
+  'access-control-allow-headers': 'authorization, content-type, accept',
+  'access-control-expose-headers': 'retry-after',
+  'access-control-max-age': '600',
+};
+const KNOWN_TEMPLATES = new Set(['eka_emr_template', 'clinical_notes_template']);
+const KNOWN_DOCUMENTS = new Set(['doc_emr_1', 'doc_notes_1']);
+
+function send(res, status, body, headers = {}, raw = false) {
+  if (res.destroyed) return;
+  const text = raw ? String(body) : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', ...CORS, ...headers });
+  res.end(text);
+}
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** Restricts a body's templates to `template_id` / `document_id`; false when unknown. */
+function applyFilter(body, query) {
+  const t = query.get('template_id');
+  const d = query.get('document_id');
+  if (t === null && d === null) return true;
+  if ((t !== null && !KNOWN_TEMPLATES.has(t)) || (d !== null && !KNOWN_DOCUMENTS.has(d))) return false;
+  if (body && Array.isArray(body.templates)) {
+    body.templates = body.templates.filter((entry) => {
+      const [key, doc] = Object.entries(entry)[0];
+      return t !== null ? key === t : doc.document_id === d;
+    });
+  }
+  return true;
+}
+
+/** Creates a simulator; `listen()` resolves with its base URL. */
+export function createSimulator({ verbose = false } = {}) {
+  const sessions = new Map(); // id -> { created, n }
+  const log = new Map(); // id -> [{ method, path, query, authorization, t }]
+  const custom = new Map();
+
+  async function handle(req, res) {
+    const url = new URL(req.url, 'http://sim');
+    const segments = url.pathname.split('/').slice(1);
+    if (verbose) console.error(`${req.method} ${url.pathname}${url.search}`);
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, CORS);
+      return res.end();
+    }
+    if (segments[0] === '__sim') return control(req, res, segments);
+    if (segments.length === 4 && segments[0] === 'voice' && segments[1] === 'v1' && segments[2] === 'sessions' && req.method === 'GET') {
+      let id;
+      try {
+        id = decodeURIComponent(segments[3]);
+      } catch {
+        return send(res, 400, B.envelope1('invalid_request', 'Bad session id encoding'));
+      }
+      return getSession(req, res, id, url.searchParams);
+    }
+    send(res, 404, B.envelope1('resource_not_found', 'No such route'));
+  }
+
+  async function control(req, res, segments) {
+    if (segments[1] === 'health') return send(res, 200, { ok: true, scenarios: Object.keys(SCENARIOS) });
+    if (segments[1] === 'reset' && req.method === 'POST') {
+      sessions.clear();
+      log.clear();
+      custom.clear();
+      return send(res, 200, { ok: true });
+    }
+    if (segments[1] === 'requests' && segments[2] !== undefined) {
+      const id = decodeURIComponent(segments.slice(2).join('/'));
+      const entries = log.get(id) || [];
+      return send(res, 200, { session_id: id, count: entries.length, requests: entries });
+    }
+    if (segments[1] === 'scenarios' && req.method === 'POST') {
+      try {
+        const { name, steps } = JSON.parse((await readBody(req)).toString('utf8'));
+        if (typeof name !== 'string' || !name) throw new Error('name must be a non-empty string');
+        custom.set(name, fromJson(steps));
+        return send(res, 201, { ok: true, name });
+      } catch (e) {
+        return send(res, 400, B.envelope1('invalid_request', e.message));
+      }
+    }
+    send(res, 404, B.envelope1('resource_not_found', 'No such control route'));
+  }
+
+  function getSession(req, res, id, query) {
+    const auth = req.headers.authorization || '';
+    const entries = log.get(id) || [];
+    entries.push({ method: req.method, path: req.url, authorization: auth, t: Date.now() });
+    log.set(id, entries);
+    if (!auth.startsWith('Bearer ') || auth.length <= 7) return send(res, 401, B.envelope3('Unauthorized'));
+    if (auth.startsWith('Bearer expired')) return send(res, 401, B.envelope1('token_expired', 'Token expired'));
+    const steps = scenarioFor(id, custom);
+    if (!steps) return send(res, 404, B.envelope1('session_not_found', `Session ${id} not found`));
+    let s = sessions.get(id);
+    if (!s) sessions.set(id, (s = { created: Date.now() - 5000, n: 0 }));
+    const step = steps[Math.min(s.n, steps.length - 1)];
+    s.n += 1;
+    const answer = () => {
+      const body = step.body(id, s.created);
+      if (!step.raw && !applyFilter(body, query)) {
+        return send(res, 404, B.envelope1('template_not_found', 'No such template or document'));
+      }
+      const headers = typeof step.headers === 'function' ? step.headers() : step.headers;
+      send(res, step.status, body, headers, step.raw);
+    };
+    if (!step.holdMs) return answer();
+    const timer = setTimeout(answer, step.holdMs);
+    res.on('close', () => clearTimeout(timer));
+  }
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((e) => send(res, 500, B.envelope1('internal_error', String(e && e.message))));
+  });
+  server.keepAliveTimeout = 65_000;
+  return {
+    server,
+    listen(port = 0) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => resolve(`http://127.0.0.1:${server.address().port}`));
+      });
+    },
+    close() {
+      server.closeAllConnections?.();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+const USAGE = `eka-voice simulator: a local fake of the Eka Care Voice API (127.0.0.1 only)
+
+usage: npm run sim -- [--port N] [--verbose]
+       node sim/server.mjs [--port N] [--verbose]
+
+  --port N     port to listen on (default: $EKA_SIM_PORT or 8787; 0 = any free port)
+  --verbose    log each request (method and path) to stderr
+
+Scripted sessions: GET /voice/v1/sessions/<scenario>[.<suffix>], scenarios:
+  ${Object.keys(SCENARIOS).join(', ')}
+Control: POST /__sim/scenarios, GET /__sim/requests/<id>, POST /__sim/reset, GET /__sim/health
+`;
+
+async function main(argv) {
+  let port = Number(process.env.EKA_SIM_PORT || 8787);
+  let verbose = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--help' || a === '-h') return void process.stdout.write(USAGE);
+    else if (a === '--verbose') verbose = true;
+    else if (a === '--port' || a.startsWith('--port=')) {
+      port = Number(a.includes('=') ? a.slice(7) : argv[++i]);
+    } else {
+      process.stderr.write(`unknown argument: ${a}\n\n${USAGE}`);
+      process.exit(2);
+    }
+  }
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`--port must be an integer from 0 to 65535\n`);
+    process.exit(2);
+  }
+  const sim = createSimulator({ verbose });
+  const url = await sim.listen(port);
+  process.stdout.write(`eka-voice simulator listening on ${url}\n`);
+  const stop = () => sim.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).catch((e) => {
+    process.stderr.write(`simulator failed: ${e.message}\n`);
+    process.exit(1);
+  });
+}

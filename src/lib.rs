@@ -1,0 +1,19 @@
+//! # eka-voice
+//!
+//! A client for the Eka Care Voice API: it turns a doctor–patient conversation into a
+//! transcript and structured clinical documents. This crate is two things:
+//!
+//! - [`proto`]: the sans-IO protocol core (URL building, answer classification, retry
+//!   and backoff decisions, `Retry-After` parsing) — plain Rust, tested on the host;
+//! - `wasm` (only on `wasm32`): the thin layer that performs `fetch`, timers and JS
+//!   conversions, exported to JS with wasm-bindgen (`VoiceClient`, `pollSession`,
+//!   `getSession`, `VoiceApiError`) and usable from Rust/wasm frontends too.
+//!
+//! The npm package `eka-voice` is built from this crate (`npm run build`).
+
+#![warn(missing_docs)]
+
+pub mod proto;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;

@@ -1,0 +1,261 @@
+//! The answer table: EVERY decision about what an HTTP answer means lives here.
+//!
+//! Rules (from the Voice API contract, `get-session.md`):
+//!
+//! | HTTP | body `status` | verdict |
+//! |---|---|---|
+//! | 202 | `initialized` / `processing` / `created` | [`Verdict::Pending`] (poll again) |
+//! | 202 | anything else, or missing | `Pending` too: the HTTP status is the signal, and the snapshot still reaches `onProgress` |
+//! | 202 | not a JSON object | `Fatal(invalid_response)` |
+//! | 200 | `completed` / `failed` | [`Verdict::Finished`] (`failed` is a 200 that is a failure: read `status`) |
+//! | 206 | `partial` | `Finished` |
+//! | 410 | `expired` | `Finished` (a body, not an error envelope) |
+//! | 200 / 206 / 410 | another KNOWN terminal status | `Finished` (the body's status wins) |
+//! | 200 / 206 | a pending status | `Pending` (an inconsistent server: keep polling) |
+//! | 200 / 206 / 410 | unknown status, no status, or not a JSON object | `Fatal(invalid_response)` (the body is kept on the error) |
+//! | 401 | — | [`Verdict::Unauthorized`] (refresh the token once, then fatal) |
+//! | 403 | — | `Fatal(forbidden)` |
+//! | 404 | — | `Fatal(not_found)`, never retried |
+//! | 408 | — | [`Verdict::Transient`] (`network`) |
+//! | 429 | — | `Transient(rate_limited)`, `Retry-After` honoured |
+//! | 5xx | — | `Transient(server_error)`, `Retry-After` honoured |
+//! | other 4xx | — | `Fatal(bad_request)` |
+//! | anything else (1xx, other 2xx, 3xx) | — | `Fatal(invalid_response)` |
+//!
+//! Error messages take the service's own message from whichever envelope it used:
+//! `{"error": {"code", "message"}}`, `{"status": "failed", "error": {"code", "message",
+//! "display_message"}}`, `{"message": "…"}` or `{"error": "…"}`.
+
+use super::error::{push_decimal, Error, ErrorCode};
+
+/// The session states the API documents.
+///
+/// ```
+/// use eka_voice::proto::SessionStatus;
+/// assert_eq!(SessionStatus::parse("partial"), Some(SessionStatus::Partial));
+/// assert_eq!(SessionStatus::parse("paused"), None);
+/// assert!(SessionStatus::Failed.is_terminal());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionStatus {
+    /// Created, nothing ended yet (Create Session's word on some deployments).
+    Created,
+    /// Exists, not ended yet (202).
+    Initialized,
+    /// Ended, work in progress (202).
+    Processing,
+    /// Finished; transcript and templates present (200).
+    Completed,
+    /// Finished, some documents failed (206).
+    Partial,
+    /// Processing failed (200).
+    Failed,
+    /// Expired before processing started (410).
+    Expired,
+}
+
+impl SessionStatus {
+    /// The status for a wire string, `None` when unknown.
+    pub fn parse(s: &str) -> Option<SessionStatus> {
+        Some(match s {
+            "created" => SessionStatus::Created,
+            "initialized" => SessionStatus::Initialized,
+            "processing" => SessionStatus::Processing,
+            "completed" => SessionStatus::Completed,
+            "partial" => SessionStatus::Partial,
+            "failed" => SessionStatus::Failed,
+            "expired" => SessionStatus::Expired,
+            _ => return None,
+        })
+    }
+
+    /// True for the states that end a poll.
+    pub fn is_terminal(self) -> bool {
+        matches!(
+            self,
+            SessionStatus::Completed
+                | SessionStatus::Partial
+                | SessionStatus::Failed
+                | SessionStatus::Expired
+        )
+    }
+}
+
+/// What the IO layer read from an answer's body: only what a decision or a message needs.
+/// The body itself stays with the IO layer and is handed to the caller untouched.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BodyFacts {
+    /// The body parsed as a JSON object.
+    pub object: bool,
+    /// The `status` field, when it is a string.
+    pub status: Option<String>,
+    /// The service's error code: `error.code` when a string.
+    pub api_code: Option<String>,
+    /// The service's readable message, first found of `error.message`,
+    /// `error.display_message`, `message`, `error` (when a string).
+    pub message: Option<String>,
+}
+
+/// The paths of the fields [`BodyFacts::read`] looks at, in order of preference.
+const MESSAGE_PATHS: [&[&str]; 4] = [
+    &["error", "message"],
+    &["error", "display_message"],
+    &["message"],
+    &["error"],
+];
+
+impl BodyFacts {
+    /// Reads the facts of a JSON object through `get`, which returns the string at a
+    /// path of keys (or `None` when absent or not a string).
+    ///
+    /// ```
+    /// use eka_voice::proto::BodyFacts;
+    /// let f = BodyFacts::read(|path| match path {
+    ///     ["error", "code"] => Some("session_not_found".into()),
+    ///     ["message"] => Some("gone".into()),
+    ///     _ => None,
+    /// });
+    /// assert_eq!(f.api_code.as_deref(), Some("session_not_found"));
+    /// assert_eq!(f.message.as_deref(), Some("gone"));
+    /// ```
+    pub fn read(get: impl Fn(&[&str]) -> Option<String>) -> BodyFacts {
+        BodyFacts {
+            object: true,
+            status: get(&["status"]),
+            api_code: get(&["error", "code"]),
+            message: MESSAGE_PATHS
+                .iter()
+                .find_map(|p| get(p).filter(|m| !m.trim().is_empty())),
+        }
+    }
+}
+
+/// What an answer means for the operation that asked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Still processing: the body is a snapshot; poll again.
+    Pending,
+    /// Finished: the body is the result (completed, partial, failed or expired).
+    Finished(SessionStatus),
+    /// 401: refresh the token once and repeat; else fail with the error.
+    Unauthorized(Error),
+    /// Worth retrying (with backoff, honouring `Retry-After`).
+    Transient(Error),
+    /// Not worth retrying.
+    Fatal(Error),
+}
+
+/// Classifies an answer to `GET /voice/v1/sessions/{id}`. `facts` is `None` when the
+/// body was not a JSON object (or could not be read).
+///
+/// ```
+/// use eka_voice::proto::{classify, BodyFacts, SessionStatus, Verdict};
+/// let done = BodyFacts { object: true, status: Some("completed".into()), ..Default::default() };
+/// assert_eq!(classify(200, Some(&done)), Verdict::Finished(SessionStatus::Completed));
+/// assert!(matches!(classify(503, None), Verdict::Transient(_)));
+/// ```
+pub fn classify(http: u16, facts: Option<&BodyFacts>) -> Verdict {
+    let status = facts.and_then(|f| f.status.as_deref());
+    match http {
+        202 if facts.is_some() => Verdict::Pending,
+        202 => Verdict::Fatal(http_error(
+            ErrorCode::InvalidResponse,
+            http,
+            None,
+            "the 202 answer is not a session (no JSON object)",
+        )),
+        200 | 206 | 410 => match status.map(|s| (s, SessionStatus::parse(s))) {
+            Some((_, Some(s))) if s.is_terminal() => Verdict::Finished(s),
+            Some((_, Some(_))) if http != 410 => Verdict::Pending,
+            Some((raw, _)) => {
+                let mut m = String::from("unexpected session status \"");
+                m.push_str(raw);
+                m.push_str("\" in a final answer");
+                Verdict::Fatal(http_error(ErrorCode::InvalidResponse, http, facts, &m))
+            }
+            None => Verdict::Fatal(http_error(
+                ErrorCode::InvalidResponse,
+                http,
+                facts,
+                "the answer is not a session (no JSON object with a string `status`)",
+            )),
+        },
+        401 => Verdict::Unauthorized(http_error(
+            ErrorCode::Unauthorized,
+            http,
+            facts,
+            "unauthorized",
+        )),
+        403 => Verdict::Fatal(http_error(ErrorCode::Forbidden, http, facts, "forbidden")),
+        404 => Verdict::Fatal(http_error(ErrorCode::NotFound, http, facts, "not found")),
+        408 => Verdict::Transient(http_error(
+            ErrorCode::Network,
+            http,
+            facts,
+            "request timeout",
+        )),
+        429 => Verdict::Transient(http_error(
+            ErrorCode::RateLimited,
+            http,
+            facts,
+            "rate limited",
+        )),
+        500..=599 => Verdict::Transient(http_error(
+            ErrorCode::ServerError,
+            http,
+            facts,
+            "server error",
+        )),
+        400..=499 => Verdict::Fatal(http_error(
+            ErrorCode::BadRequest,
+            http,
+            facts,
+            "bad request",
+        )),
+        _ => Verdict::Fatal(http_error(
+            ErrorCode::InvalidResponse,
+            http,
+            facts,
+            "unexpected HTTP status",
+        )),
+    }
+}
+
+/// Whether an answer with this HTTP status should carry a session body (parsed as JSON
+/// directly); other answers carry error bodies, which may not be JSON at all.
+///
+/// ```
+/// assert!(eka_voice::proto::expects_session_body(206));
+/// assert!(!eka_voice::proto::expects_session_body(502));
+/// ```
+pub fn expects_session_body(http: u16) -> bool {
+    matches!(http, 200 | 202 | 206 | 410)
+}
+
+/// Builds an error for an HTTP answer: `"<what> (HTTP <n>): <service message>"`.
+///
+/// ```
+/// use eka_voice::proto::{http_error, BodyFacts, ErrorCode};
+/// let f = BodyFacts { object: true, message: Some("Session not found".into()),
+///                     api_code: Some("session_not_found".into()), ..Default::default() };
+/// let e = http_error(ErrorCode::NotFound, 404, Some(&f), "not found");
+/// assert_eq!(e.message, "not found (HTTP 404): Session not found");
+/// assert_eq!(e.api_code.as_deref(), Some("session_not_found"));
+/// ```
+pub fn http_error(code: ErrorCode, http: u16, facts: Option<&BodyFacts>, what: &str) -> Error {
+    let mut message = String::with_capacity(64);
+    message.push_str(what);
+    message.push_str(" (HTTP ");
+    push_decimal(&mut message, u64::from(http));
+    message.push(')');
+    if let Some(m) = facts.and_then(|f| f.message.as_deref()) {
+        message.push_str(": ");
+        message.push_str(m);
+    }
+    Error {
+        code,
+        status: Some(http),
+        api_code: facts.and_then(|f| f.api_code.clone()),
+        message,
+    }
+}

@@ -1,0 +1,142 @@
+//! The one error type of the crate: a stable [`ErrorCode`], the HTTP status when
+//! there was one, the service's own error code, and a readable message.
+//!
+//! Messages are built from the client's own words plus, when the service sent one,
+//! the service's message. They never contain a token: nothing in this module ever
+//! sees one.
+
+/// The stable, documented category of a failure. Its [`ErrorCode::as_str`] form is the
+/// `code` property of a JS `VoiceApiError`.
+///
+/// ```
+/// use eka_voice::proto::ErrorCode;
+/// assert_eq!(ErrorCode::NotFound.as_str(), "not_found");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    /// 404: no such session (or template / document). Never retried.
+    NotFound,
+    /// 401: the token is missing, expired or wrong (after one refresh, when possible).
+    Unauthorized,
+    /// 403: the token is valid but not allowed to do this.
+    Forbidden,
+    /// Any other 4xx answer.
+    BadRequest,
+    /// 429 answers, after the retries ran out.
+    RateLimited,
+    /// 5xx answers, after the retries ran out.
+    ServerError,
+    /// The request never got an answer (connection failure, request timeout, 408), after
+    /// the retries ran out.
+    Network,
+    /// The answer is not what the API documents: a body that is not JSON, not a session,
+    /// an unknown `status` in a final answer, or an unexpected HTTP status.
+    InvalidResponse,
+    /// The whole operation ran past its `timeoutMs` deadline.
+    Timeout,
+    /// The caller passed something unusable; no request was sent.
+    InvalidArgument,
+}
+
+impl ErrorCode {
+    /// The snake_case name used in JS (`error.code`) and in the docs.
+    ///
+    /// ```
+    /// use eka_voice::proto::ErrorCode;
+    /// assert_eq!(ErrorCode::RateLimited.as_str(), "rate_limited");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::BadRequest => "bad_request",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::ServerError => "server_error",
+            ErrorCode::Network => "network",
+            ErrorCode::InvalidResponse => "invalid_response",
+            ErrorCode::Timeout => "timeout",
+            ErrorCode::InvalidArgument => "invalid_argument",
+        }
+    }
+}
+
+/// A failure of the client, the network or the service.
+///
+/// ```
+/// use eka_voice::proto::{Error, ErrorCode};
+/// let e = Error::invalid_argument("sessionId must not be empty");
+/// assert_eq!(e.code, ErrorCode::InvalidArgument);
+/// assert_eq!(e.status, None);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    /// The stable category.
+    pub code: ErrorCode,
+    /// The HTTP status of the answer that caused it, when there was an answer.
+    pub status: Option<u16>,
+    /// The service's own error code (`error.code` of any envelope), when it sent one.
+    pub api_code: Option<String>,
+    /// A readable message; includes the service's message when the body had one.
+    pub message: String,
+}
+
+impl Error {
+    /// An error with no HTTP status and no service code.
+    ///
+    /// ```
+    /// use eka_voice::proto::{Error, ErrorCode};
+    /// assert_eq!(Error::new(ErrorCode::Timeout, "late").message, "late");
+    /// ```
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Error {
+            code,
+            status: None,
+            api_code: None,
+            message: message.into(),
+        }
+    }
+
+    /// An [`ErrorCode::InvalidArgument`] error (a bad call; nothing was sent).
+    ///
+    /// ```
+    /// use eka_voice::proto::{Error, ErrorCode};
+    /// assert_eq!(Error::invalid_argument("x").code, ErrorCode::InvalidArgument);
+    /// ```
+    pub fn invalid_argument(message: impl Into<String>) -> Self {
+        Error::new(ErrorCode::InvalidArgument, message)
+    }
+}
+
+impl core::fmt::Display for Error {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.code.as_str())?;
+        f.write_str(": ")?;
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Writes `n` in decimal to `out` (no `format!`: it keeps the wasm small).
+///
+/// ```
+/// let mut s = String::from("HTTP ");
+/// eka_voice::proto::push_decimal(&mut s, 404);
+/// assert_eq!(s, "HTTP 404");
+/// ```
+pub fn push_decimal(out: &mut String, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &b in &buf[i..] {
+        out.push(b as char);
+    }
+}

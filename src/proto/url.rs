@@ -1,0 +1,233 @@
+//! URL policy: which base URLs are acceptable, and how a session URL is built.
+//!
+//! Rules:
+//! - the base URL must be `https://`, or `http://` when its host is loopback
+//!   (`localhost`, `127.0.0.0/8`, `[::1]`), so that a bearer token never travels in
+//!   clear text over a network;
+//! - it may carry a path prefix (a proxy such as `https://emr.example/eka`) but no
+//!   query, fragment or credentials;
+//! - the session id is percent-encoded as ONE path segment: a `/`, `?`, `#` or `%` in
+//!   it never changes the path or the query;
+//! - at most one filter is sent: `template_id` or `document_id`, never both.
+
+use super::error::Error;
+
+/// The default base URL of the real service.
+pub const DEFAULT_BASE_URL: &str = "https://api.eka.care";
+
+/// A validated base URL, without a trailing slash.
+///
+/// ```
+/// use eka_voice::proto::BaseUrl;
+/// let b = BaseUrl::parse("https://api.eka.care/").unwrap();
+/// assert_eq!(b.as_str(), "https://api.eka.care");
+/// assert_eq!(b.origin(), "https://api.eka.care");
+/// assert!(BaseUrl::parse("http://api.eka.care").is_err());
+/// assert!(BaseUrl::parse("http://127.0.0.1:8080").is_ok());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BaseUrl {
+    url: String,
+    origin_len: usize,
+}
+
+impl BaseUrl {
+    /// Validates `input` against the rules of this module.
+    pub fn parse(input: &str) -> Result<BaseUrl, Error> {
+        let bad = |why: &str| {
+            let mut m = String::from("baseUrl ");
+            m.push_str(why);
+            Error::invalid_argument(m)
+        };
+        let input = input.trim();
+        let (secure, rest) = match input.find("://") {
+            Some(i) if input[..i].eq_ignore_ascii_case("https") => (true, &input[i + 3..]),
+            Some(i) if input[..i].eq_ignore_ascii_case("http") => (false, &input[i + 3..]),
+            _ => {
+                return Err(bad(
+                    "must start with https:// (or http:// for a loopback host)",
+                ))
+            }
+        };
+        if rest.contains(['?', '#']) {
+            return Err(bad("must not have a query or a fragment"));
+        }
+        let auth_end = rest.find('/').unwrap_or(rest.len());
+        let authority = &rest[..auth_end];
+        if authority.contains('@') {
+            return Err(bad("must not carry credentials"));
+        }
+        let host = host_of(authority).ok_or_else(|| bad("has no valid host"))?;
+        if !secure && !is_loopback(host) {
+            return Err(bad("must use https:// unless its host is loopback"));
+        }
+        let path = rest[auth_end..].trim_end_matches('/');
+        let scheme = if secure { "https://" } else { "http://" };
+        let mut url = String::with_capacity(scheme.len() + rest.len());
+        url.push_str(scheme);
+        url.push_str(&authority.to_ascii_lowercase());
+        let origin_len = url.len();
+        url.push_str(path);
+        Ok(BaseUrl { url, origin_len })
+    }
+
+    /// The whole base URL, without a trailing slash.
+    pub fn as_str(&self) -> &str {
+        &self.url
+    }
+
+    /// `scheme://host[:port]`: the only origin the bearer token is ever sent to.
+    pub fn origin(&self) -> &str {
+        &self.url[..self.origin_len]
+    }
+}
+
+impl Default for BaseUrl {
+    fn default() -> Self {
+        BaseUrl {
+            url: DEFAULT_BASE_URL.to_string(),
+            origin_len: DEFAULT_BASE_URL.len(),
+        }
+    }
+}
+
+/// The host of an authority (`host[:port]` or `[v6][:port]`), when it is well formed.
+fn host_of(authority: &str) -> Option<&str> {
+    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
+        let end = v6.find(']')?;
+        (&v6[..end], &v6[end + 1..])
+    } else {
+        match authority.find(':') {
+            Some(i) => (&authority[..i], &authority[i..]),
+            None => (authority, ""),
+        }
+    };
+    let port_ok = port.is_empty()
+        || (port.len() > 1
+            && port.len() <= 6
+            && port.starts_with(':')
+            && port[1..].bytes().all(|b| b.is_ascii_digit()));
+    let host_ok = !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b':' | b'_'));
+    (port_ok && host_ok).then_some(host)
+}
+
+/// `localhost`, `127.0.0.0/8` or `::1`.
+fn is_loopback(host: &str) -> bool {
+    if host.eq_ignore_ascii_case("localhost") || host == "::1" {
+        return true;
+    }
+    let mut parts = host.split('.');
+    let first = parts.next();
+    let rest: Vec<&str> = parts.collect();
+    first == Some("127")
+        && rest.len() == 3
+        && rest
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 3 && p.parse::<u8>().is_ok())
+}
+
+/// Which documents a Get Session answer should be restricted to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Filter<'a> {
+    /// All documents.
+    None,
+    /// `?template_id=` — the documents of one template.
+    Template(&'a str),
+    /// `?document_id=` — one document.
+    Document(&'a str),
+}
+
+impl<'a> Filter<'a> {
+    /// Builds the filter from the two optional caller options; both given is an error,
+    /// and so is an empty one.
+    ///
+    /// ```
+    /// use eka_voice::proto::Filter;
+    /// assert_eq!(Filter::from_options(Some("t"), None).unwrap(), Filter::Template("t"));
+    /// assert!(Filter::from_options(Some("t"), Some("d")).is_err());
+    /// ```
+    pub fn from_options(
+        template_id: Option<&'a str>,
+        document_id: Option<&'a str>,
+    ) -> Result<Self, Error> {
+        match (template_id, document_id) {
+            (Some(_), Some(_)) => Err(Error::invalid_argument(
+                "templateId and documentId cannot both be given",
+            )),
+            (Some(""), _) => Err(Error::invalid_argument("templateId must not be empty")),
+            (_, Some("")) => Err(Error::invalid_argument("documentId must not be empty")),
+            (Some(t), None) => Ok(Filter::Template(t)),
+            (None, Some(d)) => Ok(Filter::Document(d)),
+            (None, None) => Ok(Filter::None),
+        }
+    }
+}
+
+/// Checks a session id given by a caller: a non-blank string.
+///
+/// ```
+/// assert!(eka_voice::proto::check_session_id(" ").is_err());
+/// assert!(eka_voice::proto::check_session_id("ses_1").is_ok());
+/// ```
+pub fn check_session_id(id: &str) -> Result<(), Error> {
+    if id.trim().is_empty() {
+        Err(Error::invalid_argument(
+            "sessionId must be a non-empty string",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// `GET {base}/voice/v1/sessions/{id}[?template_id=… | ?document_id=…]`.
+///
+/// ```
+/// use eka_voice::proto::{session_url, BaseUrl, Filter};
+/// let b = BaseUrl::default();
+/// assert_eq!(
+///     session_url(&b, "a/b?c", Filter::Template("t 1")).unwrap(),
+///     "https://api.eka.care/voice/v1/sessions/a%2Fb%3Fc?template_id=t%201"
+/// );
+/// ```
+pub fn session_url(base: &BaseUrl, session_id: &str, filter: Filter<'_>) -> Result<String, Error> {
+    check_session_id(session_id)?;
+    let mut url = String::with_capacity(base.as_str().len() + 24 + session_id.len() * 3);
+    url.push_str(base.as_str());
+    url.push_str("/voice/v1/sessions/");
+    push_encoded(&mut url, session_id);
+    match filter {
+        Filter::None => {}
+        Filter::Template(t) => {
+            url.push_str("?template_id=");
+            push_encoded(&mut url, t);
+        }
+        Filter::Document(d) => {
+            url.push_str("?document_id=");
+            push_encoded(&mut url, d);
+        }
+    }
+    Ok(url)
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters (UTF-8 bytes).
+///
+/// ```
+/// let mut s = String::new();
+/// eka_voice::proto::push_encoded(&mut s, "a b/ü~");
+/// assert_eq!(s, "a%20b%2F%C3%BC~");
+/// ```
+pub fn push_encoded(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for &b in s.as_bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(HEX[(b >> 4) as usize] as char);
+            out.push(HEX[(b & 15) as usize] as char);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! The `#[wasm_bindgen]` exports: `VoiceClient`, `pollSession`, `getSession` and the
+//! `VoiceApiError` class. Every promise-returning export reports bad arguments by
+//! rejecting (never by throwing); the `VoiceClient` constructor throws.
+
+use std::rc::Rc;
+
+use js_sys::Promise;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use super::client::{Client, ClientOptions, PollOptions};
+use super::errors;
+use super::options::{client_options, poll_options, Reader};
+use crate::proto::{check_session_id, Error};
+
+/// A Voice API client. JS: `new VoiceClient({ baseUrl?, token?, getToken? })`.
+///
+/// Rust/wasm users build it with [`VoiceClient::with_options`] and call
+/// [`VoiceClient::poll`] / [`VoiceClient::get`].
+#[wasm_bindgen]
+pub struct VoiceClient {
+    inner: Rc<Client>,
+}
+
+#[wasm_bindgen]
+impl VoiceClient {
+    /// `new VoiceClient(options?)`; throws a `VoiceApiError` (`invalid_argument`) for bad options.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Result<VoiceClient, JsValue> {
+        let o = Reader::new(&options)
+            .and_then(|r| client_options(&r))
+            .map_err(|e| errors::to_js(&e, &JsValue::UNDEFINED, None))?;
+        VoiceClient::with_options(o)
+    }
+
+    /// `client.getSession(sessionId, { templateId?, documentId?, signal?, requestTimeoutMs? })`:
+    /// one request, resolves with the session in any state (202 bodies included).
+    #[wasm_bindgen(js_name = getSession)]
+    pub fn get_session_js(&self, session_id: JsValue, options: JsValue) -> Promise {
+        self.start(session_id, &options, true)
+    }
+
+    /// `client.pollSession(sessionId, options?)`: polls while 202, resolves on 200/206/410.
+    #[wasm_bindgen(js_name = pollSession)]
+    pub fn poll_session_js(&self, session_id: JsValue, options: JsValue) -> Promise {
+        self.start(session_id, &options, false)
+    }
+}
+
+impl VoiceClient {
+    /// A client from Rust-side options.
+    pub fn with_options(o: ClientOptions) -> Result<VoiceClient, JsValue> {
+        let inner = Client::new(o).map_err(|e| errors::to_js(&e, &JsValue::UNDEFINED, None))?;
+        Ok(VoiceClient {
+            inner: Rc::new(inner),
+        })
+    }
+
+    /// Polls a session until it is final (Rust API of `pollSession`).
+    pub async fn poll(&self, session_id: &str, options: PollOptions) -> Result<JsValue, JsValue> {
+        self.inner
+            .clone()
+            .run(session_id.to_string(), options, false)
+            .await
+    }
+
+    /// Gets a session once, in any state (Rust API of `getSession`).
+    pub async fn get(&self, session_id: &str, options: PollOptions) -> Result<JsValue, JsValue> {
+        self.inner
+            .clone()
+            .run(session_id.to_string(), options, true)
+            .await
+    }
+
+    fn start(&self, session_id: JsValue, options: &JsValue, once: bool) -> Promise {
+        match parse_call(&session_id, options) {
+            Ok((id, o)) => future_to_promise(self.inner.clone().run(id, o, once)),
+            Err(e) => Promise::reject(&errors::to_js(
+                &e,
+                &JsValue::UNDEFINED,
+                session_id.as_string().as_deref(),
+            )),
+        }
+    }
+}
+
+fn parse_call(session_id: &JsValue, options: &JsValue) -> Result<(String, PollOptions), Error> {
+    let id = session_id
+        .as_string()
+        .ok_or_else(|| Error::invalid_argument("sessionId must be a non-empty string"))?;
+    check_session_id(&id)?;
+    let o = poll_options(&Reader::new(options)?)?;
+    Ok((id, o))
+}
+
+fn one_shot(session_id: JsValue, options: JsValue, once: bool) -> Promise {
+    let client = Reader::new(&options)
+        .and_then(|r| client_options(&r))
+        .and_then(|o| Client::new(o).map(Rc::new));
+    match client {
+        Ok(inner) => VoiceClient { inner }.start(session_id, &options, once),
+        Err(e) => Promise::reject(&errors::to_js(
+            &e,
+            &JsValue::UNDEFINED,
+            session_id.as_string().as_deref(),
+        )),
+    }
+}
+
+/// `pollSession(sessionId, { ...clientOptions, ...pollOptions })`: a one-shot client.
+#[wasm_bindgen(js_name = pollSession)]
+pub fn poll_session(session_id: JsValue, options: JsValue) -> Promise {
+    one_shot(session_id, options, false)
+}
+
+/// `getSession(sessionId, { ...clientOptions, templateId?, documentId?, signal? })`.
+#[wasm_bindgen(js_name = getSession)]
+pub fn get_session(session_id: JsValue, options: JsValue) -> Promise {
+    one_shot(session_id, options, true)
+}
+
+/// The `VoiceApiError` class (the package re-exports it as `VoiceApiError`).
+#[wasm_bindgen(js_name = __voiceApiError)]
+pub fn voice_api_error() -> JsValue {
+    errors::voice_api_error_class()
+}

@@ -1,0 +1,75 @@
+//! The JS `VoiceApiError` class (a real `Error` subclass) and the conversion of a core
+//! [`Error`] into it.
+//!
+//! Fields: `name` (`'VoiceApiError'`), `code`, `status`, `apiCode`, `body`, `sessionId`,
+//! `message`. `toJSON()` serialises exactly those. No field ever holds a token.
+
+use crate::proto::{Error, ErrorCode};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(inline_js = r#"
+export class VoiceApiError extends Error {
+  constructor(message, code, status, apiCode, sessionId, body) {
+    super(message);
+    this.name = 'VoiceApiError';
+    this.code = code;
+    this.status = status;
+    this.apiCode = apiCode;
+    this.sessionId = sessionId;
+    this.body = body;
+  }
+  toJSON() {
+    const { name, code, status, apiCode, sessionId, message, body } = this;
+    return { name, code, status, apiCode, sessionId, message, body };
+  }
+}
+export function errorClass() { return VoiceApiError; }
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = VoiceApiError)]
+    type JsVoiceApiError;
+
+    #[wasm_bindgen(constructor, js_class = "VoiceApiError")]
+    fn new(
+        message: &str,
+        code: &str,
+        status: JsValue,
+        api_code: JsValue,
+        session_id: JsValue,
+        body: JsValue,
+    ) -> JsVoiceApiError;
+
+    #[wasm_bindgen(js_name = errorClass)]
+    fn error_class() -> JsValue;
+}
+
+/// The `VoiceApiError` class itself (for `instanceof` checks and re-export).
+pub fn voice_api_error_class() -> JsValue {
+    error_class()
+}
+
+/// Builds a `VoiceApiError` from a core error, the answer's parsed body (or
+/// `undefined`) and the session id (or `None`).
+pub fn to_js(e: &Error, body: &JsValue, session_id: Option<&str>) -> JsValue {
+    let opt_str = |s: Option<&str>| s.map_or(JsValue::UNDEFINED, JsValue::from_str);
+    JsVoiceApiError::new(
+        &e.message,
+        e.code.as_str(),
+        e.status
+            .map_or(JsValue::UNDEFINED, |s| JsValue::from(s as u32)),
+        opt_str(e.api_code.as_deref()),
+        opt_str(session_id),
+        body.clone(),
+    )
+    .into()
+}
+
+/// An `invalid_argument` `VoiceApiError` (a bad call; nothing was sent).
+pub fn invalid_argument(message: &str) -> JsValue {
+    to_js(&Error::invalid_argument(message), &JsValue::UNDEFINED, None)
+}
+
+/// A `VoiceApiError` with no HTTP answer behind it.
+pub fn plain(code: ErrorCode, message: &str, session_id: Option<&str>) -> JsValue {
+    to_js(&Error::new(code, message), &JsValue::UNDEFINED, session_id)
+}

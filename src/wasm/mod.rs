@@ -1,0 +1,27 @@
+//! The thin wasm layer: it performs what the [`proto`](crate::proto) core decides —
+//! `fetch`, timers, `getToken` calls, JS conversions — and makes no protocol decisions
+//! of its own.
+//!
+//! | module | concern |
+//! |---|---|
+//! | [`api`] | `#[wasm_bindgen]` exports: `VoiceClient`, `pollSession`, `getSession`, `VoiceApiError` |
+//! | [`client`] | runs a [`Poller`](crate::proto::Poller): the action loop |
+//! | [`options`] | reads camelCase JS option objects into Rust structs |
+//! | [`token`] | the token source: static token, `getToken`, one shared refresh |
+//! | [`fetch`] | one GET through the global `fetch`, bounded by a timeout and the signal |
+//! | [`abort`] | `AbortSignal` as a future; races with it |
+//! | [`errors`] | the JS `VoiceApiError` class |
+//!
+//! Timers and `fetch` are bound as globals (never `window.…`), so the same build runs in
+//! browsers, workers and Node.
+
+pub mod abort;
+pub mod api;
+pub mod client;
+pub mod errors;
+pub mod fetch;
+pub mod options;
+pub mod token;
+
+pub use api::{get_session, poll_session, VoiceClient};
+pub use client::{ClientOptions, PollOptions};

@@ -1,0 +1,131 @@
+//! Reads camelCase JS option objects into the Rust option structs, checking every type:
+//! a wrong type is an `invalid_argument` error naming the option (never its value, which
+//! could be a token).
+
+use js_sys::{Function, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::AbortSignal;
+
+use super::client::{ClientOptions, PollOptions};
+use crate::proto::Error;
+
+/// A JS options object (`undefined` / `null` read as empty).
+pub struct Reader {
+    obj: Option<Object>,
+}
+
+fn bad(key: &str, what: &str) -> Error {
+    let mut m = String::with_capacity(key.len() + what.len() + 8);
+    m.push('`');
+    m.push_str(key);
+    m.push_str("` must be ");
+    m.push_str(what);
+    Error::invalid_argument(m)
+}
+
+impl Reader {
+    /// Wraps `v`, which must be an object, `undefined` or `null`.
+    pub fn new(v: &JsValue) -> Result<Reader, Error> {
+        if v.is_undefined() || v.is_null() {
+            return Ok(Reader { obj: None });
+        }
+        match v.dyn_ref::<Object>() {
+            Some(o) if !v.is_function() => Ok(Reader {
+                obj: Some(o.clone()),
+            }),
+            _ => Err(Error::invalid_argument("options must be an object")),
+        }
+    }
+
+    /// The value under `key`, `None` when absent, `undefined` or `null`.
+    fn raw(&self, key: &str) -> Result<Option<JsValue>, Error> {
+        let Some(o) = &self.obj else { return Ok(None) };
+        let v = Reflect::get(o, &JsValue::from_str(key)).map_err(|_| bad(key, "readable"))?;
+        Ok((!v.is_undefined() && !v.is_null()).then_some(v))
+    }
+
+    /// A string option.
+    pub fn string(&self, key: &str) -> Result<Option<String>, Error> {
+        self.raw(key)?
+            .map(|v| v.as_string().ok_or_else(|| bad(key, "a string")))
+            .transpose()
+    }
+
+    /// A duration in milliseconds: a number ≥ `min` (`Infinity` means "no limit").
+    pub fn millis(&self, key: &str, min: f64) -> Result<Option<u64>, Error> {
+        self.raw(key)?
+            .map(|v| match v.as_f64() {
+                Some(n) if n == f64::INFINITY => Ok(u64::MAX),
+                Some(n) if n.is_finite() && n >= min => Ok(n.ceil() as u64),
+                _ => Err(bad(
+                    key,
+                    if min > 0.0 {
+                        "a positive number of milliseconds"
+                    } else {
+                        "a non-negative number of milliseconds"
+                    },
+                )),
+            })
+            .transpose()
+    }
+
+    /// A non-negative integer.
+    pub fn count(&self, key: &str) -> Result<Option<u32>, Error> {
+        self.raw(key)?
+            .map(|v| match v.as_f64() {
+                Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= f64::from(u32::MAX) => Ok(n as u32),
+                _ => Err(bad(key, "a non-negative integer")),
+            })
+            .transpose()
+    }
+
+    /// A function.
+    pub fn function(&self, key: &str) -> Result<Option<Function>, Error> {
+        self.raw(key)?
+            .map(|v| v.dyn_into::<Function>().map_err(|_| bad(key, "a function")))
+            .transpose()
+    }
+
+    /// An `AbortSignal` (checked by shape, so that signals of other realms pass).
+    pub fn signal(&self, key: &str) -> Result<Option<AbortSignal>, Error> {
+        self.raw(key)?
+            .map(|v| {
+                let ok = Reflect::get(&v, &"aborted".into())
+                    .map(|a| a.as_bool().is_some())
+                    .unwrap_or(false)
+                    && Reflect::get(&v, &"addEventListener".into())
+                        .map(|f| f.is_function())
+                        .unwrap_or(false);
+                if ok {
+                    Ok(v.unchecked_into::<AbortSignal>())
+                } else {
+                    Err(bad(key, "an AbortSignal"))
+                }
+            })
+            .transpose()
+    }
+}
+
+/// `{ baseUrl?, token?, getToken? }`.
+pub fn client_options(r: &Reader) -> Result<ClientOptions, Error> {
+    Ok(ClientOptions {
+        base_url: r.string("baseUrl")?,
+        token: r.string("token")?,
+        get_token: r.function("getToken")?,
+    })
+}
+
+/// `{ templateId?, documentId?, intervalMs?, timeoutMs?, requestTimeoutMs?, signal?,
+/// onProgress?, maxRetries? }`.
+pub fn poll_options(r: &Reader) -> Result<PollOptions, Error> {
+    Ok(PollOptions {
+        template_id: r.string("templateId")?,
+        document_id: r.string("documentId")?,
+        interval_ms: r.millis("intervalMs", 0.0)?,
+        timeout_ms: r.millis("timeoutMs", 0.0)?,
+        request_timeout_ms: r.millis("requestTimeoutMs", 1.0)?,
+        signal: r.signal("signal")?,
+        on_progress: r.function("onProgress")?,
+        max_retries: r.count("maxRetries")?,
+    })
+}
