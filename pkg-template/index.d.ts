@@ -1,0 +1,220 @@
+// Types of the eka-voice package. Result objects are the Voice API's own bodies
+// (snake_case, every unknown field kept) plus `http_status`.
+
+/** A timestamp: RFC 3339 text (`2026-06-06T14:21:07Z`), or epoch seconds on some deployments. */
+export type Timestamp = string | number;
+
+/** Options of a client (and of the one-shot `pollSession` / `getSession`). */
+export interface ClientOptions {
+  /** Base URL of the API. Default `https://api.eka.care`. Must be `https://` unless the host is loopback. */
+  baseUrl?: string;
+  /** A bearer token. */
+  token?: string;
+  /**
+   * Returns a bearer token (sync or async). Asked before the first request when there is no
+   * `token`, and asked again once after a 401 (then the request is repeated once). Concurrent
+   * requests of one client that hit a 401 together share one call.
+   */
+  getToken?: () => string | PromiseLike<string>;
+}
+
+/** Options of `getSession`: one request. */
+export interface GetOptions {
+  /** Restrict `templates` to one template (`?template_id=`). Not with `documentId`. */
+  templateId?: string;
+  /** Restrict the answer to one document (`?document_id=`). Not with `templateId`. */
+  documentId?: string;
+  /** Aborting rejects at once with `signal.reason` and cancels the request in flight. */
+  signal?: AbortSignal;
+  /** Abort a request that hangs longer than this (default 30000). */
+  requestTimeoutMs?: number;
+  /** Deadline of the whole call (default 600000); rejects with code `timeout`. */
+  timeoutMs?: number;
+}
+
+/** Options of `pollSession`. */
+export interface PollOptions extends GetOptions {
+  /** Minimum time between the STARTS of two requests (default 1000). A long-polled request is followed at once. */
+  intervalMs?: number;
+  /** Called with each 202 answer (a snapshot of the session). What it throws rejects the poll. */
+  onProgress?: (snapshot: PendingSession) => void;
+  /** Consecutive transient failures (network, 408, 429, 5xx) tolerated before rejecting (default 5). */
+  maxRetries?: number;
+}
+
+/** One generated document. `data` is structured JSON (integration templates) or markdown text (custom templates). */
+export interface TemplateDocument {
+  status: 'success' | 'partial_success' | 'failure' | 'in-progress' | (string & {});
+  document_id?: string;
+  document_type?: string | null;
+  data?: { [key: string]: unknown } | string | null;
+  errors?: unknown[];
+  warnings?: unknown[];
+  publish?: { [key: string]: unknown };
+  presigned_url?: string;
+  presigned_url_expires_at?: number;
+  [key: string]: unknown;
+}
+
+/** An entry of `templates`: exactly one key, the template id. A template may appear several times. */
+export type TemplateEntry = { [templateId: string]: TemplateDocument };
+
+/** The presigned (object) form of `upload_url`. */
+export interface PresignedUpload {
+  uploadData: { url: string; fields: { [field: string]: string } };
+  folderPath?: string;
+  txn_id?: string;
+  [key: string]: unknown;
+}
+
+/** `additional_data`: free-form, with the read-only `_protocol` echo. */
+export interface AdditionalData {
+  _protocol?: {
+    version?: string;
+    upload_type?: 'single' | 'chunked' | 'stream' | (string & {});
+    communication_protocol?: 'http' | 'websocket' | (string & {});
+    requested_templates?: string[];
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+}
+
+/** Fields of every state. */
+export interface SessionBase {
+  session_id: string;
+  created_at: Timestamp;
+  audio_files_received?: number;
+  /** Stored file names (`"0.wav"`…) or storage URIs: opaque strings. */
+  audio_files?: string[];
+  additional_data?: AdditionalData;
+  patient_details?: { [key: string]: unknown } | null;
+  session_details?: { [key: string]: unknown } | null;
+  /** HTTPS (or `wss://`) string, or the presigned object; may be absent once completed. */
+  upload_url?: string | PresignedUpload;
+  /** The HTTP status of the answer (added by this client). */
+  http_status: number;
+  [key: string]: unknown;
+}
+
+/** 202: not ended yet (`initialized`) or in progress (`processing`). A 202 with a status this
+ * client does not know is passed on as it came. */
+export interface PendingSession extends SessionBase {
+  status: 'initialized' | 'processing' | 'created';
+  expires_at?: Timestamp;
+  transcript?: string | null;
+  templates?: TemplateEntry[];
+}
+
+/** 200 `completed`: transcript and templates present. */
+export interface CompletedSession extends SessionBase {
+  status: 'completed';
+  http_status: 200;
+  completed_at?: Timestamp | null;
+  expires_at?: Timestamp;
+  model_used?: string | null;
+  language_detected?: string | null;
+  transcript: string | null;
+  templates: TemplateEntry[];
+}
+
+/** A processing error of a partial session. */
+export interface ProcessingError {
+  type?: string;
+  message?: string;
+  file?: string;
+  [key: string]: unknown;
+}
+
+/** 206 `partial`: finished, some documents failed. */
+export interface PartialSession extends SessionBase {
+  status: 'partial';
+  http_status: 206;
+  completed_at?: Timestamp | null;
+  expires_at?: Timestamp;
+  model_used?: string | null;
+  language_detected?: string | null;
+  transcript: string | null;
+  templates: TemplateEntry[];
+  audio_files_processed?: number;
+  processing_errors?: ProcessingError[];
+}
+
+/** 200 `failed`: processing failed (a 200 that is a failure). */
+export interface FailedSession extends SessionBase {
+  status: 'failed';
+  http_status: 200;
+  error?: { code?: string; message?: string; details?: unknown; [key: string]: unknown };
+  transcript?: string | null;
+  templates?: TemplateEntry[] | { [key: string]: never };
+}
+
+/** 410 `expired`: expired before processing started. `templates` may be `{}`. */
+export interface ExpiredSession extends SessionBase {
+  status: 'expired';
+  http_status: 410;
+  expired_at?: Timestamp;
+  message?: string;
+  transcript?: string | null;
+  templates?: TemplateEntry[] | { [key: string]: never };
+}
+
+/** What `pollSession` resolves with. Discriminate on `status`. */
+export type SessionResult = CompletedSession | PartialSession | FailedSession | ExpiredSession;
+
+/** What `getSession` resolves with: any state. */
+export type Session = SessionResult | PendingSession;
+
+/** The `code` of a `VoiceApiError`. */
+export type VoiceApiErrorCode =
+  | 'not_found'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'bad_request'
+  | 'rate_limited'
+  | 'server_error'
+  | 'network'
+  | 'invalid_response'
+  | 'timeout'
+  | 'invalid_argument';
+
+/** Every failure of this package (but an abort, which rejects with `signal.reason`). */
+export declare class VoiceApiError extends Error {
+  readonly name: 'VoiceApiError';
+  /** Stable category. */
+  readonly code: VoiceApiErrorCode;
+  /** HTTP status of the answer, when there was one. */
+  readonly status?: number;
+  /** The service's own `error.code`, from any envelope, when it sent one. */
+  readonly apiCode?: string;
+  /** The parsed error body (or its text, when not JSON), when there was one. */
+  readonly body?: unknown;
+  /** The session the call was about. */
+  readonly sessionId?: string;
+  toJSON(): {
+    name: 'VoiceApiError';
+    code: VoiceApiErrorCode;
+    status?: number;
+    apiCode?: string;
+    sessionId?: string;
+    message: string;
+    body?: unknown;
+  };
+}
+
+/** A Voice API client. Its methods never throw: they reject with `VoiceApiError`. */
+export declare class VoiceClient {
+  /** Throws a `VoiceApiError` (`invalid_argument`) for bad options. */
+  constructor(options?: ClientOptions);
+  /** One request: the session in any state. */
+  getSession(sessionId: string, options?: GetOptions): Promise<Session>;
+  /** Polls while the answer is 202; resolves on 200 / 206 / 410. */
+  pollSession(sessionId: string, options?: PollOptions): Promise<SessionResult>;
+  /** Frees the client's wasm memory now (it is also freed when garbage-collected). */
+  free(): void;
+}
+
+/** One-shot `pollSession` with a client built from the same options. */
+export declare function pollSession(sessionId: string, options?: ClientOptions & PollOptions): Promise<SessionResult>;
+
+/** One-shot `getSession` with a client built from the same options. */
+export declare function getSession(sessionId: string, options?: ClientOptions & GetOptions): Promise<Session>;

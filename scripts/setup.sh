@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what the build and the tests need, idempotently (quick when all is there):
+#   - the wasm32-unknown-unknown Rust target;
+#   - wasm-bindgen-cli at EXACTLY the version Cargo.toml pins for wasm-bindgen;
+#   - the npm devDependencies (binaryen's wasm-opt, typescript);
+#   - with --browser: Debian's chromium and chromium-driver (headless browser tests).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
+
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+want=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
+[ -n "$want" ] || { echo "could not read the pinned wasm-bindgen version from Cargo.toml" >&2; exit 1; }
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$have" != "$want" ]; then
+  say "installing wasm-bindgen-cli $want (found: ${have:-none}; takes a few minutes once)"
+  # Not --locked: one of its locked dependencies is missing from this registry.
+  cargo install wasm-bindgen-cli --version "$want" --force
+fi
+
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/tsc ] || [ package.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm devDependencies"
+  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+fi
+
+if [ "${1:-}" = "--browser" ]; then
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    say "installing Debian's chromium and chromium-driver"
+    sudo_cmd=""
+    [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+fi
