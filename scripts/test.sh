@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# All tests: lint, host unit + doc tests, the wasm suites in Node, headless Chromium and a
+# dedicated worker against the simulator, and the built npm package (node:test + tsc).
+# Fails if any suite ran nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --browser
+
+say() { printf '\033[1;34m[test]\033[0m %s\n' "$*"; }
+summary=()
+# Sums the "N passed" of every result line in a log; fails when there is none or N is 0.
+count() {
+  local name=$1 log=$2 n
+  n=$(grep -Eo 'test result: ok\. [0-9]+ passed|^# pass [0-9]+' "$log" | grep -Eo '[0-9]+' | awk '{s+=$1} END {print s+0}')
+  if [ "$n" -eq 0 ]; then echo "suite '$name' ran no tests" >&2; exit 1; fi
+  summary+=("$(printf '%-34s %4d passed' "$name" "$n")")
+}
+tmp=.tmp
+mkdir -p "$tmp"
+
+say "cargo fmt --check, clippy -D warnings (host and wasm32)"
+cargo fmt --all -- --check
+cargo clippy --quiet --all-targets -- -D warnings
+cargo clippy --quiet --all-targets --target wasm32-unknown-unknown -- -D warnings
+
+say "host: cargo test (unit + doc tests)"
+cargo test --quiet 2>&1 | tee "$tmp/host.log"
+count "host (cargo test)" "$tmp/host.log"
+
+say "building the npm package"
+bash scripts/build.sh
+
+say "starting the simulator"
+node sim/server.mjs --port "${EKA_SIM_PORT:-0}" > "$tmp/sim.out" 2> "$tmp/sim.err" &
+sim_pid=$!
+trap 'kill $sim_pid 2>/dev/null || true' EXIT
+for _ in $(seq 50); do grep -q listening "$tmp/sim.out" && break; sleep 0.1; done
+export EKA_SIM_URL=$(grep -Eo 'http://127\.0\.0\.1:[0-9]+' "$tmp/sim.out")
+[ -n "$EKA_SIM_URL" ] || { echo "the simulator did not start" >&2; cat "$tmp/sim.err" >&2; exit 1; }
+say "simulator at $EKA_SIM_URL (pid $sim_pid)"
+
+wasm_suite() {
+  local name=$1; shift
+  say "wasm: $name"
+  env "$@" cargo test --target wasm32-unknown-unknown --test wasm_session --test proto_core 2>&1 | tee "$tmp/wasm-$name.log"
+  count "wasm ($name)" "$tmp/wasm-$name.log"
+}
+wasm_suite node WASM_BINDGEN_TEST_TIMEOUT=120
+wasm_suite chromium WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120
+wasm_suite worker WASM_BINDGEN_USE_DEDICATED_WORKER=1 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120
+
+say "package: npm pack, install into a fresh project, node:test + tsc --strict"
+consumer="$tmp/consumer"
+rm -rf "$consumer" && mkdir -p "$consumer"
+tarball=$(cd pkg && npm pack --silent --pack-destination "../$tmp" | tail -n 1)
+echo '{"name":"consumer","private":true,"type":"module"}' > "$consumer/package.json"
+(cd "$consumer" && npm install --silent --no-audit --no-fund "../$tarball")
+cp tests/package/*.mjs tests/package/*.ts tests/package/tsconfig.json "$consumer/"
+(cd "$consumer" && node --test --test-reporter=tap ./*.test.mjs) 2>&1 | tee "$tmp/package.log" | grep -E '^(not )?ok |^# (pass|fail)'
+grep -q '^# fail 0' "$tmp/package.log" || { cat "$tmp/package.log"; exit 1; }
+count "package (node:test)" "$tmp/package.log"
+node_modules/.bin/tsc -p "$consumer/tsconfig.json"
+summary+=("$(printf '%-34s %s' "package types (tsc --strict)" "ok")")
+
+echo
+say "summary"
+printf '  %s\n' "${summary[@]}"

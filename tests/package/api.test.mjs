@@ -1,0 +1,103 @@
+// Tests of the BUILT npm package, installed from its packed tarball into a fresh
+// project and imported by name. The simulator's URL comes from EKA_SIM_URL.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { inspect } from 'node:util';
+import { VoiceClient, pollSession, getSession, VoiceApiError } from 'eka-voice';
+import pkg from 'eka-voice/package.json' with { type: 'json' };
+
+const SIM = process.env.EKA_SIM_URL;
+assert.ok(SIM, 'EKA_SIM_URL must be set');
+const uid = (scenario) => `${scenario}.${Math.random().toString(36).slice(2)}`;
+const client = new VoiceClient({ baseUrl: SIM, token: 'pkg-token' });
+const received = async (id) => (await (await fetch(`${SIM}/__sim/requests/${encodeURIComponent(id)}`)).json()).requests;
+
+test('the package exports the documented API', () => {
+  assert.equal(pkg.name, 'eka-voice');
+  assert.equal(typeof VoiceClient, 'function');
+  assert.equal(typeof pollSession, 'function');
+  assert.equal(typeof getSession, 'function');
+  assert.equal(typeof VoiceApiError, 'function');
+  assert.ok(VoiceApiError.prototype instanceof Error, 'VoiceApiError extends Error');
+});
+
+test('pollSession resolves with the body as sent, plus http_status, after progress', async () => {
+  const id = uid('complete');
+  const progress = [];
+  const r = await client.pollSession(id, { intervalMs: 100, onProgress: (s) => progress.push([s.status, s.http_status]) });
+  assert.equal(r.status, 'completed');
+  assert.equal(r.http_status, 200);
+  assert.equal(r.session_id, id);
+  assert.equal(typeof r.templates[1].clinical_notes_template.data, 'string');
+  assert.deepEqual(r.vendor_extension, { kept: true });
+  assert.deepEqual(progress, [['initialized', 202], ['processing', 202]]);
+  assert.equal((await received(id)).length, 3);
+});
+
+test('one-shot pollSession and getSession', async () => {
+  const r = await pollSession(uid('expired'), { baseUrl: SIM, token: 't' });
+  assert.equal(r.status, 'expired');
+  assert.equal(r.http_status, 410);
+  assert.deepEqual(r.templates, {});
+  const g = await getSession(uid('complete'), { baseUrl: SIM, token: 't' });
+  assert.equal(g.status, 'initialized');
+  assert.equal(g.http_status, 202);
+});
+
+test('failures reject with VoiceApiError carrying code, status, apiCode, body, sessionId', async () => {
+  const id = uid('nothing-here');
+  const secret = 'sk-very-secret-token';
+  const c = new VoiceClient({ baseUrl: SIM, token: secret });
+  const e = await c.pollSession(id).then(() => assert.fail('should reject'), (e) => e);
+  assert.ok(e instanceof VoiceApiError);
+  assert.ok(e instanceof Error);
+  assert.equal(e.name, 'VoiceApiError');
+  assert.equal(e.code, 'not_found');
+  assert.equal(e.status, 404);
+  assert.equal(e.apiCode, 'session_not_found');
+  assert.equal(e.sessionId, id);
+  assert.equal(e.body.error.code, 'session_not_found');
+  assert.match(e.message, /not found \(HTTP 404\): Session .* not found/);
+  const json = JSON.stringify(e);
+  assert.deepEqual(Object.keys(JSON.parse(json)).sort(), ['apiCode', 'body', 'code', 'message', 'name', 'sessionId', 'status']);
+  for (const text of [json, e.stack, String(e), inspect(e, { depth: 5 }), inspect(c)]) assert.ok(!text.includes(secret), text);
+});
+
+test('bad arguments: the constructor throws, calls reject, nothing is sent', async () => {
+  assert.throws(() => new VoiceClient({ baseUrl: 'http://api.eka.care' }), (e) => e instanceof VoiceApiError && e.code === 'invalid_argument');
+  await assert.rejects(client.pollSession(''), (e) => e.code === 'invalid_argument');
+  await assert.rejects(client.getSession('x', { templateId: 'a', documentId: 'b' }), (e) => e.code === 'invalid_argument');
+  await assert.rejects(pollSession('x', { baseUrl: 'ftp://127.0.0.1' }), (e) => e.code === 'invalid_argument');
+});
+
+test('AbortSignal: rejects with its reason, no request after it', async () => {
+  const id = uid('never-ends');
+  const t0 = Date.now();
+  const e = await client.pollSession(id, { signal: AbortSignal.timeout(300), intervalMs: 100 }).catch((e) => e);
+  assert.equal(e.name, 'TimeoutError');
+  assert.ok(Date.now() - t0 < 600);
+  const n = (await received(id)).length;
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal((await received(id)).length, n);
+});
+
+test('timeoutMs rejects with code timeout at the deadline', async () => {
+  const t0 = Date.now();
+  await assert.rejects(client.pollSession(uid('never-ends'), { timeoutMs: 400 }), (e) => e.code === 'timeout');
+  const took = Date.now() - t0;
+  assert.ok(took >= 390 && took < 700, `took ${took}`);
+});
+
+test('getToken (async) is shared by concurrent 401s', async () => {
+  let calls = 0;
+  const c = new VoiceClient({ baseUrl: SIM, token: 'expired-x', getToken: async () => { calls++; return 'fresh'; } });
+  const rs = await Promise.all([1, 2, 3, 4].map(() => c.getSession(uid('instant'))));
+  assert.ok(rs.every((r) => r.status === 'completed'));
+  assert.equal(calls, 1);
+});
+
+test('hundreds of concurrent polls from one client', async () => {
+  const ids = Array.from({ length: 200 }, () => uid('complete'));
+  const rs = await Promise.all(ids.map((id) => client.pollSession(id, { intervalMs: 50 })));
+  assert.ok(rs.every((r, i) => r.status === 'completed' && r.session_id === ids[i]));
+});

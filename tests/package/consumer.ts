@@ -1,0 +1,90 @@
+// Type-checked (tsc --strict --noEmit) against the installed package: the shipped types
+// must admit every documented form, and discriminate results on `status`.
+import {
+  VoiceClient,
+  pollSession,
+  getSession,
+  VoiceApiError,
+  type Session,
+  type SessionResult,
+  type PendingSession,
+  type VoiceApiErrorCode,
+  type TemplateDocument,
+} from 'eka-voice';
+
+const client = new VoiceClient({ baseUrl: 'http://127.0.0.1:1', getToken: async () => 'token' });
+const sync = new VoiceClient({ getToken: () => 'token' });
+sync.free();
+
+function describe(doc: TemplateDocument): string {
+  if (typeof doc.data === 'string') return doc.data; // markdown
+  if (doc.data) return Object.keys(doc.data).join(','); // structured JSON
+  return doc.status;
+}
+
+export async function main(): Promise<void> {
+  const controller = new AbortController();
+  const r: SessionResult = await client.pollSession('ses_1', {
+    templateId: 'eka_emr_template',
+    intervalMs: 1000,
+    timeoutMs: 60_000,
+    requestTimeoutMs: 30_000,
+    maxRetries: 3,
+    signal: controller.signal,
+    onProgress: (s: PendingSession) => {
+      const st: 'initialized' | 'processing' | 'created' = s.status;
+      const t: string | null | undefined = s.transcript;
+      void st;
+      void t;
+    },
+  });
+  switch (r.status) {
+    case 'completed': {
+      const code: 200 = r.http_status;
+      const t: string | null = r.transcript;
+      for (const entry of r.templates) for (const [id, doc] of Object.entries(entry)) void [id, describe(doc), code, t];
+      break;
+    }
+    case 'partial': {
+      const code: 206 = r.http_status;
+      void [code, r.audio_files_processed, r.processing_errors?.[0]?.message];
+      break;
+    }
+    case 'failed': {
+      void r.error?.code;
+      break;
+    }
+    case 'expired': {
+      const code: 410 = r.http_status;
+      const t = r.templates;
+      if (t && !Array.isArray(t)) void Object.keys(t).length; // {} form
+      void code;
+      break;
+    }
+    default: {
+      const never: never = r;
+      void never;
+    }
+  }
+  const u = r.upload_url;
+  if (typeof u === 'object') void u.uploadData.fields;
+  const anyState: Session = await getSession('ses_1', { baseUrl: 'http://127.0.0.1:1', token: 't', documentId: 'doc_1' });
+  if (anyState.status === 'processing') void anyState.expires_at;
+  const unknownField: unknown = anyState['some_future_field'];
+  void unknownField;
+  await pollSession('ses_1', { token: 't', intervalMs: 500 });
+  try {
+    await client.getSession('ses_1');
+  } catch (e) {
+    if (e instanceof VoiceApiError) {
+      const code: VoiceApiErrorCode = e.code;
+      const status: number | undefined = e.status;
+      const api: string | undefined = e.apiCode;
+      void [code, status, api, e.body, e.sessionId, e.message, e.toJSON().code];
+    }
+  }
+  // @ts-expect-error the session id is a string
+  await client.pollSession(42);
+  // @ts-expect-error unknown option names are caught
+  await client.pollSession('x', { interval: 5 });
+}
