@@ -42,7 +42,7 @@ say "simulator at $EKA_SIM_URL (pid $sim_pid)"
 wasm_suite() {
   local name=$1; shift
   say "wasm: $name"
-  env "$@" cargo test --target wasm32-unknown-unknown --test wasm_session --test proto_core 2>&1 | tee "$tmp/wasm-$name.log"
+  env EKA_TEST_ENV="$name" "$@" cargo test --target wasm32-unknown-unknown --test wasm_session --test proto_core 2>&1 | tee "$tmp/wasm-$name.log"
   count "wasm ($name)" "$tmp/wasm-$name.log"
 }
 wasm_suite node WASM_BINDGEN_TEST_TIMEOUT=120

@@ -123,6 +123,27 @@ fn expect_error(r: Result<JsValue, JsValue>, code: &str, status: Option<u32>) ->
     e
 }
 
+// ------------------------------------------------------------------ environment
+
+/// Proves that each run ran where the test script meant it to (`EKA_TEST_ENV`).
+#[wasm_bindgen_test]
+fn runs_in_the_intended_environment() {
+    let global: JsValue = js_sys::global().into();
+    let has = |name: &str| Reflect::has(&global, &JsValue::from_str(name)).unwrap_or(false);
+    let actual = if has("WorkerGlobalScope") {
+        "worker"
+    } else if has("window") {
+        "chromium"
+    } else if has("process") {
+        "node"
+    } else {
+        "unknown"
+    };
+    if let Some(expected) = option_env!("EKA_TEST_ENV") {
+        assert_eq!(actual, expected);
+    }
+}
+
 // ------------------------------------------------------------------ results
 
 #[wasm_bindgen_test]
