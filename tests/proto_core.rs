@@ -645,6 +645,38 @@ fn the_deadline_rejects_promptly_not_an_interval_later() {
 }
 
 #[test]
+fn a_timer_that_fires_early_at_the_deadline_sends_nothing_more() {
+    let cfg = PollConfig {
+        timeout_ms: 700,
+        interval_ms: 400,
+        ..Default::default()
+    };
+    let mut p = Poller::new(cfg);
+    let pending = facts("processing");
+    assert!(matches!(p.start(0), Action::Send { .. }));
+    assert_eq!(
+        p.on_answer(2, 202, Some(&pending), None, 0.5),
+        Action::Progress
+    );
+    assert_eq!(p.on_progressed(2), Action::Sleep { ms: 398 });
+    assert_eq!(
+        p.on_wake(399),
+        Action::Send { timeout_ms: 301 },
+        "an early wake before the deadline still sends"
+    );
+    assert_eq!(
+        p.on_answer(402, 202, Some(&pending), None, 0.5),
+        Action::Progress
+    );
+    assert_eq!(p.on_progressed(402), Action::Sleep { ms: 298 });
+    // The timer fires 1 ms early by Date.now(): still the deadline, no extra request.
+    match p.on_wake(699) {
+        Action::Reject(e) => assert_eq!(e.code, ErrorCode::Timeout),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
 fn request_timeouts_are_transient_network_failures() {
     let cfg = PollConfig {
         request_timeout_ms: 20_000,

@@ -135,6 +135,7 @@ pub struct Poller {
     not_before_ms: u64,
     failures: u32,
     refreshed: bool,
+    sleeping_to_deadline: bool,
 }
 
 impl Poller {
@@ -147,6 +148,7 @@ impl Poller {
             not_before_ms: 0,
             failures: 0,
             refreshed: false,
+            sleeping_to_deadline: false,
         }
     }
 
@@ -224,8 +226,12 @@ impl Poller {
         self.sleep_until(now_ms, next)
     }
 
-    /// A sleep has ended.
+    /// A sleep has ended. A sleep that was cut to the deadline ends the call, even
+    /// when the timer fired a little early by the caller's clock.
     pub fn on_wake(&mut self, now_ms: u64) -> Action {
+        if self.sleeping_to_deadline {
+            return self.timeout_error();
+        }
         self.send(now_ms)
     }
 
@@ -253,6 +259,7 @@ impl Poller {
         if at <= now_ms {
             return self.send(now_ms);
         }
+        self.sleeping_to_deadline = at == self.deadline_ms;
         Action::Sleep {
             ms: (at - now_ms).min(MAX_TIMER_MS),
         }
