@@ -55,10 +55,13 @@ rm -rf "$consumer" && mkdir -p "$consumer"
 tarball=$(cd pkg && npm pack --silent --pack-destination "../$tmp" | tail -n 1)
 echo '{"name":"consumer","private":true,"type":"module"}' > "$consumer/package.json"
 (cd "$consumer" && npm install --silent --no-audit --no-fund "../$tarball")
-cp tests/package/*.mjs tests/package/*.ts tests/package/tsconfig.json "$consumer/"
-(cd "$consumer" && node --test --test-reporter=tap ./*.test.mjs) 2>&1 | tee "$tmp/package.log" | grep -E '^(not )?ok |^# (pass|fail)'
+cp -r tests/package/*.mjs tests/package/*.ts tests/package/tsconfig.json tests/package/browser "$consumer/"
+(cd "$consumer" && node --test --test-reporter=tap ./api.test.mjs) 2>&1 | tee "$tmp/package.log" | grep -E '^(not )?ok |^# (pass|fail)'
 grep -q '^# fail 0' "$tmp/package.log" || { cat "$tmp/package.log"; exit 1; }
 count "package (node:test)" "$tmp/package.log"
+say "package in headless Chromium: a page importing 'eka-voice' by name, and a module worker"
+(cd "$consumer" && CHROMEDRIVER=/usr/bin/chromedriver node browser.run.mjs) 2>&1 | tee "$tmp/package-browser.log"
+count "package (chromium page + worker)" "$tmp/package-browser.log"
 node_modules/.bin/tsc -p "$consumer/tsconfig.json"
 summary+=("$(printf '%-34s %s' "package types (tsc --strict)" "ok")")
 

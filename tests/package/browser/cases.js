@@ -1,0 +1,49 @@
+// Cases run against the installed package in a browser page and in a module worker.
+export async function runCases({ VoiceClient, pollSession, getSession, VoiceApiError }, sim) {
+  const results = [];
+  const uid = (s) => `${s}.${Math.random().toString(36).slice(2)}`;
+  const check = (cond, what) => {
+    if (!cond) throw new Error(what);
+  };
+  async function t(name, fn) {
+    try {
+      await fn();
+      results.push({ name, ok: true });
+    } catch (e) {
+      results.push({ name, ok: false, error: String((e && e.stack) || e) });
+    }
+  }
+  const client = new VoiceClient({ baseUrl: sim, getToken: async () => 'browser-token' });
+  await t('pollSession resolves with progress', async () => {
+    const seen = [];
+    const r = await client.pollSession(uid('complete'), { intervalMs: 100, onProgress: (s) => seen.push(s.status) });
+    check(r.status === 'completed' && r.http_status === 200, `status ${r.status}`);
+    check(typeof r.templates[1].clinical_notes_template.data === 'string', 'markdown data');
+    check(seen.join() === 'initialized,processing', `progress ${seen}`);
+  });
+  await t('one-shot functions', async () => {
+    const r = await pollSession(uid('expired'), { baseUrl: sim, token: 't' });
+    check(r.status === 'expired' && r.http_status === 410, r.status);
+    const g = await getSession(uid('complete'), { baseUrl: sim, token: 't' });
+    check(g.status === 'initialized', g.status);
+  });
+  await t('VoiceApiError', async () => {
+    const e = await client.pollSession(uid('missing')).catch((e) => e);
+    check(e instanceof VoiceApiError && e instanceof Error, 'instanceof');
+    check(e.name === 'VoiceApiError' && e.code === 'not_found' && e.status === 404, e.message);
+    check(e.apiCode === 'session_not_found', e.apiCode);
+  });
+  await t('Retry-After is readable cross-origin', async () => {
+    const t0 = Date.now();
+    const r = await client.pollSession(uid('rate-limited'));
+    check(r.status === 'completed', r.status);
+    check(Date.now() - t0 >= 990, `took ${Date.now() - t0} ms: Retry-After not honoured`);
+  });
+  await t('abort', async () => {
+    const c = new AbortController();
+    setTimeout(() => c.abort(), 200);
+    const e = await client.pollSession(uid('never-ends'), { signal: c.signal }).catch((e) => e);
+    check(e.name === 'AbortError', e.name);
+  });
+  return results;
+}

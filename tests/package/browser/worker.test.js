@@ -1,0 +1,7 @@
+import * as api from '/node_modules/eka-voice/browser.js';
+import { runCases } from './cases.js';
+
+// The simulator's URL comes in the worker's own URL: a message posted before this module
+// (and the package's top-level await) finished evaluating could be missed.
+const sim = new URL(import.meta.url).searchParams.get('sim');
+self.postMessage(await runCases(api, sim));
