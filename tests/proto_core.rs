@@ -213,7 +213,7 @@ fn answer_table() {
     );
     assert_eq!(
         classify(410, Some(&facts("expired"))),
-        Verdict::Finished(Expired)
+        Verdict::Finished(SessionStatus::Expired)
     );
     assert_eq!(classify(200, Some(&facts("processing"))), Verdict::Pending);
     let code = |v: Verdict| match v {

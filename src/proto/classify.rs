@@ -1,6 +1,7 @@
-//! The answer table: EVERY decision about what an HTTP answer means lives here.
+//! The answer table: EVERY decision about what an HTTP answer means lives here, for
+//! every operation ([`Op`]).
 //!
-//! Rules (from the Voice API contract, `get-session.md`):
+//! Get Session (from the Voice API contract, `get-session.md`):
 //!
 //! | HTTP | body `status` | verdict |
 //! |---|---|---|
@@ -13,14 +14,31 @@
 //! | 200 / 206 / 410 | another KNOWN terminal status | `Finished` (the body's status wins) |
 //! | 200 / 206 | a pending status | `Pending` (an inconsistent server: keep polling) |
 //! | 200 / 206 / 410 | unknown status, no status, or not a JSON object | `Fatal(invalid_response)` (the body is kept on the error) |
-//! | 401 | — | [`Verdict::Unauthorized`] (refresh the token once, then fatal) |
-//! | 403 | — | `Fatal(forbidden)` |
-//! | 404 | — | `Fatal(not_found)`, never retried |
-//! | 408 | — | [`Verdict::Transient`] (`network`) |
-//! | 429 | — | `Transient(rate_limited)`, `Retry-After` honoured |
-//! | 5xx | — | `Transient(server_error)`, `Retry-After` honoured |
-//! | other 4xx | — | `Fatal(bad_request)` |
-//! | anything else (1xx, other 2xx, 3xx) | — | `Fatal(invalid_response)` |
+//!
+//! Lifecycle calls (`lifecycle.md`) succeed with [`Verdict::Done`]:
+//!
+//! | operation | success | else |
+//! |---|---|---|
+//! | Create Session | 200 / 201 with a JSON object holding a string `session_id` | `Fatal(invalid_response)` |
+//! | Upload audio (raw) | 200 / 201 / 204 | — |
+//! | Upload audio (presigned storage) | 200 / 201 / 204 (any body) | — |
+//! | End Session | 200 / 202 | — |
+//!
+//! Errors, every operation:
+//!
+//! | HTTP | verdict |
+//! |---|---|
+//! | 401 | [`Verdict::Unauthorized`] (refresh the token once, then fatal) |
+//! | 403 | `Fatal(forbidden)` |
+//! | 404 | `Fatal(not_found)`, never retried |
+//! | 408 | [`Verdict::Transient`] (`network`) |
+//! | 409 | `Fatal(conflict)` |
+//! | 410 (not Get Session) | `Fatal(expired)` |
+//! | 413 | `Fatal(too_large)` |
+//! | 429 | `Transient(rate_limited)`, `Retry-After` honoured |
+//! | 5xx | `Transient(server_error)`, `Retry-After` honoured |
+//! | other 4xx (400 `session_ended`, 422, …) | `Fatal(bad_request)`, the service's code in `api_code` |
+//! | anything else (1xx, other 2xx, 3xx) | `Fatal(invalid_response)` |
 //!
 //! Error messages take the service's own message from whichever envelope it used:
 //! `{"error": {"code", "message"}}`, `{"status": "failed", "error": {"code", "message",
@@ -91,6 +109,8 @@ pub struct BodyFacts {
     pub status: Option<String>,
     /// The service's error code: `error.code` when a string.
     pub api_code: Option<String>,
+    /// The `session_id` field, when it is a string (Create Session's answer must have it).
+    pub session_id: Option<String>,
     /// The service's readable message, first found of `error.message`,
     /// `error.display_message`, `message`, `error` (when a string).
     pub message: Option<String>,
@@ -123,11 +143,27 @@ impl BodyFacts {
             object: true,
             status: get(&["status"]),
             api_code: get(&["error", "code"]),
+            session_id: get(&["session_id"]),
             message: MESSAGE_PATHS
                 .iter()
                 .find_map(|p| get(p).filter(|m| !m.trim().is_empty())),
         }
     }
+}
+
+/// The operation an answer belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// `GET /voice/v1/sessions/{id}`.
+    GetSession,
+    /// `POST /voice/v1/sessions`.
+    CreateSession,
+    /// `POST {upload_url}/audio_<n>.<ext>` with the raw audio.
+    UploadAudio,
+    /// The multipart POST to a presigned storage URL.
+    PresignedUpload,
+    /// `POST /voice/v1/sessions/{id}/end`.
+    EndSession,
 }
 
 /// What an answer means for the operation that asked.
@@ -137,6 +173,8 @@ pub enum Verdict {
     Pending,
     /// Finished: the body is the result (completed, partial, failed or expired).
     Finished(SessionStatus),
+    /// A lifecycle call succeeded: the body is the result.
+    Done,
     /// 401: refresh the token once and repeat; else fail with the error.
     Unauthorized(Error),
     /// Worth retrying (with backoff, honouring `Retry-After`).
@@ -155,8 +193,50 @@ pub enum Verdict {
 /// assert!(matches!(classify(503, None), Verdict::Transient(_)));
 /// ```
 pub fn classify(http: u16, facts: Option<&BodyFacts>) -> Verdict {
+    classify_answer(Op::GetSession, http, facts)
+}
+
+/// Classifies an answer to any operation; see the module docs for the table.
+///
+/// ```
+/// use eka_voice::proto::{classify_answer, ErrorCode, Op, Verdict};
+/// assert_eq!(classify_answer(Op::UploadAudio, 200, None), Verdict::Done);
+/// match classify_answer(Op::EndSession, 410, None) {
+///     Verdict::Fatal(e) => assert_eq!(e.code, ErrorCode::Expired),
+///     other => panic!("{other:?}"),
+/// }
+/// ```
+pub fn classify_answer(op: Op, http: u16, facts: Option<&BodyFacts>) -> Verdict {
+    let success = match op {
+        Op::GetSession => {
+            return classify_get(http, facts).unwrap_or_else(|| classify_error(op, http, facts))
+        }
+        Op::CreateSession => matches!(http, 200 | 201),
+        Op::UploadAudio | Op::PresignedUpload => matches!(http, 200 | 201 | 204),
+        Op::EndSession => matches!(http, 200 | 202),
+    };
+    if !success {
+        return classify_error(op, http, facts);
+    }
+    if op == Op::CreateSession
+        && facts
+            .and_then(|f| f.session_id.as_deref())
+            .is_none_or(str::is_empty)
+    {
+        return Verdict::Fatal(http_error(
+            ErrorCode::InvalidResponse,
+            http,
+            facts,
+            "the answer to Create Session has no `session_id`",
+        ));
+    }
+    Verdict::Done
+}
+
+/// The session answers of Get Session (202, 200, 206, 410); `None` for the others.
+fn classify_get(http: u16, facts: Option<&BodyFacts>) -> Option<Verdict> {
     let status = facts.and_then(|f| f.status.as_deref());
-    match http {
+    Some(match http {
         202 if facts.is_some() => Verdict::Pending,
         202 => Verdict::Fatal(http_error(
             ErrorCode::InvalidResponse,
@@ -180,44 +260,25 @@ pub fn classify(http: u16, facts: Option<&BodyFacts>) -> Verdict {
                 "the answer is not a session (no JSON object with a string `status`)",
             )),
         },
-        401 => Verdict::Unauthorized(http_error(
-            ErrorCode::Unauthorized,
-            http,
-            facts,
-            "unauthorized",
-        )),
-        403 => Verdict::Fatal(http_error(ErrorCode::Forbidden, http, facts, "forbidden")),
-        404 => Verdict::Fatal(http_error(ErrorCode::NotFound, http, facts, "not found")),
-        408 => Verdict::Transient(http_error(
-            ErrorCode::Network,
-            http,
-            facts,
-            "request timeout",
-        )),
-        429 => Verdict::Transient(http_error(
-            ErrorCode::RateLimited,
-            http,
-            facts,
-            "rate limited",
-        )),
-        500..=599 => Verdict::Transient(http_error(
-            ErrorCode::ServerError,
-            http,
-            facts,
-            "server error",
-        )),
-        400..=499 => Verdict::Fatal(http_error(
-            ErrorCode::BadRequest,
-            http,
-            facts,
-            "bad request",
-        )),
-        _ => Verdict::Fatal(http_error(
-            ErrorCode::InvalidResponse,
-            http,
-            facts,
-            "unexpected HTTP status",
-        )),
+        _ => return None,
+    })
+}
+
+/// The failures, common to every operation.
+fn classify_error(op: Op, http: u16, facts: Option<&BodyFacts>) -> Verdict {
+    let e = |code, what| http_error(code, http, facts, what);
+    match http {
+        401 => Verdict::Unauthorized(e(ErrorCode::Unauthorized, "unauthorized")),
+        403 => Verdict::Fatal(e(ErrorCode::Forbidden, "forbidden")),
+        404 => Verdict::Fatal(e(ErrorCode::NotFound, "not found")),
+        408 => Verdict::Transient(e(ErrorCode::Network, "request timeout")),
+        409 => Verdict::Fatal(e(ErrorCode::Conflict, "conflict")),
+        410 if op != Op::GetSession => Verdict::Fatal(e(ErrorCode::Expired, "session expired")),
+        413 => Verdict::Fatal(e(ErrorCode::TooLarge, "too large")),
+        429 => Verdict::Transient(e(ErrorCode::RateLimited, "rate limited")),
+        500..=599 => Verdict::Transient(e(ErrorCode::ServerError, "server error")),
+        400..=499 => Verdict::Fatal(e(ErrorCode::BadRequest, "bad request")),
+        _ => Verdict::Fatal(e(ErrorCode::InvalidResponse, "unexpected HTTP status")),
     }
 }
 
@@ -229,7 +290,7 @@ pub fn classify(http: u16, facts: Option<&BodyFacts>) -> Verdict {
 /// assert!(!eka_voice::proto::expects_session_body(502));
 /// ```
 pub fn expects_session_body(http: u16) -> bool {
-    matches!(http, 200 | 202 | 206 | 410)
+    matches!(http, 200 | 201 | 202 | 206 | 410)
 }
 
 /// Builds an error for an HTTP answer: `"<what> (HTTP <n>): <service message>"`.

@@ -36,6 +36,14 @@ pub enum ErrorCode {
     Timeout,
     /// The caller passed something unusable; no request was sent.
     InvalidArgument,
+    /// 409: the session is in the wrong state for this (e.g. `session_already_committed`).
+    Conflict,
+    /// 410 on a lifecycle call: the session expired.
+    Expired,
+    /// 413: the audio chunk is too large for the service.
+    TooLarge,
+    /// `transcribe`: one or more audio chunks could not be uploaded.
+    UploadFailed,
 }
 
 impl ErrorCode {
@@ -57,6 +65,10 @@ impl ErrorCode {
             ErrorCode::InvalidResponse => "invalid_response",
             ErrorCode::Timeout => "timeout",
             ErrorCode::InvalidArgument => "invalid_argument",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::Expired => "expired",
+            ErrorCode::TooLarge => "too_large",
+            ErrorCode::UploadFailed => "upload_failed",
         }
     }
 }

@@ -7,20 +7,35 @@
 //! | [`retry_after`](self::retry_after) | `Retry-After` delta-seconds or HTTP-date → ms |
 //! | [`backoff`](self::backoff) | capped exponential backoff with jitter (random as input) |
 //! | [`poll`](self::poll) | [`Poller`]: `on_*(now, …) -> Action` |
+//! | [`lifecycle`](self::lifecycle) | Create / upload / End bodies and URLs, the upload ledger |
+//! | [`audio`](self::audio) | audio formats: names, MIME types, sniffing, size limit |
 //! | [`error`](self::error) | [`Error`] with a stable [`ErrorCode`] |
 //!
 //! Everything here runs and is tested on the host with `cargo test`.
 
+pub mod audio;
 pub mod backoff;
 pub mod classify;
 pub mod error;
+pub mod lifecycle;
 pub mod poll;
 pub mod retry_after;
 pub mod url;
 
+pub use audio::{
+    check_chunk_size, file_name, resolve_format, AudioFormat, MAX_CHUNK_BYTES, SNIFF_BYTES,
+};
 pub use backoff::Backoff;
-pub use classify::{classify, expects_session_body, http_error, BodyFacts, SessionStatus, Verdict};
+pub use classify::{
+    classify, classify_answer, expects_session_body, http_error, BodyFacts, Op, SessionStatus,
+    Verdict,
+};
 pub use error::{push_decimal, Error, ErrorCode};
+pub use lifecycle::{
+    check_presigned_url, create_url, default_upload_url, end_body, end_url, mime_of,
+    presigned_fields, push_json_string, raw_upload_url, CreateSession, UploadLedger, UploadType,
+    MAX_ADDITIONAL_DATA_BYTES,
+};
 pub use poll::{Action, PollConfig, Poller, Transport, MAX_TIMER_MS};
 pub use retry_after::{parse_http_date, parse_retry_after, MAX_RETRY_AFTER_MS};
 pub use url::{check_session_id, push_encoded, session_url, BaseUrl, Filter, DEFAULT_BASE_URL};

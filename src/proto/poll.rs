@@ -32,9 +32,11 @@
 //!   transient error instead of waiting for a certain timeout.
 //! - In `once` mode (`getSession`), a pending answer resolves too and failures are not
 //!   retried (a 401 still refreshes the token once).
+//! - The same machine runs every lifecycle call (`op` in [`PollConfig`]): one request,
+//!   retried on transient failures, resolved on success.
 
 use super::backoff::Backoff;
-use super::classify::{classify, BodyFacts, Verdict};
+use super::classify::{classify_answer, BodyFacts, Op, Verdict};
 use super::error::{push_decimal, Error, ErrorCode};
 use super::retry_after::parse_retry_after;
 
@@ -66,6 +68,8 @@ pub struct PollConfig {
     pub can_refresh_token: bool,
     /// `getSession` mode: one answer, no retries, pending answers resolve too.
     pub once: bool,
+    /// The operation whose answers are classified (Get Session for polls).
+    pub op: Op,
 }
 
 impl Default for PollConfig {
@@ -78,6 +82,7 @@ impl Default for PollConfig {
             backoff: Backoff::default(),
             can_refresh_token: false,
             once: false,
+            op: Op::GetSession,
         }
     }
 }
@@ -174,7 +179,7 @@ impl Poller {
         rand01: f64,
     ) -> Action {
         let retry_after_ms = retry_after.and_then(|v| parse_retry_after(v, now_ms));
-        match classify(http, facts) {
+        match classify_answer(self.cfg.op, http, facts) {
             Verdict::Pending if self.cfg.once => Action::Resolve,
             Verdict::Pending => {
                 self.failures = 0;
@@ -182,7 +187,7 @@ impl Poller {
                 self.not_before_ms = now_ms.saturating_add(retry_after_ms.unwrap_or(0));
                 Action::Progress
             }
-            Verdict::Finished(_) => Action::Resolve,
+            Verdict::Finished(_) | Verdict::Done => Action::Resolve,
             Verdict::Unauthorized(_) if self.cfg.can_refresh_token && !self.refreshed => {
                 self.refreshed = true;
                 Action::RefreshToken
