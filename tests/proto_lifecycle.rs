@@ -2,6 +2,8 @@
 //! shared fixtures), request bodies, upload URLs and the origin rule, presigned forms, the
 //! upload ledger.
 
+#![cfg(not(target_arch = "wasm32"))] // reads the shared fixtures from disk
+
 use eka_voice::proto::*;
 
 fn fatal_code(v: Verdict) -> ErrorCode {
