@@ -175,7 +175,11 @@ export type VoiceApiErrorCode =
   | 'network'
   | 'invalid_response'
   | 'timeout'
-  | 'invalid_argument';
+  | 'invalid_argument'
+  | 'conflict'
+  | 'expired'
+  | 'too_large'
+  | 'upload_failed';
 
 /** Every failure of this package (but an abort, which rejects with `signal.reason`). */
 export declare class VoiceApiError extends Error {
@@ -201,6 +205,108 @@ export declare class VoiceApiError extends Error {
   };
 }
 
+/** Retry and cancellation options of one lifecycle call. */
+export interface CallOptions {
+  /** Aborting rejects at once with `signal.reason` and cancels the request in flight. */
+  signal?: AbortSignal;
+  /** Abort a request that hangs longer than this (default 30000); transient. */
+  requestTimeoutMs?: number;
+  /** Consecutive transient failures tolerated (default 5). */
+  maxRetries?: number;
+  /** Deadline of the whole call (default 600000). */
+  timeoutMs?: number;
+}
+
+/** Options of `createSession` (sent in snake_case: `upload_type`, `language_hint`, …). */
+export interface CreateSessionOptions extends CallOptions {
+  /** Template ids to generate, e.g. `['eka_emr_template', 'clinical_notes_template']`. */
+  templates?: string[];
+  /** `'chunked'` (default: numbered files while the consultation goes on) or `'single'`. */
+  uploadType?: 'chunked' | 'single';
+  model?: 'pro' | 'lite' | (string & {});
+  /** ISO 639-1 codes, or `['auto_detect']`. */
+  languageHint?: string[] | string;
+  transcriptLanguage?: string;
+  sessionMode?: 'consultation' | 'dictation' | (string & {});
+  patientDetails?: { oid?: string; name?: string; age?: number; gender?: string; mobile?: string; [key: string]: unknown };
+  /** Echoed back; at most 4 KB as JSON; never `_protocol`. */
+  additionalData?: { [key: string]: unknown };
+  /** A client-chosen session id (16–32 characters). */
+  sessionId?: string;
+  /** Ask for the presigned (object) form of `upload_url` (`?version=v2`). */
+  presignedUpload?: boolean;
+}
+
+/** The answer of Create Session (201), as the API sent it, plus `http_status`. */
+export interface CreatedSession {
+  session_id: string;
+  status: 'created' | 'initialized' | (string & {});
+  created_at?: Timestamp;
+  expires_at?: Timestamp;
+  upload_url?: string | PresignedUpload;
+  patient_details?: { [key: string]: unknown } | null;
+  http_status: number;
+  [key: string]: unknown;
+}
+
+/** An audio chunk: a Blob (or File), an ArrayBuffer, or a view such as Uint8Array / Buffer. At most 10 MiB. */
+export type AudioChunk = Blob | ArrayBuffer | ArrayBufferView;
+
+/** Options of `uploadAudio`. */
+export interface UploadOptions extends CallOptions {
+  /** `n` of `audio_<n>.<ext>`; default: counted per session from 0 by this client. */
+  index?: number;
+  /** `wav`, `webm`, `ogg`, `mp3`, `m4a`, `mp4` (or a MIME type); default: the Blob's type, else the bytes. */
+  format?: 'wav' | 'webm' | 'ogg' | 'mp3' | 'm4a' | 'mp4' | (string & {});
+}
+
+/** The answer of one upload plus `http_status`, the `file_name` sent and its `index`. */
+export interface UploadedChunk {
+  session_id?: string;
+  success?: boolean;
+  original_filename?: string;
+  http_status: number;
+  file_name: string;
+  index: number;
+  [key: string]: unknown;
+}
+
+/** Options of `endSession`. The counts default to this client's own uploads for the session. */
+export interface EndOptions extends CallOptions {
+  audioFilesSent?: number;
+  audioFilesUploaded?: number;
+}
+
+/** The answer of End Session (202) plus `http_status`. */
+export interface EndedSession {
+  session_id: string;
+  status: 'processing' | (string & {});
+  message?: string;
+  audio_files_received?: number;
+  audio_files?: string[];
+  http_status: number;
+  [key: string]: unknown;
+}
+
+/** What `transcribe` reports, phase by phase. */
+export type TranscribeProgress =
+  | { phase: 'creating' }
+  | { phase: 'uploading'; sessionId: string; chunksDone: number; chunksTotal?: number; bytesDone: number; bytesTotal?: number }
+  | { phase: 'ending'; sessionId: string }
+  | { phase: 'processing'; sessionId: string; snapshot: PendingSession };
+
+/** Options of `transcribe`: create and poll options, one signal, one progress callback. */
+export interface TranscribeOptions extends CreateSessionOptions, Omit<PollOptions, 'onProgress'> {
+  /** Uploads in flight at once (default 2). */
+  concurrency?: number;
+  /** Go on when some chunks failed but at least one made it; the result lists `missing_chunks`. */
+  allowPartialUpload?: boolean;
+  onProgress?: (event: TranscribeProgress) => void;
+}
+
+/** What `transcribe` resolves with. */
+export type TranscribeResult = SessionResult & { missing_chunks?: string[] };
+
 /** A Voice API client. Its methods never throw: they reject with `VoiceApiError`. */
 export declare class VoiceClient {
   /** Throws a `VoiceApiError` (`invalid_argument`) for bad options. */
@@ -209,6 +315,21 @@ export declare class VoiceClient {
   getSession(sessionId: string, options?: GetOptions): Promise<Session>;
   /** Polls while the answer is 202; resolves on 200 / 206 / 410. */
   pollSession(sessionId: string, options?: PollOptions): Promise<SessionResult>;
+  /** `POST /voice/v1/sessions`. */
+  createSession(options?: CreateSessionOptions): Promise<CreatedSession>;
+  /** Uploads one chunk as `audio_<n>.<ext>` (raw body, or the presigned form). */
+  uploadAudio(
+    session: string | { session_id: string; upload_url?: string | PresignedUpload | null },
+    chunk: AudioChunk,
+    options?: UploadOptions,
+  ): Promise<UploadedChunk>;
+  /** `POST /voice/v1/sessions/{id}/end`: processing starts. */
+  endSession(sessionId: string, options?: EndOptions): Promise<EndedSession>;
+  /** Create → upload every chunk as it arrives → end → poll. */
+  transcribe(
+    chunks: Iterable<AudioChunk | PromiseLike<AudioChunk>> | AsyncIterable<AudioChunk>,
+    options?: TranscribeOptions,
+  ): Promise<TranscribeResult>;
   /** Frees the client's wasm memory now (it is also freed when garbage-collected). */
   free(): void;
 }

@@ -42,7 +42,7 @@ say "simulator at $EKA_SIM_URL (pid $sim_pid)"
 wasm_suite() {
   local name=$1; shift
   say "wasm: $name"
-  env EKA_TEST_ENV="$name" "$@" cargo test --target wasm32-unknown-unknown --test wasm_session --test proto_core 2>&1 | tee "$tmp/wasm-$name.log"
+  env EKA_TEST_ENV="$name" "$@" cargo test --target wasm32-unknown-unknown --test wasm_session --test wasm_lifecycle --test proto_core 2>&1 | tee "$tmp/wasm-$name.log"
   count "wasm ($name)" "$tmp/wasm-$name.log"
 }
 wasm_suite node WASM_BINDGEN_TEST_TIMEOUT=120
@@ -56,11 +56,12 @@ tarball=$(cd pkg && npm pack --silent --pack-destination "../$tmp" | tail -n 1)
 echo '{"name":"consumer","private":true,"type":"module"}' > "$consumer/package.json"
 (cd "$consumer" && npm install --silent --no-audit --no-fund "../$tarball")
 cp -r tests/package/*.mjs tests/package/*.ts tests/package/tsconfig.json tests/package/browser "$consumer/"
-(cd "$consumer" && node --test --test-reporter=tap ./api.test.mjs) 2>&1 | tee "$tmp/package.log" | grep -E '^(not )?ok |^# (pass|fail)'
+fixtures="$(cd .. && pwd)/shared/fixtures/audio"
+(cd "$consumer" && EKA_FIXTURES="$fixtures" node --test --test-reporter=tap ./api.test.mjs) 2>&1 | tee "$tmp/package.log" | grep -E '^(not )?ok |^# (pass|fail)'
 grep -q '^# fail 0' "$tmp/package.log" || { cat "$tmp/package.log"; exit 1; }
 count "package (node:test)" "$tmp/package.log"
 say "package in headless Chromium: a page importing 'eka-voice' by name, and a module worker"
-(cd "$consumer" && CHROMEDRIVER=/usr/bin/chromedriver node browser.run.mjs) 2>&1 | tee "$tmp/package-browser.log"
+(cd "$consumer" && EKA_FIXTURES="$fixtures" CHROMEDRIVER=/usr/bin/chromedriver node browser.run.mjs) 2>&1 | tee "$tmp/package-browser.log"
 count "package (chromium page + worker)" "$tmp/package-browser.log"
 node_modules/.bin/tsc -p "$consumer/tsconfig.json"
 summary+=("$(printf '%-34s %s' "package types (tsc --strict)" "ok")")

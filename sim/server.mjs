@@ -5,10 +5,17 @@
 //   node sim/server.mjs [--port N] [--verbose]      (or: npm run sim -- --port N)
 //
 // Routes:
-//   GET  /voice/v1/sessions/{id}[?template_id=|?document_id=]  scripted sessions (scenarios.mjs)
+//   POST /voice/v1/sessions[?version=v2]                        create a session (lifecycle.mjs)
+//   POST /voice/v1/sessions/{id}/audio/audio_<n>.<ext>          raw audio chunk
+//   POST /__storage/                                            presigned (multipart) upload
+//   POST /voice/v1/sessions/{id}/end                            end: processing starts
+//   GET  /voice/v1/sessions/{id}[?template_id=|?document_id=]  created sessions (long-polled),
+//                                                               or scripted ones (scenarios.mjs)
 //   OPTIONS *                                                   CORS preflight
 //   POST /__sim/scenarios   {name, steps:[{status, body, headers?, holdMs?}]}  add a scenario
 //   GET  /__sim/requests/{id}   what the simulator received for a session (tests count these)
+//   GET  /__sim/sessions/{id}   a created session's state (files with sizes and sha256, End body)
+//   GET  /__sim/sessions/{id}/files/{n.ext}   the stored bytes of one chunk
 //   POST /__sim/reset           forget all sessions and logs
 //   GET  /__sim/health
 // Auth: every API request needs `Authorization: Bearer <token>` (else 401, gateway
@@ -17,6 +24,7 @@
 import http from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { scenarioFor, fromJson, SCENARIOS } from './scenarios.mjs';
+import { Lifecycle, MAX_CHUNK_BYTES } from './lifecycle.mjs';
 import * as B from './bodies.mjs';
 
 const CORS = {
@@ -36,11 +44,16 @@ function send(res, status, body, headers = {}, raw = false) {
   res.end(text);
 }
 
-function readBody(req) {
+/** Reads a request body, keeping at most `limit` bytes (`tooLarge` when there were more). */
+function readBody(req, limit = 1 << 20) {
   return new Promise((resolve, reject) => {
     const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    let size = 0;
+    req.on('data', (c) => {
+      size += c.length;
+      if (size <= limit) chunks.push(c);
+    });
+    req.on('end', () => resolve(Object.assign(Buffer.concat(chunks), { tooLarge: size > limit, received: size })));
     req.on('error', reject);
   });
 }
@@ -65,6 +78,60 @@ export function createSimulator({ verbose = false } = {}) {
   const sessions = new Map(); // id -> { created, n }
   const log = new Map(); // id -> [{ method, path, query, authorization, t }]
   const custom = new Map();
+  const life = new Lifecycle();
+  const record = (id, req, extra = {}) => {
+    const entries = log.get(id) || [];
+    entries.push({
+      method: req.method, path: req.url, authorization: req.headers.authorization || '',
+      content_type: req.headers['content-type'], t: Date.now(), ...extra,
+    });
+    log.set(id, entries);
+  };
+  const authFails = (req) => {
+    const auth = req.headers.authorization || '';
+    if (!auth.startsWith('Bearer ') || auth.length <= 7) return [401, B.envelope3('Unauthorized')];
+    if (auth.startsWith('Bearer expired')) return [401, B.envelope1('token_expired', 'Token expired')];
+    return null;
+  };
+  const decode = (seg) => {
+    try {
+      return decodeURIComponent(seg);
+    } catch {
+      return null;
+    }
+  };
+
+  async function lifecycleRoute(req, res, segments, url) {
+    const origin = `http://${req.headers.host}`;
+    const [, , , rawId, action, file] = segments;
+    const id = rawId === undefined ? undefined : decode(rawId);
+    if (req.method === 'POST' && segments.length === 3) {
+      const body = await readBody(req);
+      const denied = authFails(req);
+      if (denied) {
+        record('__create', req);
+        return send(res, ...denied);
+      }
+      const [status, answer] = life.create({ origin, query: url.searchParams, body });
+      record(answer.session_id || '__create', req, { body: body.toString('utf8') });
+      return send(res, status, answer);
+    }
+    if (req.method === 'POST' && action === 'audio' && file !== undefined && segments.length === 6) {
+      const body = await readBody(req, MAX_CHUNK_BYTES);
+      record(id, req, { bytes: body.received });
+      const denied = authFails(req);
+      if (denied) return send(res, ...denied);
+      return send(res, ...life.upload({ id, name: decode(file), headers: req.headers, body, tooLarge: body.tooLarge }));
+    }
+    if (req.method === 'POST' && action === 'end' && segments.length === 5) {
+      const body = await readBody(req);
+      record(id, req, { body: body.toString('utf8') });
+      const denied = authFails(req);
+      if (denied) return send(res, ...denied);
+      return send(res, ...life.end({ id, body }));
+    }
+    return null;
+  }
 
   async function handle(req, res) {
     const url = new URL(req.url, 'http://sim');
@@ -75,12 +142,25 @@ export function createSimulator({ verbose = false } = {}) {
       return res.end();
     }
     if (segments[0] === '__sim') return control(req, res, segments);
-    if (segments.length === 4 && segments[0] === 'voice' && segments[1] === 'v1' && segments[2] === 'sessions' && req.method === 'GET') {
-      let id;
-      try {
-        id = decodeURIComponent(segments[3]);
-      } catch {
-        return send(res, 400, B.envelope1('invalid_request', 'Bad session id encoding'));
+    if (segments[0] === '__storage' && req.method === 'POST') {
+      const body = await readBody(req, MAX_CHUNK_BYTES + (1 << 16));
+      const [status, text] = life.storage({ headers: req.headers, body, tooLarge: body.tooLarge });
+      const key = /name="key"\r\n\r\nuploads\/([^/]+)\//.exec(body.toString('latin1'));
+      record(key ? key[1] : '__storage', req, { bytes: body.received, status });
+      return send(res, status, text, { 'content-type': 'text/plain' }, true);
+    }
+    const api = segments[0] === 'voice' && segments[1] === 'v1' && segments[2] === 'sessions';
+    if (api && req.method === 'POST') {
+      if ((await lifecycleRoute(req, res, segments, url)) !== null) return;
+    }
+    if (api && segments.length === 4 && req.method === 'GET') {
+      const id = decode(segments[3]);
+      if (id === null) return send(res, 400, B.envelope1('invalid_request', 'Bad session id encoding'));
+      if (life.has(id)) {
+        record(id, req);
+        const denied = authFails(req);
+        if (denied) return send(res, ...denied);
+        return life.get(id, res, (status, body) => send(res, status, body));
       }
       return getSession(req, res, id, url.searchParams);
     }
@@ -91,9 +171,20 @@ export function createSimulator({ verbose = false } = {}) {
     if (segments[1] === 'health') return send(res, 200, { ok: true, scenarios: Object.keys(SCENARIOS) });
     if (segments[1] === 'reset' && req.method === 'POST') {
       sessions.clear();
+      life.sessions.clear();
       log.clear();
       custom.clear();
       return send(res, 200, { ok: true });
+    }
+    if (segments[1] === 'sessions' && segments[2] !== undefined && segments[3] === 'files' && segments[4] !== undefined) {
+      const bytes = life.file(decodeURIComponent(segments[2]), decodeURIComponent(segments[4]));
+      if (!bytes) return send(res, 404, B.envelope1('resource_not_found', 'No such file'));
+      res.writeHead(200, { 'content-type': 'application/octet-stream', ...CORS });
+      return res.end(bytes);
+    }
+    if (segments[1] === 'sessions' && segments[2] !== undefined) {
+      const d = life.describe(decodeURIComponent(segments[2]));
+      return d ? send(res, 200, d) : send(res, 404, B.envelope1('session_not_found', 'No such session'));
     }
     if (segments[1] === 'requests' && segments[2] !== undefined) {
       const id = decodeURIComponent(segments.slice(2).join('/'));
@@ -114,12 +205,9 @@ export function createSimulator({ verbose = false } = {}) {
   }
 
   function getSession(req, res, id, query) {
-    const auth = req.headers.authorization || '';
-    const entries = log.get(id) || [];
-    entries.push({ method: req.method, path: req.url, authorization: auth, t: Date.now() });
-    log.set(id, entries);
-    if (!auth.startsWith('Bearer ') || auth.length <= 7) return send(res, 401, B.envelope3('Unauthorized'));
-    if (auth.startsWith('Bearer expired')) return send(res, 401, B.envelope1('token_expired', 'Token expired'));
+    record(id, req);
+    const denied = authFails(req);
+    if (denied) return send(res, ...denied);
     const steps = scenarioFor(id, custom);
     if (!steps) return send(res, 404, B.envelope1('session_not_found', `Session ${id} not found`));
     let s = sessions.get(id);
@@ -166,9 +254,15 @@ usage: npm run sim -- [--port N] [--verbose]
   --port N     port to listen on (default: $EKA_SIM_PORT or 8787; 0 = any free port)
   --verbose    log each request (method and path) to stderr
 
+A development backend: create sessions (POST /voice/v1/sessions), upload raw chunks to
+their upload_url (or the presigned form with ?version=v2), end them, and poll: they process
+for 1.5 s (long-polled GETs) and complete with the requested templates. Faults per session
+through additional_data.simulate (see sim/lifecycle.mjs).
+
 Scripted sessions: GET /voice/v1/sessions/<scenario>[.<suffix>], scenarios:
   ${Object.keys(SCENARIOS).join(', ')}
-Control: POST /__sim/scenarios, GET /__sim/requests/<id>, POST /__sim/reset, GET /__sim/health
+Control: POST /__sim/scenarios, GET /__sim/requests/<id>, GET /__sim/sessions/<id>[/files/<n.ext>],
+         POST /__sim/reset, GET /__sim/health
 `;
 
 async function main(argv) {

@@ -8,9 +8,13 @@ use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
+use super::abort::AbortWatch;
 use super::client::{Client, ClientOptions, PollOptions};
 use super::errors;
-use super::options::{client_options, poll_options, Reader};
+use super::lifecycle::{transcribe_options, UploadOptions};
+use super::options::{
+    client_options, create_options, poll_options, poll_options_without_progress, Reader,
+};
 use crate::proto::{check_session_id, Error};
 
 /// A Voice API client. JS: `new VoiceClient({ baseUrl?, token?, getToken? })`.
@@ -45,6 +49,96 @@ impl VoiceClient {
     pub fn poll_session_js(&self, session_id: JsValue, options: JsValue) -> Promise {
         self.start(session_id, &options, false)
     }
+
+    /// `client.createSession(options?)`: `POST /voice/v1/sessions`.
+    #[wasm_bindgen(js_name = createSession)]
+    pub fn create_session_js(&self, options: JsValue) -> Promise {
+        let parsed = Reader::new(&options).and_then(|r| {
+            Ok((
+                create_options(&r)?,
+                r.boolean("presignedUpload")?.unwrap_or(false),
+                call_options(&r)?,
+            ))
+        });
+        match parsed {
+            Ok((req, presigned, call)) => {
+                let inner = self.inner.clone();
+                future_to_promise(async move {
+                    let abort = AbortWatch::new(call.signal.clone());
+                    inner.create(&req, presigned, &call, &abort).await
+                })
+            }
+            Err(e) => reject(&e, None),
+        }
+    }
+
+    /// `client.uploadAudio(session | sessionId, chunk, { index?, format?, signal? })`.
+    #[wasm_bindgen(js_name = uploadAudio)]
+    pub fn upload_audio_js(&self, session: JsValue, chunk: JsValue, options: JsValue) -> Promise {
+        let parsed = Reader::new(&options).and_then(|r| {
+            Ok(UploadOptions {
+                index: r.count("index")?,
+                format: r.string("format")?,
+                call: call_options(&r)?,
+            })
+        });
+        match parsed {
+            Ok(o) => {
+                let inner = self.inner.clone();
+                future_to_promise(async move {
+                    let abort = AbortWatch::new(o.call.signal.clone());
+                    inner
+                        .upload(&session, &chunk, &o, &abort)
+                        .await
+                        .map_err(|(_, e)| e)
+                })
+            }
+            Err(e) => reject(&e, session.as_string().as_deref()),
+        }
+    }
+
+    /// `client.endSession(sessionId, { audioFilesSent?, audioFilesUploaded?, signal? })`.
+    #[wasm_bindgen(js_name = endSession)]
+    pub fn end_session_js(&self, session_id: JsValue, options: JsValue) -> Promise {
+        let parsed = Reader::new(&options).and_then(|r| {
+            let id = session_id
+                .as_string()
+                .ok_or_else(|| Error::invalid_argument("sessionId must be a non-empty string"))?;
+            Ok((
+                id,
+                r.count("audioFilesSent")?,
+                r.count("audioFilesUploaded")?,
+                call_options(&r)?,
+            ))
+        });
+        match parsed {
+            Ok((id, sent, uploaded, call)) => {
+                let inner = self.inner.clone();
+                future_to_promise(async move {
+                    let abort = AbortWatch::new(call.signal.clone());
+                    inner.end(&id, sent, uploaded, &call, &abort).await
+                })
+            }
+            Err(e) => reject(&e, session_id.as_string().as_deref()),
+        }
+    }
+
+    /// `client.transcribe(chunks, options?)`: create → upload → end → poll.
+    pub fn transcribe(&self, chunks: JsValue, options: JsValue) -> Promise {
+        match Reader::new(&options).and_then(|r| transcribe_options(&r)) {
+            Ok(o) => future_to_promise(self.inner.clone().transcribe(chunks, o)),
+            Err(e) => reject(&e, None),
+        }
+    }
+}
+
+fn reject(e: &Error, session_id: Option<&str>) -> Promise {
+    Promise::reject(&errors::to_js(e, &JsValue::UNDEFINED, session_id))
+}
+
+/// The retry and timeout options of one lifecycle call.
+fn call_options(r: &Reader) -> Result<PollOptions, Error> {
+    poll_options_without_progress(r)
 }
 
 impl VoiceClient {

@@ -4,15 +4,16 @@
 
 use std::rc::Rc;
 
-use js_sys::{Date, Function, Math, Reflect};
+use js_sys::{Date, Function, Math, Object, Reflect};
 use wasm_bindgen::JsValue;
 use web_sys::AbortSignal;
 
 use super::abort::AbortWatch;
 use super::errors;
 use super::fetch::{exchange, Exchange, Request};
+use super::lifecycle::Sessions;
 use super::token::Tokens;
-use crate::proto::{session_url, Action, BaseUrl, Error, Filter, PollConfig, Poller};
+use crate::proto::{session_url, Action, BaseUrl, Error, Filter, Op, PollConfig, Poller};
 
 /// Options of a [`Client`] (JS: `{ baseUrl?, token?, getToken? }`).
 #[derive(Clone, Debug, Default)]
@@ -51,6 +52,7 @@ pub struct PollOptions {
 pub struct Client {
     base: BaseUrl,
     tokens: Tokens,
+    sessions: Sessions,
 }
 
 impl Client {
@@ -63,7 +65,33 @@ impl Client {
         Ok(Client {
             base,
             tokens: Tokens::new(o.token, o.get_token)?,
+            sessions: Sessions::default(),
         })
+    }
+
+    /// What this client remembers of the sessions it uploads to.
+    pub fn sessions(&self) -> &Sessions {
+        &self.sessions
+    }
+
+    /// The validated base URL.
+    pub fn base(&self) -> &BaseUrl {
+        &self.base
+    }
+
+    /// The poller options of a call, from the caller's options and the defaults.
+    pub fn config(&self, o: &PollOptions, op: Op, once: bool) -> PollConfig {
+        let defaults = PollConfig::default();
+        PollConfig {
+            interval_ms: o.interval_ms.unwrap_or(defaults.interval_ms),
+            timeout_ms: o.timeout_ms.unwrap_or(defaults.timeout_ms),
+            request_timeout_ms: o.request_timeout_ms.unwrap_or(defaults.request_timeout_ms),
+            max_retries: o.max_retries.unwrap_or(defaults.max_retries),
+            can_refresh_token: self.tokens.can_refresh(),
+            once,
+            op,
+            ..defaults
+        }
     }
 
     /// Runs one `getSession` (`once`) or `pollSession`; resolves with the body of the
@@ -75,38 +103,78 @@ impl Client {
         o: PollOptions,
         once: bool,
     ) -> Result<JsValue, JsValue> {
-        let fail = |e: &Error| errors::to_js(e, &JsValue::UNDEFINED, Some(&session_id));
+        let abort = AbortWatch::new(o.signal.clone());
+        let report = |snapshot: &JsValue| match &o.on_progress {
+            Some(f) => f.call1(&JsValue::UNDEFINED, snapshot).map(|_| ()),
+            None => Ok(()),
+        };
+        self.poll_with(&session_id, &o, once, &abort, &report).await
+    }
+
+    /// `run` with a given abort watch and progress reporter (`transcribe` shares them).
+    pub async fn poll_with(
+        &self,
+        session_id: &str,
+        o: &PollOptions,
+        once: bool,
+        abort: &AbortWatch,
+        report: &dyn Fn(&JsValue) -> Result<(), JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        let fail = |e: &Error| errors::to_js(e, &JsValue::UNDEFINED, Some(session_id));
         let filter = Filter::from_options(o.template_id.as_deref(), o.document_id.as_deref())
             .map_err(|e| fail(&e))?;
-        let url = session_url(&self.base, &session_id, filter).map_err(|e| fail(&e))?;
-        let defaults = PollConfig::default();
-        let mut poller = Poller::new(PollConfig {
-            interval_ms: o.interval_ms.unwrap_or(defaults.interval_ms),
-            timeout_ms: o.timeout_ms.unwrap_or(defaults.timeout_ms),
-            request_timeout_ms: o.request_timeout_ms.unwrap_or(defaults.request_timeout_ms),
-            max_retries: o.max_retries.unwrap_or(defaults.max_retries),
-            can_refresh_token: self.tokens.can_refresh(),
-            once,
-            ..defaults
-        });
-        let abort = AbortWatch::new(o.signal);
+        let url = session_url(&self.base, session_id, filter).map_err(|e| fail(&e))?;
+        let call = Call {
+            method: "GET",
+            url: &url,
+            body: None,
+            json: false,
+            auth: true,
+        };
+        self.execute(
+            &call,
+            self.config(o, Op::GetSession, once),
+            abort,
+            session_id,
+            report,
+        )
+        .await
+    }
+
+    /// Performs one call under the poller's policy: retries, backoff, `Retry-After`,
+    /// deadline, token refresh, abort. Resolves with the final body plus `http_status`.
+    pub async fn execute(
+        &self,
+        call: &Call<'_>,
+        cfg: PollConfig,
+        abort: &AbortWatch,
+        session_id: &str,
+        report: &dyn Fn(&JsValue) -> Result<(), JsValue>,
+    ) -> Result<JsValue, JsValue> {
         if let Some(reason) = abort.reason() {
             return Err(reason);
         }
+        let mut poller = Poller::new(cfg);
         let now = || Date::now() as u64;
         let mut action = poller.start(now());
-        let (mut token, mut generation) = self.tokens.get(&abort, &session_id).await?;
+        let (mut token, mut generation) = if call.auth {
+            self.tokens.get(abort, session_id).await?
+        } else {
+            (None, 0)
+        };
         let mut body = JsValue::UNDEFINED;
         let mut http_status = 0;
         loop {
             action = match action {
                 Action::Send { timeout_ms } => {
                     let req = Request {
-                        method: "GET",
-                        url: &url,
+                        method: call.method,
+                        url: call.url,
                         token: token.as_deref(),
+                        body: call.body,
+                        json: call.json,
                     };
-                    match exchange(&req, timeout_ms, &abort).await {
+                    match exchange(&req, timeout_ms, abort).await {
                         Exchange::Answer(a) => {
                             body = a.body;
                             http_status = a.status;
@@ -131,28 +199,46 @@ impl Client {
                 }
                 Action::RefreshToken => {
                     (token, generation) =
-                        self.tokens.refresh(generation, &abort, &session_id).await?;
+                        self.tokens.refresh(generation, abort, session_id).await?;
                     poller.on_token(now())
                 }
                 Action::Progress => {
                     stamp(&body, http_status);
-                    if let Some(f) = &o.on_progress {
-                        f.call1(&JsValue::UNDEFINED, &body)?;
-                    }
+                    report(&body)?;
                     poller.on_progressed(now())
                 }
                 Action::Resolve => {
+                    if !body.is_object() {
+                        body = Object::new().into();
+                    }
                     stamp(&body, http_status);
                     return Ok(body);
                 }
-                Action::Reject(e) => return Err(errors::to_js(&e, &body, Some(&session_id))),
+                Action::Reject(e) => {
+                    let id = (!session_id.is_empty()).then_some(session_id);
+                    return Err(errors::to_js(&e, &body, id));
+                }
             };
         }
     }
 }
 
+/// One HTTP call, as the lifecycle functions describe it.
+pub struct Call<'a> {
+    /// `GET` or `POST`.
+    pub method: &'a str,
+    /// Absolute URL.
+    pub url: &'a str,
+    /// The request body (JSON text, bytes, a Blob or a FormData).
+    pub body: Option<&'a JsValue>,
+    /// Whether the body is JSON (`Content-Type: application/json`).
+    pub json: bool,
+    /// Whether to send the bearer token (never to a presigned storage URL).
+    pub auth: bool,
+}
+
 /// Adds `http_status` to a parsed body.
-fn stamp(body: &JsValue, status: u16) {
+pub fn stamp(body: &JsValue, status: u16) {
     if body.is_object() {
         let _ = Reflect::set(body, &"http_status".into(), &JsValue::from(status as u32));
     }

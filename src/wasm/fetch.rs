@@ -52,6 +52,10 @@ pub struct Request<'a> {
     pub url: &'a str,
     /// The bearer token, if any.
     pub token: Option<&'a str>,
+    /// The body, if any (sent as is: no `Content-Type` is added for bytes or Blobs).
+    pub body: Option<&'a JsValue>,
+    /// Whether the body is JSON text (`Content-Type: application/json`).
+    pub json: bool,
 }
 
 /// Sends `req`, reads its answer, all within `timeout_ms` and the caller's signal.
@@ -84,6 +88,12 @@ async fn send_and_read(req: &Request<'_>, controller: &AbortController) -> Resul
     init.set_signal(Some(&controller.signal()));
     let headers = Object::new();
     Reflect::set(&headers, &"accept".into(), &"application/json".into())?;
+    if req.json {
+        Reflect::set(&headers, &"content-type".into(), &"application/json".into())?;
+    }
+    if let Some(b) = req.body {
+        init.set_body(b);
+    }
     if let Some(t) = req.token {
         let mut v = String::with_capacity(7 + t.len());
         v.push_str("Bearer ");

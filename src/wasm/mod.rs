@@ -5,7 +5,9 @@
 //! | module | concern |
 //! |---|---|
 //! | [`api`] | `#[wasm_bindgen]` exports: `VoiceClient`, `pollSession`, `getSession`, `VoiceApiError` |
-//! | [`client`] | runs a [`Poller`](crate::proto::Poller): the action loop |
+//! | [`client`] | runs a [`Poller`](crate::proto::Poller): the action loop of every call |
+//! | [`lifecycle`] | `createSession`, `uploadAudio`, `endSession`, `transcribe` |
+//! | [`chunk`] | audio chunks from JS (Blob, ArrayBuffer, views) |
 //! | [`options`] | reads camelCase JS option objects into Rust structs |
 //! | [`token`] | the token source: static token, `getToken`, one shared refresh |
 //! | [`fetch`] | one GET through the global `fetch`, bounded by a timeout and the signal |
@@ -17,9 +19,11 @@
 
 pub mod abort;
 pub mod api;
+pub mod chunk;
 pub mod client;
 pub mod errors;
 pub mod fetch;
+pub mod lifecycle;
 pub mod options;
 pub mod token;
 

@@ -119,13 +119,96 @@ pub fn client_options(r: &Reader) -> Result<ClientOptions, Error> {
 /// onProgress?, maxRetries? }`.
 pub fn poll_options(r: &Reader) -> Result<PollOptions, Error> {
     Ok(PollOptions {
+        on_progress: r.function("onProgress")?,
+        ..poll_options_without_progress(r)?
+    })
+}
+
+/// The poll options but `onProgress` (which `transcribe` uses for its own events).
+pub fn poll_options_without_progress(r: &Reader) -> Result<PollOptions, Error> {
+    Ok(PollOptions {
         template_id: r.string("templateId")?,
         document_id: r.string("documentId")?,
         interval_ms: r.millis("intervalMs", 0.0)?,
         timeout_ms: r.millis("timeoutMs", 0.0)?,
         request_timeout_ms: r.millis("requestTimeoutMs", 1.0)?,
         signal: r.signal("signal")?,
-        on_progress: r.function("onProgress")?,
+        on_progress: None,
         max_retries: r.count("maxRetries")?,
+    })
+}
+
+impl Reader {
+    /// An array of strings (a single string counts as a one-element array when
+    /// `allow_single`).
+    pub fn strings(&self, key: &str, allow_single: bool) -> Result<Option<Vec<String>>, Error> {
+        let Some(v) = self.raw(key)? else {
+            return Ok(None);
+        };
+        if allow_single {
+            if let Some(s) = v.as_string() {
+                return Ok(Some(vec![s]));
+            }
+        }
+        let arr = v
+            .dyn_ref::<js_sys::Array>()
+            .ok_or_else(|| bad(key, "an array of strings"))?;
+        arr.iter()
+            .map(|x| x.as_string().ok_or_else(|| bad(key, "an array of strings")))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
+    }
+
+    /// A boolean.
+    pub fn boolean(&self, key: &str) -> Result<Option<bool>, Error> {
+        self.raw(key)?
+            .map(|v| v.as_bool().ok_or_else(|| bad(key, "a boolean")))
+            .transpose()
+    }
+
+    /// A plain object as JSON text, and whether it has the key `reserved`.
+    pub fn json_object(&self, key: &str, reserved: &str) -> Result<Option<(String, bool)>, Error> {
+        let Some(v) = self.raw(key)? else {
+            return Ok(None);
+        };
+        if !v.is_object() || js_sys::Array::is_array(&v) || v.is_function() {
+            return Err(bad(key, "a plain object"));
+        }
+        let json = js_sys::JSON::stringify(&v)
+            .ok()
+            .and_then(|s| s.as_string())
+            .ok_or_else(|| bad(key, "serialisable as JSON"))?;
+        let has = Reflect::has(&v, &JsValue::from_str(reserved)).unwrap_or(false);
+        Ok(Some((json, has)))
+    }
+
+    /// A positive integer.
+    pub fn positive(&self, key: &str) -> Result<Option<u32>, Error> {
+        match self.count(key)? {
+            Some(0) => Err(bad(key, "a positive integer")),
+            other => Ok(other),
+        }
+    }
+}
+
+/// The Create Session options: `{ templates?, uploadType?, model?, languageHint?,
+/// transcriptLanguage?, sessionMode?, patientDetails?, additionalData?, sessionId? }`.
+pub fn create_options(r: &Reader) -> Result<crate::proto::CreateSession, Error> {
+    let additional = r.json_object("additionalData", "_protocol")?;
+    Ok(crate::proto::CreateSession {
+        upload_type: r
+            .string("uploadType")?
+            .map(|t| crate::proto::UploadType::parse(&t))
+            .transpose()?
+            .unwrap_or_default(),
+        templates: r.strings("templates", false)?,
+        model: r.string("model")?,
+        language_hint: r.strings("languageHint", true)?,
+        transcript_language: r.string("transcriptLanguage")?,
+        session_mode: r.string("sessionMode")?,
+        patient_details_json: r.json_object("patientDetails", "")?.map(|(j, _)| j),
+        additional_data_has_protocol: additional.as_ref().is_some_and(|(_, has)| *has),
+        additional_data_json: additional.map(|(j, _)| j),
+        session_id: r.string("sessionId")?,
     })
 }

@@ -101,3 +101,42 @@ test('hundreds of concurrent polls from one client', async () => {
   const rs = await Promise.all(ids.map((id) => client.pollSession(id, { intervalMs: 50 })));
   assert.ok(rs.every((r, i) => r.status === 'completed' && r.session_id === ids[i]));
 });
+
+test('the lifecycle: transcribe fixtures from disk with phased progress', async () => {
+  const { readFileSync } = await import('node:fs');
+  const dir = process.env.EKA_FIXTURES;
+  assert.ok(dir, 'EKA_FIXTURES must name ../shared/fixtures/audio');
+  const parts = ['consultation-part0.wav', 'consultation-part1.wav'].map((f) => readFileSync(`${dir}/${f}`));
+  const phases = [];
+  const r = await client.transcribe(parts, {
+    templates: ['eka_emr_template'],
+    additionalData: { simulate: { process_ms: 300 } },
+    onProgress: (e) => phases.push(e.phase),
+  });
+  assert.equal(r.status, 'completed');
+  assert.equal(r.templates.length, 1);
+  assert.deepEqual([...new Set(phases)].slice(0, 3), ['creating', 'uploading', 'ending']);
+  const sim = await (await fetch(`${SIM}/__sim/sessions/${r.session_id}`)).json();
+  assert.deepEqual(sim.files.map((f) => f.bytes), parts.map((p) => p.length));
+});
+
+test('the lifecycle step by step, and upload_failed', async () => {
+  const s = await client.createSession({ additionalData: { simulate: { process_ms: 100 } } });
+  assert.equal(s.http_status, 201);
+  const u = await client.uploadAudio(s, new Uint8Array([0x4f, 0x67, 0x67, 0x53, 1, 2, 3, 4]));
+  assert.equal(u.file_name, 'audio_0.ogg');
+  const e = await client.endSession(s.session_id);
+  assert.equal(e.status, 'processing');
+  const done = await client.pollSession(s.session_id, { intervalMs: 100 });
+  assert.equal(done.status, 'completed');
+  const err = await client
+    .transcribe([new Uint8Array([0x4f, 0x67, 0x67, 0x53, 0]), new Uint8Array([0x4f, 0x67, 0x67, 0x53, 1])], {
+      additionalData: { simulate: { fail_chunks: { 0: 9, 1: 9 } } },
+      maxRetries: 0,
+      allowPartialUpload: true,
+    })
+    .catch((e) => e);
+  assert.ok(err instanceof VoiceApiError);
+  assert.equal(err.code, 'upload_failed');
+  assert.match(err.message, /audio_0\.ogg, audio_1\.ogg/);
+});

@@ -10,6 +10,10 @@ import {
   type PendingSession,
   type VoiceApiErrorCode,
   type TemplateDocument,
+  type CreatedSession,
+  type TranscribeProgress,
+  type TranscribeResult,
+  type UploadedChunk,
 } from 'eka-voice';
 
 const client = new VoiceClient({ baseUrl: 'http://127.0.0.1:1', getToken: async () => 'token' });
@@ -83,6 +87,33 @@ export async function main(): Promise<void> {
       void [code, status, api, e.body, e.sessionId, e.message, e.toJSON().code];
     }
   }
+  const created: CreatedSession = await client.createSession({
+    templates: ['eka_emr_template'],
+    uploadType: 'chunked',
+    model: 'pro',
+    languageHint: ['en'],
+    patientDetails: { oid: 'p_1', age: 40 },
+    additionalData: { visit: 1 },
+    presignedUpload: true,
+    signal: controller.signal,
+  });
+  const chunk: UploadedChunk = await client.uploadAudio(created, new Blob([]), { index: 0, format: 'webm' });
+  await client.uploadAudio(created.session_id, new Uint8Array(8));
+  void chunk.file_name;
+  const ended = await client.endSession(created.session_id, { audioFilesSent: 2, audioFilesUploaded: 2 });
+  void ended.audio_files;
+  async function* recorder(): AsyncGenerator<Blob> {
+    yield new Blob([]);
+  }
+  const onProgress = (e: TranscribeProgress) => {
+    if (e.phase === 'uploading') void [e.chunksDone, e.bytesTotal];
+    if (e.phase === 'processing') void e.snapshot.status;
+  };
+  const t: TranscribeResult = await client.transcribe(recorder(), { concurrency: 2, allowPartialUpload: true, intervalMs: 500, onProgress });
+  void t.missing_chunks;
+  await client.transcribe([new ArrayBuffer(8), new Uint8Array(8)]);
+  // @ts-expect-error uploadType is chunked or single
+  await client.createSession({ uploadType: 'stream' });
   // @ts-expect-error the session id is a string
   await client.pollSession(42);
   // @ts-expect-error unknown option names are caught

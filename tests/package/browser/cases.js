@@ -47,3 +47,38 @@ export async function runCases({ VoiceClient, pollSession, getSession, VoiceApiE
   });
   return results;
 }
+
+/** The lifecycle from a browser: Blobs (with a MIME type the service would reject) to transcribe. */
+export async function runLifecycleCases({ VoiceClient, VoiceApiError }, sim, wav) {
+  const results = [];
+  const client = new VoiceClient({ baseUrl: sim, token: 'browser-token' });
+  try {
+    const half = Math.floor(wav.byteLength / 2);
+    const chunks = [new Blob([wav], { type: 'audio/x-wav' }), new Blob([wav.slice(0, half)], { type: 'audio/wav' })];
+    const phases = [];
+    const r = await client.transcribe(chunks, {
+      templates: ['clinical_notes_template'],
+      presignedUpload: true,
+      additionalData: { simulate: { process_ms: 200 } },
+      onProgress: (e) => phases.push(e.phase),
+    });
+    if (r.status !== 'completed' || r.templates.length !== 1) throw new Error(`status ${r.status}`);
+    if (phases[0] !== 'creating' || !phases.includes('ending')) throw new Error(`phases ${phases}`);
+    const s = await (await fetch(`${sim}/__sim/sessions/${r.session_id}`)).json();
+    if (s.files.map((f) => f.bytes).join() !== `${wav.byteLength},${half}`) throw new Error(JSON.stringify(s.files));
+    results.push({ name: 'transcribe Blobs (presigned form)', ok: true });
+  } catch (e) {
+    results.push({ name: 'transcribe Blobs (presigned form)', ok: false, error: String((e && e.stack) || e) });
+  }
+  try {
+    const s = await client.createSession();
+    await client.uploadAudio(s, new Blob([wav]));
+    await client.endSession(s.session_id);
+    const e = await client.uploadAudio(s, new Blob([wav])).catch((e) => e);
+    if (!(e instanceof VoiceApiError) || e.status !== 400 || e.apiCode !== 'session_ended') throw new Error(`${e && e.message}`);
+    results.push({ name: 'upload after End: session_ended', ok: true });
+  } catch (e) {
+    results.push({ name: 'upload after End: session_ended', ok: false, error: String((e && e.stack) || e) });
+  }
+  return results;
+}

@@ -1,9 +1,10 @@
 import * as api from 'eka-voice';
-import { runCases } from './cases.js';
+import { runCases, runLifecycleCases } from './cases.js';
 
 const sim = new URLSearchParams(location.search).get('sim');
 window.__results = (async () => {
-  const page = await runCases(api, sim);
+  const wav = await (await fetch('/fixtures/consultation-part0.wav')).arrayBuffer();
+  const page = [...(await runCases(api, sim)), ...(await runLifecycleCases(api, sim, wav))];
   // The same cases in a module worker, importing the browser entry by path (import maps do
   // not reach workers).
   const worker = new Worker(`/browser/worker.test.js?sim=${encodeURIComponent(sim)}`, { type: 'module' });
