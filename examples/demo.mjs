@@ -1,35 +1,64 @@
-// The demo: polls a simulated session with visible progress and prints the typed result.
-//   npm run demo                 (builds, starts the simulator, runs this)
-//   EKA_SIM_URL=http://127.0.0.1:8787 node examples/demo.mjs [session-id]
+// The demo: synthesises a few seconds of audio (WAV chunks, as a recorder would produce
+// them), transcribes them against the simulator with a progress bar, and prints the
+// completed session: transcript and each template's data.
+//
+//   npm run demo                        (builds, starts the simulator, runs this)
+//   npm run demo -- --poll partial.1    (polls a scripted session instead)
+//   EKA_SIM_URL=http://127.0.0.1:8787 node examples/demo.mjs
 import { VoiceClient, VoiceApiError } from '../pkg/node.js';
 
 const baseUrl = process.env.EKA_SIM_URL || 'http://127.0.0.1:8787';
-const sessionId = process.argv[2] || `longpoll.demo-${Date.now().toString(36)}`;
 const client = new VoiceClient({ baseUrl, getToken: async () => 'demo-token' });
-
-const t0 = Date.now();
-const clock = () => `${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s`;
-const spinner = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-let ticks = 0;
 const tty = process.stdout.isTTY;
-const timer = tty ? setInterval(() => process.stdout.write(`\r${spinner[ticks++ % spinner.length]} waiting… ${clock()}`), 100) : null;
+const t0 = Date.now();
+const clock = () => `${((Date.now() - t0) / 1000).toFixed(1).padStart(4)} s`;
+const line = (text) => (tty ? process.stdout.write(`\r\x1b[K${text}`) : console.log(text));
 
-console.log(`eka-voice demo: polling session ${sessionId} at ${baseUrl}\n`);
-try {
-  const result = await client.pollSession(sessionId, {
-    intervalMs: 1000,
-    onProgress: (s) => {
-      if (tty) process.stdout.write('\r\x1b[K');
-      console.log(`${clock()}  HTTP ${s.http_status}  status=${s.status}  audio files: ${s.audio_files_received ?? 0}`);
-    },
-  });
-  if (timer) clearInterval(timer);
-  if (tty) process.stdout.write('\r\x1b[K');
-  console.log(`${clock()}  HTTP ${result.http_status}  status=${result.status}\n`);
+/** A mono 16 kHz 16-bit PCM WAV of `seconds` of a soft two-tone "voice". */
+function wav(seconds, pitch) {
+  const rate = 16_000;
+  const n = Math.round(seconds * rate);
+  const buf = Buffer.alloc(44 + n * 2);
+  buf.write('RIFF', 0);
+  buf.writeUInt32LE(36 + n * 2, 4);
+  buf.write('WAVEfmt ', 8);
+  buf.writeUInt32LE(16, 16);
+  buf.writeUInt16LE(1, 20); // PCM
+  buf.writeUInt16LE(1, 22); // mono
+  buf.writeUInt32LE(rate, 24);
+  buf.writeUInt32LE(rate * 2, 28);
+  buf.writeUInt16LE(2, 32);
+  buf.writeUInt16LE(16, 34);
+  buf.write('data', 36);
+  buf.writeUInt32LE(n * 2, 40);
+  for (let i = 0; i < n; i++) {
+    const t = i / rate;
+    const envelope = Math.sin(Math.PI * ((t * 3) % 1)) ** 2; // syllables
+    const s = envelope * (0.5 * Math.sin(2 * Math.PI * pitch * t) + 0.2 * Math.sin(2 * Math.PI * pitch * 2.01 * t));
+    buf.writeInt16LE(Math.round(s * 12_000), 44 + i * 2);
+  }
+  return buf;
+}
+
+/** A "recorder": yields one chunk every 300 ms while the consultation goes on. */
+async function* recorder(chunks) {
+  for (const c of chunks) {
+    await new Promise((r) => setTimeout(r, 300));
+    yield c;
+  }
+}
+
+function bar(done, total, width = 24) {
+  const filled = total ? Math.round((done / total) * width) : 0;
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
+}
+
+function printResult(result) {
+  console.log(`\n${clock()}  HTTP ${result.http_status}  status=${result.status}  session ${result.session_id}\n`);
   switch (result.status) {
     case 'completed':
     case 'partial':
-      console.log(`model: ${result.model_used}   language: ${result.language_detected}`);
+      console.log(`model: ${result.model_used}   language: ${result.language_detected}   audio files: ${result.audio_files.join(', ')}`);
       console.log(`transcript:\n  ${result.transcript}\n`);
       for (const entry of result.templates) {
         for (const [templateId, doc] of Object.entries(entry)) {
@@ -39,6 +68,7 @@ try {
         }
       }
       if (result.status === 'partial') console.log('processing errors:', result.processing_errors);
+      if (result.missing_chunks) console.log('missing chunks:', result.missing_chunks);
       break;
     case 'failed':
       console.log('processing failed:', result.error);
@@ -47,8 +77,48 @@ try {
       console.log('the session expired:', result.message);
       break;
   }
+}
+
+async function transcribeDemo() {
+  const chunks = [wav(1.5, 180), wav(1.5, 220), wav(1.5, 200)];
+  const total = chunks.reduce((s, c) => s + c.length, 0);
+  console.log(`eka-voice demo: transcribing ${chunks.length} synthesised WAV chunks (${(total / 1024).toFixed(0)} KB) at ${baseUrl}\n`);
+  const result = await client.transcribe(recorder(chunks), {
+    templates: ['eka_emr_template', 'clinical_notes_template'],
+    model: 'pro',
+    languageHint: ['en'],
+    patientDetails: { oid: 'demo_patient', name: 'A. Patient' },
+    additionalData: { simulate: { process_ms: 2500, hold_max_ms: 1000 } }, // the simulator's processing time and long-poll hold
+    intervalMs: 1000,
+    onProgress: (e) => {
+      if (e.phase === 'creating') line(`${clock()}  creating a session…`);
+      if (e.phase === 'uploading') {
+        const kb = (e.bytesDone / 1024).toFixed(0);
+        line(`${clock()}  uploading ${bar(e.chunksDone, chunks.length)} ${e.chunksDone}/${chunks.length} chunks, ${kb} KB`);
+      }
+      if (e.phase === 'ending') {
+        if (tty) process.stdout.write('\n');
+        line(`${clock()}  ending the session: processing starts`);
+      }
+      if (e.phase === 'processing') line(`${clock()}  processing… HTTP ${e.snapshot.http_status} status=${e.snapshot.status}`);
+    },
+  });
+  printResult(result);
+}
+
+async function pollDemo(sessionId) {
+  console.log(`eka-voice demo: polling session ${sessionId} at ${baseUrl}\n`);
+  const result = await client.pollSession(sessionId, {
+    onProgress: (s) => line(`${clock()}  HTTP ${s.http_status}  status=${s.status}`),
+  });
+  printResult(result);
+}
+
+try {
+  const i = process.argv.indexOf('--poll');
+  if (i >= 0) await pollDemo(process.argv[i + 1] || `longpoll.demo-${Date.now().toString(36)}`);
+  else await transcribeDemo();
 } catch (e) {
-  if (timer) clearInterval(timer);
   if (e instanceof VoiceApiError) {
     console.error(`\nVoiceApiError ${e.code}${e.status ? ` (HTTP ${e.status})` : ''}: ${e.message}`);
     process.exitCode = 1;
