@@ -148,7 +148,7 @@ pub fn push_decimal(out: &mut String, mut n: u64) {
             break;
         }
     }
-    for &b in &buf[i..] {
+    for &b in buf.get(i..).unwrap_or(&[]) {
         out.push(b as char);
     }
 }

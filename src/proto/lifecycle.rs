@@ -161,7 +161,7 @@ impl CreateSession {
     /// ```
     pub fn to_json(&self) -> Result<String, Error> {
         if let Some(id) = &self.session_id {
-            let n = id.chars().count();
+            let n = id.chars().fold(0usize, |n, _| n + 1);
             if !(16..=32).contains(&n) {
                 return Err(Error::invalid_argument(
                     "`sessionId` must have 16 to 32 characters",
@@ -336,7 +336,7 @@ pub fn presigned_fields(
         .filter(|(k, _)| !k.eq_ignore_ascii_case("content-type") && k != "file")
         .map(|(k, v)| {
             let v = if k == "key" {
-                v.replace("${filename}", file_name)
+                replace_file_name(v, file_name)
             } else {
                 v.clone()
             };
@@ -344,6 +344,30 @@ pub fn presigned_fields(
         })
         .collect();
     out.push(("Content-Type".into(), mime_of(format).into()));
+    out
+}
+
+/// Replaces every literal `${filename}` in `template` (a byte scan: no substring
+/// searcher, which costs wasm size).
+fn replace_file_name(template: &str, file_name: &str) -> String {
+    const PLACEHOLDER: &str = "${filename}";
+    let mut out = String::with_capacity(template.len() + file_name.len());
+    let mut rest = template;
+    while let Some(i) = rest.find('$') {
+        let (before, from) = rest.split_at_checked(i).unwrap_or((rest, ""));
+        out.push_str(before);
+        match from.strip_prefix(PLACEHOLDER) {
+            Some(after) => {
+                out.push_str(file_name);
+                rest = after;
+            }
+            None => {
+                out.push('$');
+                rest = from.get(1..).unwrap_or("");
+            }
+        }
+    }
+    out.push_str(rest);
     out
 }
 
@@ -443,7 +467,12 @@ impl UploadLedger {
         m.push_str(" of ");
         push_decimal(&mut m, u64::from(self.sent));
         m.push_str(" audio chunks: ");
-        m.push_str(&self.failed.join(", "));
+        for (i, name) in self.failed.iter().enumerate() {
+            if i > 0 {
+                m.push_str(", ");
+            }
+            m.push_str(name);
+        }
         Err(Error::new(ErrorCode::UploadFailed, m))
     }
 }

@@ -40,20 +40,27 @@ impl BaseUrl {
             Error::invalid_argument(m)
         };
         let input = input.trim();
-        let (secure, rest) = match input.find("://") {
-            Some(i) if input[..i].eq_ignore_ascii_case("https") => (true, &input[i + 3..]),
-            Some(i) if input[..i].eq_ignore_ascii_case("http") => (false, &input[i + 3..]),
-            _ => {
-                return Err(bad(
-                    "must start with https:// (or http:// for a loopback host)",
-                ))
-            }
+        // No panicking slices and no substring searchers here: they cost wasm size.
+        let (scheme, rest) = input
+            .find(':')
+            .and_then(|i| input.split_at_checked(i))
+            .and_then(|(scheme, rest)| Some((scheme, rest.strip_prefix("://")?)))
+            .ok_or_else(|| bad("must start with https:// (or http:// for a loopback host)"))?;
+        let secure = if scheme.eq_ignore_ascii_case("https") {
+            true
+        } else if scheme.eq_ignore_ascii_case("http") {
+            false
+        } else {
+            return Err(bad(
+                "must start with https:// (or http:// for a loopback host)",
+            ));
         };
         if rest.contains(['?', '#']) {
             return Err(bad("must not have a query or a fragment"));
         }
-        let auth_end = rest.find('/').unwrap_or(rest.len());
-        let authority = &rest[..auth_end];
+        let (authority, path) = rest
+            .split_at_checked(rest.find('/').unwrap_or(rest.len()))
+            .unwrap_or((rest, ""));
         if authority.contains('@') {
             return Err(bad("must not carry credentials"));
         }
@@ -61,7 +68,7 @@ impl BaseUrl {
         if !secure && !is_loopback(host) {
             return Err(bad("must use https:// unless its host is loopback"));
         }
-        let path = rest[auth_end..].trim_end_matches('/');
+        let path = path.trim_end_matches('/');
         let scheme = if secure { "https://" } else { "http://" };
         let mut url = String::with_capacity(scheme.len() + rest.len());
         url.push_str(scheme);
@@ -78,7 +85,7 @@ impl BaseUrl {
 
     /// `scheme://host[:port]`: the only origin the bearer token is ever sent to.
     pub fn origin(&self) -> &str {
-        &self.url[..self.origin_len]
+        self.url.get(..self.origin_len).unwrap_or(&self.url)
     }
 }
 
@@ -94,19 +101,17 @@ impl Default for BaseUrl {
 /// The host of an authority (`host[:port]` or `[v6][:port]`), when it is well formed.
 fn host_of(authority: &str) -> Option<&str> {
     let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
-        let end = v6.find(']')?;
-        (&v6[..end], &v6[end + 1..])
+        v6.split_once(']')?
     } else {
-        match authority.find(':') {
-            Some(i) => (&authority[..i], &authority[i..]),
-            None => (authority, ""),
+        let i = authority.find(':').unwrap_or(authority.len());
+        authority.split_at_checked(i)?
+    };
+    let port_ok = match port.strip_prefix(':') {
+        None => port.is_empty(),
+        Some(digits) => {
+            !digits.is_empty() && digits.len() <= 5 && digits.bytes().all(|b| b.is_ascii_digit())
         }
     };
-    let port_ok = port.is_empty()
-        || (port.len() > 1
-            && port.len() <= 6
-            && port.starts_with(':')
-            && port[1..].bytes().all(|b| b.is_ascii_digit()));
     let host_ok = !host.is_empty()
         && host
             .bytes()

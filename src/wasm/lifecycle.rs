@@ -4,7 +4,6 @@
 //! ([`crate::proto::lifecycle`]); this module performs the calls.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::future::{poll_fn, Future};
 use std::pin::Pin;
 use std::rc::Rc;
@@ -47,8 +46,39 @@ pub struct SessionState {
     ledger: UploadLedger,
 }
 
-/// Per-session upload state of one client (forgotten at End Session).
-pub type Sessions = RefCell<HashMap<String, SessionState>>;
+/// Per-session upload state of one client (forgotten at End Session). A short list: a
+/// client uploads to a few sessions at a time, and a map would cost wasm size.
+#[derive(Default)]
+pub struct Sessions(RefCell<Vec<(String, SessionState)>>);
+
+impl Sessions {
+    /// Runs `f` on the state of session `id`, created when missing.
+    pub fn with<R>(&self, id: &str, f: impl FnOnce(&mut SessionState) -> R) -> R {
+        let mut list = self.0.borrow_mut();
+        let i = match list.iter().position(|(k, _)| k == id) {
+            Some(i) => i,
+            None => {
+                list.push((id.to_string(), SessionState::default()));
+                list.len() - 1
+            }
+        };
+        f(&mut list[i].1)
+    }
+
+    /// Runs `f` on the state of session `id`, when there is one.
+    pub fn peek<R>(&self, id: &str, f: impl FnOnce(&SessionState) -> R) -> Option<R> {
+        self.0
+            .borrow()
+            .iter()
+            .find(|(k, _)| k == id)
+            .map(|(_, s)| f(s))
+    }
+
+    /// Forgets session `id`.
+    pub fn remove(&self, id: &str) {
+        self.0.borrow_mut().retain(|(k, _)| k != id);
+    }
+}
 
 /// Options of `uploadAudio`: `{ index?, format?, signal?, requestTimeoutMs?, maxRetries? }`.
 #[derive(Clone, Debug, Default)]
@@ -151,13 +181,12 @@ impl Client {
             target_of(&Reflect::get(&created, &"upload_url".into()).unwrap_or(JsValue::UNDEFINED))
                 .ok()
                 .flatten();
-        self.sessions().borrow_mut().insert(
-            id,
-            SessionState {
+        self.sessions().with(&id, |s| {
+            *s = SessionState {
                 target,
                 ledger: UploadLedger::default(),
-            },
-        );
+            }
+        });
         Ok(created)
     }
 
@@ -199,32 +228,33 @@ impl Client {
         let c = chunk::read(value).await.map_err(invalid)?;
         let format =
             resolve_format(o.format.as_deref(), c.mime.as_deref(), &c.head).map_err(invalid)?;
-        let (target, n, name) = {
-            let mut sessions = self.sessions().borrow_mut();
-            let state = sessions.entry(id.clone()).or_default();
-            if given_target.is_some() {
-                state.target = given_target;
-            }
-            let target = state
-                .target
-                .clone()
-                .unwrap_or_else(|| Target::Raw(default_upload_url(self.base(), &id)));
-            let (n, name) = state.ledger.assign(o.index, format).map_err(invalid)?;
-            (target, n, name)
-        };
+        let (target, n, name) = self
+            .sessions()
+            .with(&id, |state| {
+                if given_target.is_some() {
+                    state.target = given_target;
+                }
+                let target = state
+                    .target
+                    .clone()
+                    .unwrap_or_else(|| Target::Raw(default_upload_url(self.base(), &id)));
+                state
+                    .ledger
+                    .assign(o.index, format)
+                    .map(|(n, name)| (target, n, name))
+            })
+            .map_err(invalid)?;
         let outcome = self
             .send_chunk(&id, &target, &c, format, &name, &o.call, abort)
             .await;
-        if let Some(state) = self.sessions().borrow_mut().get_mut(&id) {
-            match &outcome {
-                Err(SendError::Refused(_)) => state.ledger.release(n),
-                other => state.ledger.settle(&name, other.is_ok()),
-            }
-        }
+        self.sessions().with(&id, |state| match &outcome {
+            Err(SendError::Refused(_)) => state.ledger.release(n),
+            other => state.ledger.settle(&name, other.is_ok()),
+        });
         let body = outcome.map_err(|e| match e {
             SendError::Refused(e) | SendError::Failed(e) => (false, e),
         })?;
-        let _ = Reflect::set(&body, &"file_name".into(), &name.as_str().into());
+        let _ = Reflect::set(&body, &"file_name".into(), &JsValue::from_str(&name));
         let _ = Reflect::set(&body, &"index".into(), &JsValue::from(n));
         Ok(body)
     }
@@ -282,11 +312,7 @@ impl Client {
         abort: &AbortWatch,
     ) -> Result<JsValue, JsValue> {
         crate::proto::check_session_id(id).map_err(|e| to_js(&e, Some(id)))?;
-        let known = self
-            .sessions()
-            .borrow()
-            .get(id)
-            .map(|s| s.ledger.end_counts());
+        let known = self.sessions().peek(id, |s| s.ledger.end_counts());
         let (sent, uploaded) =
             match (sent, uploaded, known) {
                 (Some(s), u, known) => (s, u.or(known.map(|k| k.1)).unwrap_or(s)),
@@ -316,7 +342,7 @@ impl Client {
                 &|_| Ok(()),
             )
             .await?;
-        self.sessions().borrow_mut().remove(id);
+        self.sessions().remove(id);
         Ok(ended)
     }
 }
@@ -511,14 +537,10 @@ impl Client {
             }
         }
         drop(inflight);
-        let missing = {
-            let sessions = self.sessions().borrow();
-            let ledger = sessions
-                .get(&id)
-                .map(|s| s.ledger.clone())
-                .unwrap_or_default();
-            ledger.check(o.allow_partial)
-        };
+        let missing = self
+            .sessions()
+            .peek(&id, |s| s.ledger.check(o.allow_partial))
+            .unwrap_or_else(|| UploadLedger::default().check(o.allow_partial));
         let missing = missing.map_err(|mut e| {
             if let Some(first) = first_failure
                 .as_ref()
