@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the npm package into pkg/: release wasm (opt-level z, LTO, panic=abort),
-# wasm-bindgen --target web, wasm-opt -Oz (npm binaryen), plus pkg-template/.
+# Builds the npm package into pkg/: release wasm (opt-level z, LTO, panic=abort), the
+# wasm-bindgen web glue, short import names (scripts/shrink-imports.mjs), wasm-opt -Oz
+# (npm binaryen), the glue minified (npm esbuild), plus pkg-template/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -14,12 +15,14 @@ rm -rf "$out" pkg
 mkdir -p "$out" pkg
 wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name eka_voice \
   target/wasm32-unknown-unknown/release/eka_voice.wasm
-say "wasm-opt -Oz"
-node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+say "short import names, wasm-opt -Oz, minified glue"
+node scripts/shrink-imports.mjs "$out" > /dev/null
+node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$out/eka_voice_bg.wasm" -o pkg/eka_voice_bg.wasm
-cp "$out/eka_voice.js" pkg/
+node_modules/.bin/esbuild "$out/eka_voice.js" --minify --format=esm --log-level=warning \
+  --outfile=pkg/eka_voice.js
 if [ -d "$out/snippets" ]; then cp -r "$out/snippets" pkg/; fi
 cp pkg-template/* pkg/
 cp README.md pkg/README.md
@@ -28,6 +31,4 @@ node -e '
   const fs = require("fs"); const p = JSON.parse(fs.readFileSync("pkg/package.json", "utf8"));
   p.version = process.argv[1]; fs.writeFileSync("pkg/package.json", JSON.stringify(p, null, 2) + "\n");
 ' "$version"
-raw=$(cat pkg/*.wasm pkg/*.js $(find pkg/snippets -name '*.js' 2>/dev/null) | wc -c)
-gz=$(for f in pkg/*.wasm pkg/*.js $(find pkg/snippets -name '*.js' 2>/dev/null); do gzip -9 -c "$f" | wc -c; done | awk '{s+=$1} END {print s}')
-say "pkg/ ready: wasm + js $raw bytes raw, $gz bytes gzip -9 (summed per file)"
+node scripts/size.mjs --quiet

@@ -27,8 +27,10 @@ say "host: cargo test (unit + doc tests)"
 cargo test --quiet 2>&1 | tee "$tmp/host.log"
 count "host (cargo test)" "$tmp/host.log"
 
-say "building the npm package"
+say "building the npm package; size check (deterministic, so it belongs in the tests)"
 bash scripts/build.sh
+node scripts/size.mjs --check
+summary+=("$(printf '%-34s %s' "size (gzip, limit in scripts/size.mjs)" "$(node -e 'import("./scripts/size.mjs").then(m => { const t = m.measure().total; console.log((t.gzip / 1024).toFixed(1) + " KB gzip, " + (t.raw / 1024).toFixed(1) + " KB raw"); })')")")
 
 say "starting the simulator"
 node sim/server.mjs --port "${EKA_SIM_PORT:-0}" > "$tmp/sim.out" 2> "$tmp/sim.err" &

@@ -5,7 +5,10 @@
 use std::rc::Rc;
 
 use js_sys::Promise;
+use std::future::Future;
+use std::pin::Pin;
 use wasm_bindgen::prelude::*;
+
 use wasm_bindgen_futures::future_to_promise;
 
 use super::abort::AbortWatch;
@@ -63,7 +66,7 @@ impl VoiceClient {
         match parsed {
             Ok((req, presigned, call)) => {
                 let inner = self.inner.clone();
-                future_to_promise(async move {
+                spawn(async move {
                     let abort = AbortWatch::new(call.signal.clone());
                     inner.create(&req, presigned, &call, &abort).await
                 })
@@ -85,7 +88,7 @@ impl VoiceClient {
         match parsed {
             Ok(o) => {
                 let inner = self.inner.clone();
-                future_to_promise(async move {
+                spawn(async move {
                     let abort = AbortWatch::new(o.call.signal.clone());
                     inner
                         .upload(&session, &chunk, &o, &abort)
@@ -114,7 +117,7 @@ impl VoiceClient {
         match parsed {
             Ok((id, sent, uploaded, call)) => {
                 let inner = self.inner.clone();
-                future_to_promise(async move {
+                spawn(async move {
                     let abort = AbortWatch::new(call.signal.clone());
                     inner.end(&id, sent, uploaded, &call, &abort).await
                 })
@@ -126,10 +129,17 @@ impl VoiceClient {
     /// `client.transcribe(chunks, options?)`: create → upload → end → poll.
     pub fn transcribe(&self, chunks: JsValue, options: JsValue) -> Promise {
         match Reader::new(&options).and_then(|r| transcribe_options(&r)) {
-            Ok(o) => future_to_promise(self.inner.clone().transcribe(chunks, o)),
+            Ok(o) => spawn(self.inner.clone().transcribe(chunks, o)),
             Err(e) => reject(&e, None),
         }
     }
+}
+
+/// Turns a call into a Promise. Every export goes through this one (boxed, type-erased)
+/// instantiation of `future_to_promise`: one copy of the executor glue in the wasm.
+fn spawn(call: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> Promise {
+    let boxed: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>> = Box::pin(call);
+    future_to_promise(boxed)
 }
 
 fn reject(e: &Error, session_id: Option<&str>) -> Promise {
@@ -168,7 +178,7 @@ impl VoiceClient {
 
     fn start(&self, session_id: JsValue, options: &JsValue, once: bool) -> Promise {
         match parse_call(&session_id, options) {
-            Ok((id, o)) => future_to_promise(self.inner.clone().run(id, o, once)),
+            Ok((id, o)) => spawn(self.inner.clone().run(id, o, once)),
             Err(e) => Promise::reject(&errors::to_js(
                 &e,
                 &JsValue::UNDEFINED,
