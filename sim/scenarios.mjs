@@ -16,7 +16,7 @@ export const SCENARIOS = {
   // Already final.
   instant: [done],
   // A big completed body (~1 MB): long transcript, many templates (benchmarks).
-  big: [{ status: 200, body: (id, t) => B.completedBody(id, t, { bigTranscriptBytes: 600_000, extraTemplates: 120 }) }],
+  big: [{ status: 200, body: (id, t) => B.completedBody(id, t, { bigTranscriptBytes: 500_000, extraTemplates: 1300 }) }],
   // Some documents failed.
   partial: [pending('processing'), { status: 206, body: (id, t) => B.completedBody(id, t, { partial: true }) }],
   // A 200 that is a failure.

@@ -81,11 +81,13 @@ export function createSimulator({ verbose = false } = {}) {
   const life = new Lifecycle();
   const record = (id, req, extra = {}) => {
     const entries = log.get(id) || [];
-    entries.push({
+    const entry = {
       method: req.method, path: req.url, authorization: req.headers.authorization || '',
       content_type: req.headers['content-type'], t: Date.now(), ...extra,
-    });
+    };
+    entries.push(entry);
     log.set(id, entries);
+    return entry;
   };
   const authFails = (req) => {
     const auth = req.headers.authorization || '';
@@ -205,7 +207,7 @@ export function createSimulator({ verbose = false } = {}) {
   }
 
   function getSession(req, res, id, query) {
-    record(id, req);
+    const entry = record(id, req);
     const denied = authFails(req);
     if (denied) return send(res, ...denied);
     const steps = scenarioFor(id, custom);
@@ -221,6 +223,8 @@ export function createSimulator({ verbose = false } = {}) {
       }
       const headers = typeof step.headers === 'function' ? step.headers() : step.headers;
       send(res, step.status, body, headers, step.raw);
+      entry.status = step.status;
+      entry.answered_at = Date.now();
     };
     if (!step.holdMs) return answer();
     const timer = setTimeout(answer, step.holdMs);

@@ -1,0 +1,251 @@
+// The side-by-side benchmark: npm run bench (builds first). Every figure is measured beside
+// its baseline in the same run (this machine is noisy): medians, min–max, ratios, and
+// PASS/FAIL against the targets of the performance issue. Writes bench/results/<time>.json.
+//
+//   node --expose-gc bench/run.mjs [--quick]
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join, normalize } from 'node:path';
+import * as glue from '../pkg/eka_voice.js';
+import { measure as measureSize, BUDGET_BYTES } from '../scripts/size.mjs';
+import { serveStatic, withChromium, awaitGlobal } from '../scripts/webdriver.mjs';
+import { pollBaseline } from './baseline.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const quick = process.argv.includes('--quick');
+// The bench instantiates the glue itself (as pkg/node.js does).
+glue.initSync({ module: readFileSync(join(root, 'pkg/eka_voice_bg.wasm')) });
+const { VoiceClient } = glue;
+if (typeof global.gc !== 'function') throw new Error('run with node --expose-gc');
+
+// ------------------------------------------------------------------ helpers
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+function stats(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return { median: s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2, min: s[0], max: s[s.length - 1], n: s.length };
+}
+const f = (x, d = 2) => (x === undefined ? '—' : Number(x).toFixed(d));
+const range = (st, d = 2) => `${f(st.median, d)} (${f(st.min, d)}–${f(st.max, d)})`;
+
+async function startSimulator() {
+  const child = spawn(process.execPath, [join(root, 'sim/server.mjs'), '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      const m = /http:\/\/127\.0\.0\.1:\d+/.exec(String(d));
+      if (m) resolve(m[0]);
+    });
+    child.on('exit', (code) => reject(new Error(`simulator exited (${code})`)));
+  });
+  return { url, stop: () => child.kill() };
+}
+
+const sim = await startSimulator();
+const SIM = sim.url;
+const client = new VoiceClient({ baseUrl: SIM, token: 'bench' });
+const rows = [];
+const results = { date: new Date().toISOString(), node: process.version, quick };
+const row = (r) => {
+  rows.push(r);
+  console.log(`  ${r.metric}: ${r.value}  |  baseline ${r.baseline}  |  ${r.ratio ?? ''}  ${r.verdict}`);
+};
+const verdict = (ok) => (ok ? 'PASS' : 'FAIL');
+
+try {
+  // ---------------------------------------------------------------- 1. size
+  const size = measureSize(join(root, 'pkg'));
+  results.size = size;
+  row({
+    metric: 'Shipped size, wasm + JS (gzip -9)',
+    value: `${f(size.total.gzip / 1024, 1)} KB (raw ${f(size.total.raw / 1024, 1)} KB; wasm alone ${f(size.wasm.gzip / 1024, 1)} KB gz, ${f(size.wasm.raw / 1024, 1)} KB raw)`,
+    baseline: `budget ${f(BUDGET_BYTES / 1024, 1)} KB`,
+    ratio: `${f(size.total.gzip / BUDGET_BYTES)}× budget`,
+    target: '≤ 45 KB',
+    verdict: verdict(size.total.gzip <= BUDGET_BYTES),
+  });
+
+  // ---------------------------------------------------------------- 2. decode cost (Node)
+  const bigUrl = `${SIM}/voice/v1/sessions/big.node`;
+  const bodyBytes = (await (await fetch(bigUrl, { headers: { authorization: 'Bearer bench' } })).arrayBuffer()).byteLength;
+  const perRound = quick ? 5 : 20;
+  const rounds = quick ? 3 : 9;
+  const ours = () => client.getSession('big.node');
+  const bare = async () => (await fetch(bigUrl, { headers: { authorization: 'Bearer bench' } })).json();
+  async function cpuPerCall(fn) {
+    global.gc();
+    const c0 = cpuMs();
+    for (let i = 0; i < perRound; i++) await fn();
+    return (cpuMs() - c0) / perRound;
+  }
+  await ours();
+  await bare();
+  const a = [];
+  const b = [];
+  for (let r = 0; r < rounds; r++) {
+    if (r % 2) {
+      a.push(await cpuPerCall(ours));
+      b.push(await cpuPerCall(bare));
+    } else {
+      b.push(await cpuPerCall(bare));
+      a.push(await cpuPerCall(ours));
+    }
+  }
+  const ratios = a.map((x, i) => x / b[i]);
+  results.decodeNode = { bodyBytes, client: stats(a), baseline: stats(b), ratio: stats(ratios) };
+  row({
+    metric: `Decode cost, Node: getSession of a ${f(bodyBytes / 1e6, 2)} MB session (CPU ms/call)`,
+    value: range(stats(a)),
+    baseline: `fetch + response.json() ${range(stats(b))}`,
+    ratio: `${range(stats(ratios))}×`,
+    target: '≤ 1.2×',
+    verdict: verdict(stats(ratios).median <= 1.2),
+  });
+
+  // ---------------------------------------------------------------- 2b. decode cost (Chromium)
+  try {
+    const server = await serveStatic((path) => {
+      const clean = normalize(path).replace(/^(\.\.[/\\])+/, '');
+      return clean === '/' ? join(root, 'bench/browser/index.html') : join(root, clean);
+    });
+    const out = await withChromium((browser) =>
+      browser.run(`${server.url}/?sim=${encodeURIComponent(SIM)}&rounds=${rounds}&n=${quick ? 3 : 10}`, awaitGlobal('__bench')),
+    );
+    server.close();
+    if (out.error) throw new Error(out.error);
+    const r = out.client.map((x, i) => x / out.baseline[i]);
+    results.decodeChromium = { client: stats(out.client), baseline: stats(out.baseline), ratio: stats(r) };
+    row({
+      metric: 'Decode cost, headless Chromium: same session (wall ms/call)',
+      value: range(stats(out.client)),
+      baseline: `fetch + response.json() ${range(stats(out.baseline))}`,
+      ratio: `${range(stats(r))}×`,
+      target: '≤ 1.2×',
+      verdict: verdict(stats(r).median <= 1.2),
+    });
+  } catch (e) {
+    results.decodeChromium = { error: String(e.message) };
+    row({ metric: 'Decode cost, headless Chromium', value: `not measured: ${e.message}`, baseline: '—', verdict: 'FAIL' });
+  }
+
+  // ---------------------------------------------------------------- 3. many sessions
+  const sessions = quick ? 200 : 1000;
+  const manyRounds = quick ? 1 : 3;
+  let uid = 0;
+  async function manyOurs() {
+    const ids = Array.from({ length: sessions }, () => `complete.m${uid++}`);
+    global.gc();
+    const c0 = cpuMs();
+    await Promise.all(ids.map((id) => client.pollSession(id, { intervalMs: 50 }).then((r) => {
+      if (r.status !== 'completed') throw new Error(r.status);
+    })));
+    return { cpu: (cpuMs() - c0) / sessions, ids };
+  }
+  async function manyBaseline() {
+    const ids = Array.from({ length: sessions }, () => `complete.b${uid++}`);
+    global.gc();
+    const c0 = cpuMs();
+    await Promise.all(ids.map((id) => pollBaseline(`${SIM}/voice/v1/sessions/${id}`, 'bench', 50)));
+    return { cpu: (cpuMs() - c0) / sessions, ids };
+  }
+  // A warm-up round of each (JIT, and the first round opens the sockets that the next
+  // rounds reuse), not counted; then interleaved rounds.
+  await manyOurs();
+  await manyBaseline();
+  const ma = [];
+  const mb = [];
+  for (let r = 0; r < manyRounds; r++) {
+    if (r % 2) {
+      mb.push((await manyBaseline()).cpu);
+      ma.push((await manyOurs()).cpu);
+    } else {
+      ma.push((await manyOurs()).cpu);
+      mb.push((await manyBaseline()).cpu);
+    }
+  }
+  const mr = ma.map((x, i) => x / mb[i]);
+  results.manySessions = { sessions, client: stats(ma), baseline: stats(mb), ratio: stats(mr) };
+  row({
+    metric: `Many sessions: ${sessions} concurrent pollSession (2 × 202 then 200), CPU ms/session`,
+    value: range(stats(ma), 3),
+    baseline: `hand-written JS loop ${range(stats(mb), 3)}`,
+    ratio: `${range(stats(mr))}×`,
+    target: '≤ 1.5×',
+    verdict: verdict(stats(mr).median <= 1.5),
+  });
+
+  // ---------------------------------------------------------------- 5. promptness
+  // One session at a time (an unloaded client): from the moment the simulator sent the
+  // terminal answer to the moment the promise resolved, and the requests it took.
+  const delays = [];
+  const counts = [];
+  const prompt = quick ? 20 : 100;
+  for (let i = 0; i < prompt; i++) {
+    const id = `complete.t${uid++}`;
+    await client.pollSession(id, { intervalMs: 10 });
+    const resolvedAt = Date.now();
+    const log = await (await fetch(`${SIM}/__sim/requests/${encodeURIComponent(id)}`)).json();
+    counts.push(log.count);
+    delays.push(resolvedAt - log.requests.find((q) => q.status === 200).answered_at);
+  }
+  const exact = counts.every((c) => c === 3);
+  results.promptness = { delayMs: stats(delays), requests: stats(counts), minimumRequests: 3 };
+  row({
+    metric: `Promptness: terminal answer sent → promise resolved (ms, loopback, ${prompt} sessions one at a time)`,
+    value: range(stats(delays), 1),
+    baseline: 'target ≤ 5 ms',
+    ratio: '',
+    target: '≤ 5 ms',
+    verdict: verdict(stats(delays).median <= 5),
+  });
+  row({
+    metric: `Requests per session (2 × 202 then 200; ${prompt} sessions)`,
+    value: `${range(stats(counts), 0)}`,
+    baseline: 'minimum 3',
+    ratio: exact ? 'exactly the minimum for every session' : 'extra or missing requests',
+    target: '= 3',
+    verdict: verdict(exact),
+  });
+
+  // ---------------------------------------------------------------- 4. memory
+  // Each side in a fresh process, so that the other measurements do not pollute it.
+  const total = quick ? 3000 : 10_000;
+  const side = (which) =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['--expose-gc', join(root, 'bench/memory.mjs'), which, SIM, String(total)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`memory ${which} exited ${code}`))));
+    });
+  const mOurs = await side('ours');
+  const mBase = await side('baseline');
+  const growth = (m) => ({ rss: m.afterAll.rss - m.after1000.rss, heapUsed: m.afterAll.heapUsed - m.after1000.heapUsed, wasm: m.afterAll.wasm - m.after1000.wasm });
+  const g = growth(mOurs);
+  const gb = growth(mBase);
+  results.memory = { polls: total, client: { ...mOurs, growth: g }, baseline: { ...mBase, growth: gb } };
+  const mb1 = (x) => f(x / (1024 * 1024), 2);
+  const MB = 1024 * 1024;
+  row({
+    metric: `Memory growth from poll 1,000 to ${total} (sequential completed polls; MB)`,
+    value: `wasm ${mb1(g.wasm)}, JS heap ${mb1(g.heapUsed)}, RSS ${mb1(g.rss)}`,
+    baseline: `hand-written JS loop: JS heap ${mb1(gb.heapUsed)}, RSS ${mb1(gb.rss)}`,
+    ratio: `RSS beyond the loop's: ${mb1(g.rss - gb.rss)}`,
+    target: '< 1 MB',
+    verdict: verdict(g.wasm < MB && g.heapUsed < MB && g.rss - gb.rss < MB),
+  });
+} finally {
+  sim.stop();
+}
+
+// ------------------------------------------------------------------ report
+results.rows = rows;
+mkdirSync(join(root, 'bench/results'), { recursive: true });
+const file = join(root, 'bench/results', `${results.date.replace(/[:.]/g, '-')}.json`);
+writeFileSync(file, JSON.stringify(results, null, 2));
+console.log('\n| metric | eka-voice | baseline (same run) | ratio | target | |');
+console.log('|---|---|---|---|---|---|');
+for (const r of rows) console.log(`| ${r.metric} | ${r.value} | ${r.baseline} | ${r.ratio ?? ''} | ${r.target ?? ''} | ${r.verdict} |`);
+console.log(`\nfigures written to ${file}`);

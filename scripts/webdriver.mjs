@@ -1,0 +1,74 @@
+// Headless Chromium through chromedriver's WebDriver API, and a static file server, for
+// the browser package test and the browser benchmark. Loopback only.
+import http from 'node:http';
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
+
+/** Serves files: `resolve(pathname)` returns a file path or null. Resolves with {url, close}. */
+export async function serveStatic(resolve) {
+  const server = http.createServer(async (req, res) => {
+    const file = resolve(decodeURIComponent(new URL(req.url, 'http://x').pathname));
+    try {
+      if (!file) throw new Error('not found');
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
+}
+
+/** Runs `fn(browser)` with a fresh headless Chromium; `browser.run(url, script)` navigates
+ * and returns what the async `script` passes to its callback (`arguments[0]`). */
+export async function withChromium(fn, { scriptTimeoutMs = 120_000 } = {}) {
+  const port = 9600 + Math.floor(Math.random() * 300);
+  const driver = spawn(process.env.CHROMEDRIVER || 'chromedriver', [`--port=${port}`], { stdio: 'ignore' });
+  const wd = async (method, path, body) => {
+    const r = await fetch(`http://127.0.0.1:${port}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+    const j = await r.json();
+    if (!r.ok) throw new Error(`webdriver ${method} ${path}: ${JSON.stringify(j.value).slice(0, 300)}`);
+    return j.value;
+  };
+  try {
+    for (let i = 0; ; i++) {
+      try {
+        if ((await wd('GET', '/status')).ready) break;
+      } catch (e) {
+        if (i > 100) throw e;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const args = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+    const { sessionId } = await wd('POST', '/session', {
+      capabilities: { alwaysMatch: { browserName: 'chrome', 'goog:chromeOptions': { binary: process.env.CHROMIUM || '/usr/bin/chromium', args } } },
+    });
+    try {
+      await wd('POST', `/session/${sessionId}/timeouts`, { script: scriptTimeoutMs });
+      return await fn({
+        run: async (url, script) => {
+          await wd('POST', `/session/${sessionId}/url`, { url });
+          return wd('POST', `/session/${sessionId}/execute/async`, { script, args: [] });
+        },
+      });
+    } finally {
+      await wd('DELETE', `/session/${sessionId}`).catch(() => {});
+    }
+  } finally {
+    driver.kill();
+  }
+}
+
+/** An async WebDriver script that waits for `window[name]` (a Promise) and returns its value. */
+export const awaitGlobal = (name, loadTimeoutMs = 10_000) => `const done = arguments[0]; const t0 = Date.now();
+  (function wait() {
+    if (window.${name}) window.${name}.then(done, (e) => done({ error: String(e && e.stack || e) }));
+    else if (Date.now() - t0 > ${loadTimeoutMs}) done({ error: 'the page did not start (did the package import?)' });
+    else setTimeout(wait, 50);
+  })();`;
