@@ -11,6 +11,7 @@
 //   expire: true           the session is expired: uploads and End answer 410, GET 410
 //   upload_origin: "other" the string upload_url points at another origin (localhost)
 //   presigned: true        always answer the presigned (object) form of upload_url
+//   max_chunk_bytes: n     answer 413 chunk_too_large above n bytes (default 10 MiB)
 
 import { createHash, randomBytes } from 'node:crypto';
 import * as B from './bodies.mjs';
@@ -119,7 +120,9 @@ export class Lifecycle {
     if (ct !== undefined && !ALLOWED_CONTENT_TYPES.has(ct)) {
       return [400, B.envelope1('invalid_audio_format', `Content-Type ${ct} is not allowed`)];
     }
-    if (tooLarge) return [413, B.envelope1('chunk_too_large', 'A chunk must be at most 10 MB')];
+    if (tooLarge || body.length > Number(s.sim.max_chunk_bytes ?? MAX_CHUNK_BYTES)) {
+      return [413, B.envelope1('chunk_too_large', 'A chunk must be at most 10 MB')];
+    }
     if (body.length === 0) return [400, B.envelope1('invalid_audio_format', 'Empty audio')];
     const err = this.store(s, name, body);
     if (err) return err;

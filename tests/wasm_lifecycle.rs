@@ -430,6 +430,22 @@ async fn service_errors_keep_their_codes() {
         ),
         "expired"
     );
+    // 413: a service whose limit is lower than this client's.
+    let small = create(
+        &c,
+        obj(&[(
+            "additionalData",
+            simulate(&[("max_chunk_bytes", 1000.into())]),
+        )]),
+    )
+    .await
+    .unwrap();
+    let e = expect_error(
+        upload(&c, &small, bytes(PART0), JsValue::UNDEFINED).await,
+        "too_large",
+        Some(413),
+    );
+    assert_eq!(s(&e, "apiCode"), "chunk_too_large");
     // 409: a client-chosen id used twice.
     let mut chosen = String::from("client-id-");
     chosen.push_str(&uid("x").replace('.', ""));

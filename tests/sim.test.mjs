@@ -1,0 +1,122 @@
+// Tests of the simulator itself (node --test): the service's own checks that the client
+// never trips on purpose — file names, multipart, Content-Type allow-list, sizes, the
+// presigned storage form, End and long polling, control routes.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createSimulator } from '../sim/server.mjs';
+
+let sim;
+let SIM;
+const auth = { authorization: 'Bearer t' };
+before(async () => {
+  sim = createSimulator();
+  SIM = await sim.listen(0);
+});
+after(() => sim.close());
+
+const wav = () => {
+  const b = Buffer.alloc(64);
+  b.write('RIFF', 0);
+  b.write('WAVE', 8);
+  return b;
+};
+async function create(body = {}, query = '') {
+  const r = await fetch(`${SIM}/voice/v1/sessions${query}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ upload_type: 'chunked', ...body }) });
+  return [r.status, await r.json()];
+}
+const upload = (id, name, body, headers = {}) =>
+  fetch(`${SIM}/voice/v1/sessions/${id}/audio/${name}`, { method: 'POST', headers: { ...auth, ...headers }, body });
+
+test('create validates the body and answers 201 with an upload_url', async () => {
+  const [status, s] = await create({ templates: ['eka_emr_template'] });
+  assert.equal(status, 201);
+  assert.equal(s.status, 'created');
+  assert.match(s.upload_url, /\/voice\/v1\/sessions\/ses_[0-9a-f]{20}\/audio$/);
+  assert.equal((await create({ templates: ['nope'] }))[0], 400);
+  assert.equal((await create({ upload_type: 'carrier-pigeon' }))[0], 422);
+  assert.equal((await create({ session_id: 'short' }))[0], 400);
+  assert.equal((await create({ additional_data: { _protocol: {} } }))[0], 400);
+  const [, presigned] = await create({}, '?version=v2');
+  assert.ok(presigned.upload_url.uploadData.fields.key.endsWith('/${filename}'));
+  const r = await fetch(`${SIM}/voice/v1/sessions`, { method: 'POST', body: '{}' });
+  assert.equal(r.status, 401);
+});
+
+test('raw uploads: names, multipart, Content-Type allow-list, sizes', async () => {
+  const [, s] = await create();
+  const id = s.session_id;
+  assert.equal((await upload(id, 'audio_0.wav', wav())).status, 200);
+  assert.equal((await upload(id, 'audio_1.wav', wav(), { 'content-type': 'audio/wav' })).status, 200);
+  for (const [name, headers] of [
+    ['audio_2.flac', {}],
+    ['audio_02.wav', {}],
+    ['audio.wav', {}],
+    ['audio_2.wav', { 'content-type': 'audio/x-wav' }],
+    ['audio_2.wav', { 'content-type': 'audio/webm' }],
+    ['audio_2.wav', { 'content-type': 'audio/mpeg' }],
+  ]) {
+    const r = await upload(id, name, wav(), headers);
+    assert.equal(r.status, 400, `${name} ${JSON.stringify(headers)}`);
+    assert.equal((await r.json()).error.code, 'invalid_audio_format');
+  }
+  const form = new FormData();
+  form.append('file', new Blob([wav()]), 'audio_2.wav');
+  assert.equal((await upload(id, 'audio_2.wav', form)).status, 400, 'multipart is refused');
+  const big = await upload(id, 'audio_3.wav', Buffer.alloc(10 * 1024 * 1024 + 1));
+  assert.equal(big.status, 413);
+  assert.equal((await big.json()).error.code, 'chunk_too_large');
+  assert.equal((await upload('ses_nope', 'audio_0.wav', wav())).status, 404);
+  const state = await (await fetch(`${SIM}/__sim/sessions/${id}`)).json();
+  assert.deepEqual(state.files.map((f) => f.name), ['0.wav', '1.wav']);
+});
+
+test('presigned storage: fields, signature, ${filename}, file last, no Authorization', async () => {
+  const [, s] = await create({}, '?version=v2');
+  const { url, fields } = s.upload_url.uploadData;
+  const post = (mutate, headers = {}) => {
+    const form = new FormData();
+    const f = { ...fields, key: fields.key.replace('${filename}', 'audio_0.wav'), 'Content-Type': 'audio/wav' };
+    const order = mutate(f);
+    for (const [k, v] of Object.entries(f)) if (order !== 'file-first') form.append(k, v);
+    form.append('file', new Blob([wav()]), 'audio_0.wav');
+    if (order === 'file-first') for (const [k, v] of Object.entries(f)) form.append(k, v);
+    return fetch(url, { method: 'POST', body: form, headers });
+  };
+  assert.equal((await post(() => {}, auth)).status, 400, 'Authorization is refused');
+  assert.equal((await post((f) => (f['x-amz-signature'] = 'forged'))).status, 403);
+  assert.equal((await post((f) => (f.key = fields.key))).status, 400, '${filename} must be replaced');
+  assert.equal((await post((f) => (f['Content-Type'] = 'text/plain'))).status, 400);
+  assert.equal((await post(() => 'file-first')).status, 400, 'the file must be last');
+  assert.equal((await post(() => {})).status, 204);
+});
+
+test('End, long polling and the result', async () => {
+  const [, s] = await create({ templates: ['clinical_notes_template'], additional_data: { simulate: { process_ms: 600, hold_max_ms: 14000 } } });
+  const id = s.session_id;
+  await upload(id, 'audio_0.wav', wav());
+  const get = () => fetch(`${SIM}/voice/v1/sessions/${id}`, { headers: auth });
+  assert.equal((await get()).status, 202, 'initialized before End');
+  const end = await fetch(`${SIM}/voice/v1/sessions/${id}/end`, { method: 'POST', headers: auth, body: JSON.stringify({ audio_files_sent: 1 }) });
+  assert.equal(end.status, 202);
+  const t0 = Date.now();
+  const r = await get();
+  assert.equal(r.status, 200, 'the held GET answers once ready');
+  assert.ok(Date.now() - t0 >= 500, 'held');
+  const body = await r.json();
+  assert.equal(body.templates.length, 1);
+  assert.equal((await upload(id, 'audio_1.wav', wav())).status, 400);
+  const again = await fetch(`${SIM}/voice/v1/sessions/${id}/end`, { method: 'POST', headers: auth, body: JSON.stringify({ audio_files_sent: 1 }) });
+  assert.equal(again.status, 400);
+  const [, s2] = await create();
+  const noCount = await fetch(`${SIM}/voice/v1/sessions/${s2.session_id}/end`, { method: 'POST', headers: auth, body: '{}' });
+  assert.equal(noCount.status, 400, 'audio_files_sent is required');
+});
+
+test('CORS preflights allow Authorization and expose Retry-After', async () => {
+  const r = await fetch(`${SIM}/voice/v1/sessions/x`, { method: 'OPTIONS', headers: { origin: 'http://example.test', 'access-control-request-headers': 'authorization' } });
+  assert.equal(r.status, 204);
+  assert.match(r.headers.get('access-control-allow-headers'), /authorization/);
+  const g = await fetch(`${SIM}/voice/v1/sessions/rate-limited.cors`, { headers: auth });
+  assert.match(g.headers.get('access-control-expose-headers'), /retry-after/);
+  assert.equal(g.headers.get('retry-after'), '1');
+});
