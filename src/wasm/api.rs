@@ -12,12 +12,14 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use super::abort::AbortWatch;
-use super::client::{Client, ClientOptions, PollOptions};
+use super::client::Client;
 use super::errors;
-use super::lifecycle::{transcribe_options, UploadOptions};
+use super::lifecycle::UploadOptions;
 use super::options::{
-    client_options, create_options, poll_options, poll_options_without_progress, Reader,
+    client_options, create_options, poll_options, poll_options_without_progress, ClientOptions,
+    PollOptions, Reader,
 };
+use super::transcribe::transcribe_options;
 use crate::proto::{check_session_id, Error};
 
 /// A Voice API client. JS: `new VoiceClient({ baseUrl?, token?, getToken? })`.

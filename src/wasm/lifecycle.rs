@@ -1,84 +1,22 @@
-//! The session lifecycle on top of the client: `createSession`, `uploadAudio`,
-//! `endSession` and `transcribe` (create → upload as chunks arrive → end → poll). Every
+//! The session lifecycle on top of the client: `createSession`, `uploadAudio` (raw and
+//! presigned) and `endSession` (`transcribe` builds on them, in its own module). Every
 //! decision (bodies, names, URLs, the origin rule, counts, "may we go on") is the core's
 //! ([`crate::proto::lifecycle`]); this module performs the calls.
 
-use std::cell::RefCell;
-use std::future::{poll_fn, Future};
-use std::pin::Pin;
-use std::rc::Rc;
-use std::task::Poll;
-
-use js_sys::{Array, Function, Object, Promise, Reflect, Symbol};
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
+use js_sys::Reflect;
+use wasm_bindgen::JsValue;
 use web_sys::FormData;
 
 use super::abort::AbortWatch;
 use super::chunk;
-use super::client::{Call, Client, PollOptions};
+use super::client::{Call, Client};
 use super::errors;
-use super::options::Reader;
+use super::options::PollOptions;
+use super::sessions::{target_of, SessionState, Target};
 use crate::proto::{
     check_presigned_url, create_url, default_upload_url, end_body, end_url, mime_of,
-    presigned_fields, raw_upload_url, resolve_format, CreateSession, Error, ErrorCode, Op,
-    UploadLedger,
+    presigned_fields, raw_upload_url, resolve_format, CreateSession, Error, Op, UploadLedger,
 };
-
-/// Where a session's audio goes.
-#[derive(Clone, Debug)]
-pub enum Target {
-    /// A string `upload_url`: `POST {url}/audio_<n>.<ext>`, raw body, bearer token.
-    Raw(String),
-    /// An object `upload_url`: multipart POST to `url` with `fields`, no token.
-    Presigned {
-        /// `uploadData.url`.
-        url: String,
-        /// `uploadData.fields`, in order.
-        fields: Vec<(String, String)>,
-    },
-}
-
-/// What a client remembers of a session it uploads to.
-#[derive(Default)]
-pub struct SessionState {
-    target: Option<Target>,
-    ledger: UploadLedger,
-}
-
-/// Per-session upload state of one client (forgotten at End Session). A short list: a
-/// client uploads to a few sessions at a time, and a map would cost wasm size.
-#[derive(Default)]
-pub struct Sessions(RefCell<Vec<(String, SessionState)>>);
-
-impl Sessions {
-    /// Runs `f` on the state of session `id`, created when missing.
-    pub fn with<R>(&self, id: &str, f: impl FnOnce(&mut SessionState) -> R) -> R {
-        let mut list = self.0.borrow_mut();
-        let i = match list.iter().position(|(k, _)| k == id) {
-            Some(i) => i,
-            None => {
-                list.push((id.to_string(), SessionState::default()));
-                list.len() - 1
-            }
-        };
-        f(&mut list[i].1)
-    }
-
-    /// Runs `f` on the state of session `id`, when there is one.
-    pub fn peek<R>(&self, id: &str, f: impl FnOnce(&SessionState) -> R) -> Option<R> {
-        self.0
-            .borrow()
-            .iter()
-            .find(|(k, _)| k == id)
-            .map(|(_, s)| f(s))
-    }
-
-    /// Forgets session `id`.
-    pub fn remove(&self, id: &str) {
-        self.0.borrow_mut().retain(|(k, _)| k != id);
-    }
-}
 
 /// Options of `uploadAudio`: `{ index?, format?, signal?, requestTimeoutMs?, maxRetries? }`.
 #[derive(Clone, Debug, Default)]
@@ -96,53 +34,6 @@ fn to_js(e: &Error, session_id: Option<&str>) -> JsValue {
     errors::to_js(e, &JsValue::UNDEFINED, session_id)
 }
 
-fn bad_response(message: &str) -> Error {
-    Error::new(ErrorCode::InvalidResponse, message)
-}
-
-/// Reads `upload_url` in any of its forms.
-fn target_of(upload_url: &JsValue) -> Result<Option<Target>, Error> {
-    if upload_url.is_undefined() || upload_url.is_null() {
-        return Ok(None);
-    }
-    if let Some(s) = upload_url.as_string() {
-        return Ok(Some(Target::Raw(s)));
-    }
-    let data = Reflect::get(upload_url, &"uploadData".into()).unwrap_or(JsValue::UNDEFINED);
-    let url = Reflect::get(&data, &"url".into())
-        .ok()
-        .and_then(|u| u.as_string());
-    let fields = Reflect::get(&data, &"fields".into())
-        .ok()
-        .filter(|f| f.is_object());
-    let (Some(url), Some(fields)) = (url, fields) else {
-        return Err(bad_response("upload_url is neither a URL nor a presigned upload (uploadData.url, uploadData.fields)"));
-    };
-    let mut list = Vec::new();
-    for entry in Object::entries(fields.unchecked_ref()).iter() {
-        let pair: Array = entry.unchecked_into();
-        let (k, v) = (pair.get(0).as_string(), pair.get(1).as_string());
-        match (k, v) {
-            (Some(k), Some(v)) => list.push((k, v)),
-            _ => return Err(bad_response("uploadData.fields must hold strings")),
-        }
-    }
-    Ok(Some(Target::Presigned { url, fields: list }))
-}
-
-fn event(phase: &str, pairs: &[(&str, JsValue)]) -> JsValue {
-    let o = Object::new();
-    let _ = Reflect::set(&o, &"phase".into(), &phase.into());
-    for (k, v) in pairs {
-        let _ = Reflect::set(&o, &JsValue::from_str(k), v);
-    }
-    o.into()
-}
-
-fn num(n: u64) -> JsValue {
-    JsValue::from(n as f64)
-}
-
 impl Client {
     /// `createSession`: resolves with the body as the API sent it plus `http_status`.
     pub async fn create(
@@ -157,21 +48,8 @@ impl Client {
             .map_err(|e| to_js(&e, req.session_id.as_deref()))?
             .into();
         let url = create_url(self.base(), presigned);
-        let c = Call {
-            method: "POST",
-            url: &url,
-            body: Some(&body),
-            json: true,
-            auth: true,
-        };
         let created = self
-            .execute(
-                &c,
-                self.config(call, Op::CreateSession, false),
-                abort,
-                "",
-                &|_| Ok(()),
-            )
+            .post_json(&url, &body, Op::CreateSession, call, abort, "")
             .await?;
         let id = Reflect::get(&created, &"session_id".into())
             .ok()
@@ -326,24 +204,36 @@ impl Client {
             };
         let body: JsValue = end_body(sent, uploaded).into();
         let url = end_url(self.base(), id);
-        let c = Call {
-            method: "POST",
-            url: &url,
-            body: Some(&body),
-            json: true,
-            auth: true,
-        };
         let ended = self
-            .execute(
-                &c,
-                self.config(call, Op::EndSession, false),
-                abort,
-                id,
-                &|_| Ok(()),
-            )
+            .post_json(&url, &body, Op::EndSession, call, abort, id)
             .await?;
         self.sessions().remove(id);
         Ok(ended)
+    }
+}
+
+impl Client {
+    /// `POST url` with a JSON body and the bearer token, under the call policy of `op`.
+    async fn post_json(
+        &self,
+        url: &str,
+        body: &JsValue,
+        op: Op,
+        call: &PollOptions,
+        abort: &AbortWatch,
+        session_id: &str,
+    ) -> Result<JsValue, JsValue> {
+        let c = Call {
+            method: "POST",
+            url,
+            body: Some(body),
+            json: true,
+            auth: true,
+        };
+        self.execute(&c, self.config(call, op, false), abort, session_id, &|_| {
+            Ok(())
+        })
+        .await
     }
 }
 
@@ -353,236 +243,4 @@ enum SendError {
     Refused(JsValue),
     /// Sent, and failed after the retries (or aborted).
     Failed(JsValue),
-}
-
-/// Options of `transcribe` beyond the create and poll options.
-pub struct TranscribeOptions {
-    /// What Create Session is asked for.
-    pub create: CreateSession,
-    /// Ask for the presigned form of `upload_url`.
-    pub presigned: bool,
-    /// Poll, retry and timeout options (and the one `signal`).
-    pub poll: PollOptions,
-    /// Uploads in flight at once (default 2).
-    pub concurrency: u32,
-    /// Go on when some (not all) chunks failed; the result lists them in `missing_chunks`.
-    pub allow_partial: bool,
-    /// `onProgress({ phase, … })`.
-    pub on_progress: Option<Function>,
-}
-
-enum Event {
-    Next(Result<JsValue, JsValue>),
-    Uploaded(u64, Result<JsValue, (bool, JsValue)>),
-}
-
-type Upload<'a> = Pin<Box<dyn Future<Output = (u64, Result<JsValue, (bool, JsValue)>)> + 'a>>;
-
-/// Opens an iterator over `chunks`: async iterables first, then sync ones.
-fn iterate(chunks: &JsValue) -> Result<JsValue, Error> {
-    for sym in [Symbol::async_iterator(), Symbol::iterator()] {
-        if let Ok(f) = Reflect::get(chunks, &sym) {
-            if let Some(f) = f.dyn_ref::<Function>() {
-                return f
-                    .call0(chunks)
-                    .map_err(|_| Error::invalid_argument("chunks could not be iterated"));
-            }
-        }
-    }
-    Err(Error::invalid_argument(
-        "chunks must be an iterable or async iterable of Blob / ArrayBuffer / Uint8Array",
-    ))
-}
-
-fn next_of(iterator: &JsValue) -> JsFuture {
-    let next = Reflect::get(iterator, &"next".into())
-        .ok()
-        .and_then(|f| f.dyn_into::<Function>().ok())
-        .map(|f| f.call0(iterator));
-    let p = match next {
-        Some(Ok(v)) => Promise::resolve(&v),
-        Some(Err(e)) => Promise::reject(&e),
-        None => Promise::reject(&to_js(
-            &Error::invalid_argument("chunks: the iterator has no next()"),
-            None,
-        )),
-    };
-    JsFuture::from(p)
-}
-
-impl Client {
-    /// `transcribe`: create → upload all chunks as they arrive (bounded parallelism) →
-    /// end → poll, with one signal and one progress callback.
-    pub async fn transcribe(
-        self: Rc<Self>,
-        chunks: JsValue,
-        o: TranscribeOptions,
-    ) -> Result<JsValue, JsValue> {
-        let abort = AbortWatch::new(o.poll.signal.clone());
-        let emit = |e: JsValue| match &o.on_progress {
-            Some(f) => f.call1(&JsValue::UNDEFINED, &e).map(|_| ()),
-            None => Ok(()),
-        };
-        let iterator = iterate(&chunks).map_err(|e| to_js(&e, None))?;
-        let (chunks_total, bytes_total) = match chunks.dyn_ref::<Array>() {
-            Some(a) => (
-                Some(a.length()),
-                a.iter().map(|c| chunk::size_of(&c)).sum::<Option<u64>>(),
-            ),
-            None => (None, None),
-        };
-        emit(event("creating", &[]))?;
-        let created = self.create(&o.create, o.presigned, &o.poll, &abort).await?;
-        let id = Reflect::get(&created, &"session_id".into())
-            .ok()
-            .and_then(|v| v.as_string())
-            .unwrap_or_default();
-        let (mut chunks_done, mut bytes_done) = (0u64, 0u64);
-        let uploading = |done: u64, bytes: u64| {
-            event(
-                "uploading",
-                &[
-                    ("sessionId", id.as_str().into()),
-                    ("chunksDone", num(done)),
-                    (
-                        "chunksTotal",
-                        chunks_total.map_or(JsValue::UNDEFINED, JsValue::from),
-                    ),
-                    ("bytesDone", num(bytes)),
-                    ("bytesTotal", bytes_total.map_or(JsValue::UNDEFINED, num)),
-                ],
-            )
-        };
-        emit(uploading(0, 0))?;
-        let mut inflight: Vec<Upload<'_>> = Vec::new();
-        let mut next: Option<JsFuture> = None;
-        let mut exhausted = false;
-        let mut index = 0u32;
-        let mut first_failure: Option<JsValue> = None;
-        let limit = o.concurrency.max(1) as usize;
-        loop {
-            if next.is_none() && !exhausted && inflight.len() < limit {
-                next = Some(next_of(&iterator));
-            }
-            if next.is_none() && inflight.is_empty() {
-                break;
-            }
-            let ev = abort
-                .race(&mut poll_fn(|cx| {
-                    for i in 0..inflight.len() {
-                        if let Poll::Ready((size, r)) = inflight[i].as_mut().poll(cx) {
-                            drop(inflight.swap_remove(i));
-                            return Poll::Ready(Event::Uploaded(size, r));
-                        }
-                    }
-                    if let Some(f) = next.as_mut() {
-                        if let Poll::Ready(r) = Pin::new(f).poll(cx) {
-                            next = None;
-                            return Poll::Ready(Event::Next(r));
-                        }
-                    }
-                    Poll::Pending
-                }))
-                .await?;
-            match ev {
-                Event::Next(Err(thrown)) => return Err(thrown),
-                Event::Next(Ok(step)) => {
-                    if Reflect::get(&step, &"done".into())
-                        .map(|d| d.is_truthy())
-                        .unwrap_or(true)
-                    {
-                        exhausted = true;
-                        continue;
-                    }
-                    let mut value =
-                        Reflect::get(&step, &"value".into()).unwrap_or(JsValue::UNDEFINED);
-                    if value.is_instance_of::<Promise>() {
-                        value = abort
-                            .race(&mut JsFuture::from(Promise::from(value)))
-                            .await??;
-                    }
-                    let size = chunk::size_of(&value).unwrap_or(0);
-                    let opts = UploadOptions {
-                        index: Some(index),
-                        format: None,
-                        call: o.poll.clone(),
-                    };
-                    index += 1;
-                    let this = &self;
-                    let abort = &abort;
-                    let id = id.clone();
-                    inflight.push(Box::pin(async move {
-                        let r = this
-                            .upload(&JsValue::from(id.as_str()), &value, &opts, abort)
-                            .await;
-                        (size, r)
-                    }));
-                }
-                Event::Uploaded(size, result) => {
-                    chunks_done += 1;
-                    match result {
-                        Ok(_) => bytes_done += size,
-                        Err((caller_error, e)) => {
-                            if let Some(reason) = abort.reason() {
-                                return Err(reason);
-                            }
-                            if caller_error {
-                                return Err(e);
-                            }
-                            first_failure.get_or_insert(e);
-                        }
-                    }
-                    emit(uploading(chunks_done, bytes_done))?;
-                }
-            }
-        }
-        drop(inflight);
-        let missing = self
-            .sessions()
-            .peek(&id, |s| s.ledger.check(o.allow_partial))
-            .unwrap_or_else(|| UploadLedger::default().check(o.allow_partial));
-        let missing = missing.map_err(|mut e| {
-            if let Some(first) = first_failure
-                .as_ref()
-                .and_then(|f| Reflect::get(f, &"message".into()).ok()?.as_string())
-            {
-                e.message.push_str("; first failure: ");
-                e.message.push_str(&first);
-            }
-            errors::to_js(
-                &e,
-                first_failure.as_ref().unwrap_or(&JsValue::UNDEFINED),
-                Some(&id),
-            )
-        })?;
-        emit(event("ending", &[("sessionId", id.as_str().into())]))?;
-        self.end(&id, None, None, &o.poll, &abort).await?;
-        let report = |snapshot: &JsValue| {
-            emit(event(
-                "processing",
-                &[
-                    ("sessionId", id.as_str().into()),
-                    ("snapshot", snapshot.clone()),
-                ],
-            ))
-        };
-        let result = self.poll_with(&id, &o.poll, false, &abort, &report).await?;
-        if !missing.is_empty() {
-            let list: Array = missing.iter().map(|m| JsValue::from_str(m)).collect();
-            let _ = Reflect::set(&result, &"missing_chunks".into(), &list);
-        }
-        Ok(result)
-    }
-}
-
-/// Reads the `transcribe` options.
-pub fn transcribe_options(r: &Reader) -> Result<TranscribeOptions, Error> {
-    Ok(TranscribeOptions {
-        create: super::options::create_options(r)?,
-        presigned: r.boolean("presignedUpload")?.unwrap_or(false),
-        poll: super::options::poll_options_without_progress(r)?,
-        concurrency: r.positive("concurrency")?.unwrap_or(2),
-        allow_partial: r.boolean("allowPartialUpload")?.unwrap_or(false),
-        on_progress: r.function("onProgress")?,
-    })
 }

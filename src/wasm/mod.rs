@@ -6,7 +6,9 @@
 //! |---|---|
 //! | [`api`] | `#[wasm_bindgen]` exports: `VoiceClient`, `pollSession`, `getSession`, `VoiceApiError` |
 //! | [`client`] | runs a [`Poller`](crate::proto::Poller): the action loop of every call |
-//! | [`lifecycle`] | `createSession`, `uploadAudio`, `endSession`, `transcribe` |
+//! | [`lifecycle`] | `createSession`, `uploadAudio` (raw and presigned), `endSession` |
+//! | [`transcribe`] | create → upload as chunks arrive → end → poll, with phases |
+//! | [`sessions`] | what a client remembers of a session: upload target, ledger |
 //! | [`chunk`] | audio chunks from JS (Blob, ArrayBuffer, views) |
 //! | [`options`] | reads camelCase JS option objects into Rust structs |
 //! | [`token`] | the token source: static token, `getToken`, one shared refresh |
@@ -25,7 +27,9 @@ pub mod errors;
 pub mod fetch;
 pub mod lifecycle;
 pub mod options;
+pub mod sessions;
 pub mod token;
+pub mod transcribe;
 
 pub use api::{get_session, poll_session, VoiceClient};
-pub use client::{ClientOptions, PollOptions};
+pub use options::{ClientOptions, PollOptions};

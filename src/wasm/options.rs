@@ -6,8 +6,40 @@ use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::AbortSignal;
 
-use super::client::{ClientOptions, PollOptions};
 use crate::proto::Error;
+
+/// Options of a [`Client`](super::client::Client) (JS: `{ baseUrl?, token?, getToken? }`).
+#[derive(Clone, Debug, Default)]
+pub struct ClientOptions {
+    /// Base URL of the API; default `https://api.eka.care`. `https://` unless loopback.
+    pub base_url: Option<String>,
+    /// A bearer token.
+    pub token: Option<String>,
+    /// `() => string | Promise<string>`: asked before the first request when there is
+    /// no `token`, and again (once) after a 401.
+    pub get_token: Option<Function>,
+}
+
+/// Options of one `pollSession` / `getSession` call (JS: camelCase names).
+#[derive(Clone, Debug, Default)]
+pub struct PollOptions {
+    /// `templateId`: sends `?template_id=`.
+    pub template_id: Option<String>,
+    /// `documentId`: sends `?document_id=` (not with `templateId`).
+    pub document_id: Option<String>,
+    /// `intervalMs` (default 1000): minimum time between the starts of two requests.
+    pub interval_ms: Option<u64>,
+    /// `timeoutMs` (default 600 000): deadline of the whole call.
+    pub timeout_ms: Option<u64>,
+    /// `requestTimeoutMs` (default 30 000): aborts one hanging request (transient).
+    pub request_timeout_ms: Option<u64>,
+    /// `signal`: aborting rejects at once with `signal.reason`.
+    pub signal: Option<AbortSignal>,
+    /// `onProgress(snapshot)`: called with each 202 body.
+    pub on_progress: Option<Function>,
+    /// `maxRetries` (default 5): consecutive transient failures tolerated.
+    pub max_retries: Option<u32>,
+}
 
 /// A JS options object (`undefined` / `null` read as empty).
 pub struct Reader {

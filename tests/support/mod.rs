@@ -84,15 +84,9 @@ pub async fn sleep(ms: i32) {
 
 /// What the simulator received for a session: (start times, authorization headers, paths).
 pub async fn received(id: &str) -> (Vec<f64>, Vec<String>, Vec<String>) {
-    let mut url = String::from(SIM);
-    url.push_str("/__sim/requests/");
-    url.push_str(&js_sys::encode_uri_component(id).as_string().unwrap());
-    let resp: web_sys::Response = JsFuture::from(global_fetch(&url))
-        .await
-        .unwrap()
-        .dyn_into()
-        .unwrap();
-    let body = JsFuture::from(resp.json().unwrap()).await.unwrap();
+    let mut path = String::from("/__sim/requests/");
+    path.push_str(&js_sys::encode_uri_component(id).as_string().unwrap());
+    let body = sim_json(&path).await;
     let reqs: Array = get(&body, "requests").dyn_into().unwrap();
     let mut out = (vec![], vec![], vec![]);
     for r in reqs.iter() {
@@ -113,20 +107,8 @@ pub fn expect_error(r: Result<JsValue, JsValue>, code: &str, status: Option<u32>
     e
 }
 
-/// GETs a JSON control route of the simulator (`/__sim/...`).
-pub async fn sim_json(path: &str) -> JsValue {
-    let mut url = String::from(SIM);
-    url.push_str(path);
-    let resp: web_sys::Response = JsFuture::from(global_fetch(&url))
-        .await
-        .unwrap()
-        .dyn_into()
-        .unwrap();
-    JsFuture::from(resp.json().unwrap()).await.unwrap()
-}
-
-/// GETs raw bytes from the simulator.
-pub async fn sim_bytes(path: &str) -> Vec<u8> {
+/// GETs a control route of the simulator (`/__sim/...`).
+pub async fn sim_get(path: &str) -> web_sys::Response {
     let mut url = String::from(SIM);
     url.push_str(path);
     let resp: web_sys::Response = JsFuture::from(global_fetch(&url))
@@ -135,6 +117,20 @@ pub async fn sim_bytes(path: &str) -> Vec<u8> {
         .dyn_into()
         .unwrap();
     assert_eq!(resp.status(), 200, "{url}");
-    let buf = JsFuture::from(resp.array_buffer().unwrap()).await.unwrap();
+    resp
+}
+
+/// GETs a JSON control route of the simulator.
+pub async fn sim_json(path: &str) -> JsValue {
+    JsFuture::from(sim_get(path).await.json().unwrap())
+        .await
+        .unwrap()
+}
+
+/// GETs raw bytes from the simulator.
+pub async fn sim_bytes(path: &str) -> Vec<u8> {
+    let buf = JsFuture::from(sim_get(path).await.array_buffer().unwrap())
+        .await
+        .unwrap();
     js_sys::Uint8Array::new(&buf).to_vec()
 }

@@ -1,0 +1,268 @@
+//! `transcribe`: create → upload every chunk as it arrives from an (async) iterable, with
+//! bounded parallelism → end → poll; one signal, one progress callback with phases.
+
+use std::future::{poll_fn, Future};
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::Poll;
+
+use js_sys::{Array, Function, Object, Promise, Reflect, Symbol};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use super::abort::AbortWatch;
+use super::chunk;
+use super::client::Client;
+use super::errors;
+use super::lifecycle::UploadOptions;
+use super::options::{PollOptions, Reader};
+use crate::proto::{CreateSession, Error, UploadLedger};
+
+fn to_js(e: &Error, session_id: Option<&str>) -> JsValue {
+    errors::to_js(e, &JsValue::UNDEFINED, session_id)
+}
+
+fn event(phase: &str, pairs: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    let _ = Reflect::set(&o, &"phase".into(), &phase.into());
+    for (k, v) in pairs {
+        let _ = Reflect::set(&o, &JsValue::from_str(k), v);
+    }
+    o.into()
+}
+
+fn num(n: u64) -> JsValue {
+    JsValue::from(n as f64)
+}
+
+/// Options of `transcribe` beyond the create and poll options.
+pub struct TranscribeOptions {
+    /// What Create Session is asked for.
+    pub create: CreateSession,
+    /// Ask for the presigned form of `upload_url`.
+    pub presigned: bool,
+    /// Poll, retry and timeout options (and the one `signal`).
+    pub poll: PollOptions,
+    /// Uploads in flight at once (default 2).
+    pub concurrency: u32,
+    /// Go on when some (not all) chunks failed; the result lists them in `missing_chunks`.
+    pub allow_partial: bool,
+    /// `onProgress({ phase, … })`.
+    pub on_progress: Option<Function>,
+}
+
+enum Event {
+    Next(Result<JsValue, JsValue>),
+    Uploaded(u64, Result<JsValue, (bool, JsValue)>),
+}
+
+type Upload<'a> = Pin<Box<dyn Future<Output = (u64, Result<JsValue, (bool, JsValue)>)> + 'a>>;
+
+/// Opens an iterator over `chunks`: async iterables first, then sync ones.
+fn iterate(chunks: &JsValue) -> Result<JsValue, Error> {
+    for sym in [Symbol::async_iterator(), Symbol::iterator()] {
+        if let Ok(f) = Reflect::get(chunks, &sym) {
+            if let Some(f) = f.dyn_ref::<Function>() {
+                return f
+                    .call0(chunks)
+                    .map_err(|_| Error::invalid_argument("chunks could not be iterated"));
+            }
+        }
+    }
+    Err(Error::invalid_argument(
+        "chunks must be an iterable or async iterable of Blob / ArrayBuffer / Uint8Array",
+    ))
+}
+
+fn next_of(iterator: &JsValue) -> JsFuture {
+    let next = Reflect::get(iterator, &"next".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+        .map(|f| f.call0(iterator));
+    let p = match next {
+        Some(Ok(v)) => Promise::resolve(&v),
+        Some(Err(e)) => Promise::reject(&e),
+        None => Promise::reject(&to_js(
+            &Error::invalid_argument("chunks: the iterator has no next()"),
+            None,
+        )),
+    };
+    JsFuture::from(p)
+}
+
+impl Client {
+    /// `transcribe`: create → upload all chunks as they arrive (bounded parallelism) →
+    /// end → poll, with one signal and one progress callback.
+    pub async fn transcribe(
+        self: Rc<Self>,
+        chunks: JsValue,
+        o: TranscribeOptions,
+    ) -> Result<JsValue, JsValue> {
+        let abort = AbortWatch::new(o.poll.signal.clone());
+        let emit = |e: JsValue| match &o.on_progress {
+            Some(f) => f.call1(&JsValue::UNDEFINED, &e).map(|_| ()),
+            None => Ok(()),
+        };
+        let iterator = iterate(&chunks).map_err(|e| to_js(&e, None))?;
+        let (chunks_total, bytes_total) = match chunks.dyn_ref::<Array>() {
+            Some(a) => (
+                Some(a.length()),
+                a.iter().map(|c| chunk::size_of(&c)).sum::<Option<u64>>(),
+            ),
+            None => (None, None),
+        };
+        emit(event("creating", &[]))?;
+        let created = self.create(&o.create, o.presigned, &o.poll, &abort).await?;
+        let id = Reflect::get(&created, &"session_id".into())
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default();
+        let (mut chunks_done, mut bytes_done) = (0u64, 0u64);
+        let uploading = |done: u64, bytes: u64| {
+            event(
+                "uploading",
+                &[
+                    ("sessionId", id.as_str().into()),
+                    ("chunksDone", num(done)),
+                    (
+                        "chunksTotal",
+                        chunks_total.map_or(JsValue::UNDEFINED, JsValue::from),
+                    ),
+                    ("bytesDone", num(bytes)),
+                    ("bytesTotal", bytes_total.map_or(JsValue::UNDEFINED, num)),
+                ],
+            )
+        };
+        emit(uploading(0, 0))?;
+        let mut inflight: Vec<Upload<'_>> = Vec::new();
+        let mut next: Option<JsFuture> = None;
+        let mut exhausted = false;
+        let mut index = 0u32;
+        let mut first_failure: Option<JsValue> = None;
+        let limit = o.concurrency.max(1) as usize;
+        loop {
+            if next.is_none() && !exhausted && inflight.len() < limit {
+                next = Some(next_of(&iterator));
+            }
+            if next.is_none() && inflight.is_empty() {
+                break;
+            }
+            let ev = abort
+                .race(&mut poll_fn(|cx| {
+                    for i in 0..inflight.len() {
+                        if let Poll::Ready((size, r)) = inflight[i].as_mut().poll(cx) {
+                            drop(inflight.swap_remove(i));
+                            return Poll::Ready(Event::Uploaded(size, r));
+                        }
+                    }
+                    if let Some(f) = next.as_mut() {
+                        if let Poll::Ready(r) = Pin::new(f).poll(cx) {
+                            next = None;
+                            return Poll::Ready(Event::Next(r));
+                        }
+                    }
+                    Poll::Pending
+                }))
+                .await?;
+            match ev {
+                Event::Next(Err(thrown)) => return Err(thrown),
+                Event::Next(Ok(step)) => {
+                    if Reflect::get(&step, &"done".into())
+                        .map(|d| d.is_truthy())
+                        .unwrap_or(true)
+                    {
+                        exhausted = true;
+                        continue;
+                    }
+                    let mut value =
+                        Reflect::get(&step, &"value".into()).unwrap_or(JsValue::UNDEFINED);
+                    if value.is_instance_of::<Promise>() {
+                        value = abort
+                            .race(&mut JsFuture::from(Promise::from(value)))
+                            .await??;
+                    }
+                    let size = chunk::size_of(&value).unwrap_or(0);
+                    let opts = UploadOptions {
+                        index: Some(index),
+                        format: None,
+                        call: o.poll.clone(),
+                    };
+                    index += 1;
+                    let this = &self;
+                    let abort = &abort;
+                    let id = id.clone();
+                    inflight.push(Box::pin(async move {
+                        let r = this
+                            .upload(&JsValue::from(id.as_str()), &value, &opts, abort)
+                            .await;
+                        (size, r)
+                    }));
+                }
+                Event::Uploaded(size, result) => {
+                    chunks_done += 1;
+                    match result {
+                        Ok(_) => bytes_done += size,
+                        Err((caller_error, e)) => {
+                            if let Some(reason) = abort.reason() {
+                                return Err(reason);
+                            }
+                            if caller_error {
+                                return Err(e);
+                            }
+                            first_failure.get_or_insert(e);
+                        }
+                    }
+                    emit(uploading(chunks_done, bytes_done))?;
+                }
+            }
+        }
+        drop(inflight);
+        let missing = self
+            .sessions()
+            .peek(&id, |s| s.ledger.check(o.allow_partial))
+            .unwrap_or_else(|| UploadLedger::default().check(o.allow_partial));
+        let missing = missing.map_err(|mut e| {
+            if let Some(first) = first_failure
+                .as_ref()
+                .and_then(|f| Reflect::get(f, &"message".into()).ok()?.as_string())
+            {
+                e.message.push_str("; first failure: ");
+                e.message.push_str(&first);
+            }
+            errors::to_js(
+                &e,
+                first_failure.as_ref().unwrap_or(&JsValue::UNDEFINED),
+                Some(&id),
+            )
+        })?;
+        emit(event("ending", &[("sessionId", id.as_str().into())]))?;
+        self.end(&id, None, None, &o.poll, &abort).await?;
+        let report = |snapshot: &JsValue| {
+            emit(event(
+                "processing",
+                &[
+                    ("sessionId", id.as_str().into()),
+                    ("snapshot", snapshot.clone()),
+                ],
+            ))
+        };
+        let result = self.poll_with(&id, &o.poll, false, &abort, &report).await?;
+        if !missing.is_empty() {
+            let list: Array = missing.iter().map(|m| JsValue::from_str(m)).collect();
+            let _ = Reflect::set(&result, &"missing_chunks".into(), &list);
+        }
+        Ok(result)
+    }
+}
+
+/// Reads the `transcribe` options.
+pub fn transcribe_options(r: &Reader) -> Result<TranscribeOptions, Error> {
+    Ok(TranscribeOptions {
+        create: super::options::create_options(r)?,
+        presigned: r.boolean("presignedUpload")?.unwrap_or(false),
+        poll: super::options::poll_options_without_progress(r)?,
+        concurrency: r.positive("concurrency")?.unwrap_or(2),
+        allow_partial: r.boolean("allowPartialUpload")?.unwrap_or(false),
+        on_progress: r.function("onProgress")?,
+    })
+}
