@@ -687,3 +687,47 @@ async fn what_on_progress_throws_rejects_the_poll() {
     .unwrap_err();
     assert_eq!(s(&e, "name"), "RangeError");
 }
+
+// ------------------------------------------------------------------ Rust users
+
+#[wasm_bindgen_test]
+async fn rust_users_get_typed_views_without_a_second_conversion() {
+    use eka_voice::proto::SessionStatus;
+    use eka_voice::wasm::model::{session_from_js, TemplateData};
+    let r = poll(
+        &client(),
+        &uid("partial"),
+        obj(&[("intervalMs", 50.into())]),
+    )
+    .await
+    .unwrap();
+    let session = session_from_js(&r).unwrap();
+    assert_eq!(session.state(), Some(SessionStatus::Partial));
+    assert_eq!(session.http_status, Some(206));
+    assert_eq!(session.templates.len(), 2);
+    assert_eq!(session.templates[0].template_id, "eka_emr_template");
+    let sent = get(
+        &Array::from(&get(&r, "templates")).get(0),
+        "eka_emr_template",
+    );
+    match session.templates[0].data() {
+        // The very JS object of the result, not a copy.
+        TemplateData::Json(o) => assert!(Object::is(&o, &get(&sent, "data"))),
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        matches!(session.templates[1].data(), TemplateData::Markdown(ref m) if m.starts_with("## Assessment"))
+    );
+    assert_eq!(session.processing_errors[0].file.as_deref(), Some("1.wav"));
+    let expired = session_from_js(
+        &poll(&client(), &uid("expired"), JsValue::UNDEFINED)
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(
+        expired.templates.is_empty(),
+        "templates {{}} reads as no templates"
+    );
+    assert!(session_from_js(&JsValue::from(3)).is_err());
+}

@@ -131,6 +131,7 @@ impl Client {
         };
         let mut body = JsValue::UNDEFINED;
         let mut http_status = 0;
+        let mut controller = None;
         loop {
             action = match action {
                 Action::Send { timeout_ms } => {
@@ -141,7 +142,7 @@ impl Client {
                         body: call.body,
                         json: call.json,
                     };
-                    match exchange(&req, timeout_ms, abort).await {
+                    match exchange(&req, timeout_ms, abort, &mut controller).await {
                         Exchange::Answer(a) => {
                             body = a.body;
                             http_status = a.status;

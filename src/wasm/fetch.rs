@@ -59,24 +59,40 @@ pub struct Request<'a> {
 }
 
 /// Sends `req`, reads its answer, all within `timeout_ms` and the caller's signal.
-pub async fn exchange(req: &Request<'_>, timeout_ms: u64, abort: &AbortWatch) -> Exchange {
+///
+/// `controller` is the call's `AbortController`, shared by its successive requests (they
+/// never overlap) and replaced only after it was used to cut a request short: one per
+/// call instead of one per request, which counts when hundreds of sessions poll at once.
+pub async fn exchange(
+    req: &Request<'_>,
+    timeout_ms: u64,
+    abort: &AbortWatch,
+    controller: &mut Option<AbortController>,
+) -> Exchange {
     if let Some(reason) = abort.reason() {
         return Exchange::Aborted(reason);
     }
-    let controller = match AbortController::new() {
+    let ctl = match controller.take().map_or_else(AbortController::new, Ok) {
         Ok(c) => c,
         Err(e) => return Exchange::Failed(Transport::Network(describe(&e))),
     };
-    let mut work = Box::pin(send_and_read(req, &controller));
-    match abort.race_timeout(&mut work, timeout_ms).await {
-        Ok(Some(Ok(answer))) => Exchange::Answer(answer),
-        Ok(Some(Err(e))) => Exchange::Failed(Transport::Network(describe(&e))),
+    let mut work = Box::pin(send_and_read(req, &ctl));
+    let outcome = abort.race_timeout(&mut work, timeout_ms).await;
+    drop(work);
+    match outcome {
+        Ok(Some(result)) => {
+            *controller = Some(ctl);
+            match result {
+                Ok(answer) => Exchange::Answer(answer),
+                Err(e) => Exchange::Failed(Transport::Network(describe(&e))),
+            }
+        }
         Ok(None) => {
-            controller.abort();
+            ctl.abort();
             Exchange::Failed(Transport::TimedOut)
         }
         Err(reason) => {
-            controller.abort();
+            ctl.abort();
             Exchange::Aborted(reason)
         }
     }

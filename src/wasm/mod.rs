@@ -15,6 +15,7 @@
 //! | [`fetch`] | one GET through the global `fetch`, bounded by a timeout and the signal |
 //! | [`abort`] | `AbortSignal` as a future; races with it |
 //! | [`errors`] | the JS `VoiceApiError` class |
+//! | [`model`] | typed views of session bodies for Rust users (serde-wasm-bindgen) |
 //!
 //! Timers and `fetch` are bound as globals (never `window.…`), so the same build runs in
 //! browsers, workers and Node.
@@ -26,6 +27,7 @@ pub mod client;
 pub mod errors;
 pub mod fetch;
 pub mod lifecycle;
+pub mod model;
 pub mod options;
 pub mod sessions;
 pub mod token;
