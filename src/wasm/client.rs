@@ -54,7 +54,8 @@ impl Client {
             timeout_ms: o.timeout_ms.unwrap_or(defaults.timeout_ms),
             request_timeout_ms: o.request_timeout_ms.unwrap_or(defaults.request_timeout_ms),
             max_retries: o.max_retries.unwrap_or(defaults.max_retries),
-            can_refresh_token: self.tokens.can_refresh(),
+            // A presigned storage upload carries no token: a 401 there is not a token matter.
+            can_refresh_token: self.tokens.can_refresh() && op != Op::PresignedUpload,
             once,
             op,
             ..defaults
