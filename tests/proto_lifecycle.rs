@@ -430,3 +430,28 @@ fn the_upload_ledger_numbers_counts_and_decides() {
         "partial needs one chunk"
     );
 }
+
+#[test]
+fn progress_phases_and_upload_progress() {
+    assert_eq!(
+        Phase::ALL.map(Phase::as_str),
+        ["creating", "uploading", "ending", "processing"]
+    );
+    // Totals known (an array of chunks): a real progress bar.
+    let mut p = UploadProgress::new(Some(3), Some(600));
+    assert_eq!(p.fraction(), Some(0.0));
+    p.settle(100, true);
+    p.settle(200, false);
+    p.settle(300, true);
+    assert_eq!((p.chunks_done, p.bytes_done), (3, 400));
+    assert_eq!(p.chunks_total, Some(3));
+    assert!((p.fraction().unwrap() - 400.0 / 600.0).abs() < 1e-9);
+    // Totals unknown (a live async iterable): counts only.
+    let mut live = UploadProgress::default();
+    live.settle(10, true);
+    assert_eq!(
+        (live.chunks_done, live.bytes_done, live.fraction()),
+        (1, 10, None)
+    );
+    assert_eq!(UploadProgress::new(Some(0), Some(0)).fraction(), Some(1.0));
+}

@@ -33,8 +33,8 @@ pub use classify::{
 pub use error::{push_decimal, Error, ErrorCode};
 pub use lifecycle::{
     check_presigned_url, create_url, default_upload_url, end_body, end_url, mime_of,
-    presigned_fields, push_json_string, raw_upload_url, CreateSession, UploadLedger, UploadType,
-    MAX_ADDITIONAL_DATA_BYTES,
+    presigned_fields, push_json_string, raw_upload_url, CreateSession, Phase, UploadLedger,
+    UploadProgress, UploadType, MAX_ADDITIONAL_DATA_BYTES,
 };
 pub use poll::{Action, PollConfig, Poller, Transport, MAX_TIMER_MS};
 pub use retry_after::{parse_http_date, parse_retry_after, MAX_RETRY_AFTER_MS};

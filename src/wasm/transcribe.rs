@@ -16,15 +16,15 @@ use super::client::Client;
 use super::errors;
 use super::lifecycle::UploadOptions;
 use super::options::{PollOptions, Reader};
-use crate::proto::{CreateSession, Error, UploadLedger};
+use crate::proto::{CreateSession, Error, Phase, UploadLedger, UploadProgress};
 
 fn to_js(e: &Error, session_id: Option<&str>) -> JsValue {
     errors::to_js(e, &JsValue::UNDEFINED, session_id)
 }
 
-fn event(phase: &str, pairs: &[(&str, JsValue)]) -> JsValue {
+fn event(phase: Phase, pairs: &[(&str, JsValue)]) -> JsValue {
     let o = Object::new();
-    let _ = Reflect::set(&o, &"phase".into(), &phase.into());
+    let _ = Reflect::set(&o, &"phase".into(), &phase.as_str().into());
     for (k, v) in pairs {
         let _ = Reflect::set(&o, &JsValue::from_str(k), v);
     }
@@ -104,36 +104,35 @@ impl Client {
             None => Ok(()),
         };
         let iterator = iterate(&chunks).map_err(|e| to_js(&e, None))?;
-        let (chunks_total, bytes_total) = match chunks.dyn_ref::<Array>() {
-            Some(a) => (
+        let mut progress = match chunks.dyn_ref::<Array>() {
+            Some(a) => UploadProgress::new(
                 Some(a.length()),
                 a.iter().map(|c| chunk::size_of(&c)).sum::<Option<u64>>(),
             ),
-            None => (None, None),
+            None => UploadProgress::default(),
         };
-        emit(event("creating", &[]))?;
+        emit(event(Phase::Creating, &[]))?;
         let created = self.create(&o.create, o.presigned, &o.poll, &abort).await?;
         let id = Reflect::get(&created, &"session_id".into())
             .ok()
             .and_then(|v| v.as_string())
             .unwrap_or_default();
-        let (mut chunks_done, mut bytes_done) = (0u64, 0u64);
-        let uploading = |done: u64, bytes: u64| {
+        let uploading = |p: &UploadProgress| {
             event(
-                "uploading",
+                Phase::Uploading,
                 &[
                     ("sessionId", id.as_str().into()),
-                    ("chunksDone", num(done)),
+                    ("chunksDone", JsValue::from(p.chunks_done)),
                     (
                         "chunksTotal",
-                        chunks_total.map_or(JsValue::UNDEFINED, JsValue::from),
+                        p.chunks_total.map_or(JsValue::UNDEFINED, JsValue::from),
                     ),
-                    ("bytesDone", num(bytes)),
-                    ("bytesTotal", bytes_total.map_or(JsValue::UNDEFINED, num)),
+                    ("bytesDone", num(p.bytes_done)),
+                    ("bytesTotal", p.bytes_total.map_or(JsValue::UNDEFINED, num)),
                 ],
             )
         };
-        emit(uploading(0, 0))?;
+        emit(uploading(&progress))?;
         let mut inflight: Vec<Upload<'_>> = Vec::new();
         let mut next: Option<JsFuture> = None;
         let mut exhausted = false;
@@ -199,9 +198,9 @@ impl Client {
                     }));
                 }
                 Event::Uploaded(size, result) => {
-                    chunks_done += 1;
+                    progress.settle(size, result.is_ok());
                     match result {
-                        Ok(_) => bytes_done += size,
+                        Ok(_) => {}
                         Err((caller_error, e)) => {
                             if let Some(reason) = abort.reason() {
                                 return Err(reason);
@@ -212,7 +211,7 @@ impl Client {
                             first_failure.get_or_insert(e);
                         }
                     }
-                    emit(uploading(chunks_done, bytes_done))?;
+                    emit(uploading(&progress))?;
                 }
             }
         }
@@ -235,11 +234,11 @@ impl Client {
                 Some(&id),
             )
         })?;
-        emit(event("ending", &[("sessionId", id.as_str().into())]))?;
+        emit(event(Phase::Ending, &[("sessionId", id.as_str().into())]))?;
         self.end(&id, None, None, &o.poll, &abort).await?;
         let report = |snapshot: &JsValue| {
             emit(event(
-                "processing",
+                Phase::Processing,
                 &[
                     ("sessionId", id.as_str().into()),
                     ("snapshot", snapshot.clone()),
