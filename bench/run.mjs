@@ -59,6 +59,7 @@ try {
   // ---------------------------------------------------------------- 1. size
   const size = measureSize(join(root, 'pkg'));
   results.size = size;
+  for (const file of size.files) console.log(`    ${file.file.padEnd(48)} ${String(file.raw).padStart(7)} B raw ${String(file.gzip).padStart(6)} B gzip -9`);
   row({
     metric: 'Shipped size, wasm + JS (gzip -9)',
     value: `${f(size.total.gzip / 1024, 1)} KB (raw ${f(size.total.raw / 1024, 1)} KB; wasm alone ${f(size.wasm.gzip / 1024, 1)} KB gz, ${f(size.wasm.raw / 1024, 1)} KB raw)`,
