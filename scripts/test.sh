@@ -71,6 +71,9 @@ say "package in headless Chromium: a page importing 'eka-voice' by name, and a m
 (cd "$consumer" && EKA_FIXTURES="$fixtures" CHROMEDRIVER=/usr/bin/chromedriver node browser.run.mjs) 2>&1 | tee "$tmp/package-browser.log"
 count "package (chromium page + worker)" "$tmp/package-browser.log"
 node_modules/.bin/tsc -p "$consumer/tsconfig.json"
+say "the browser example in headless Chromium"
+CHROMEDRIVER=/usr/bin/chromedriver node tests/example.run.mjs 2>&1 | tee "$tmp/example.log"
+count "browser example (chromium)" "$tmp/example.log"
 summary+=("$(printf '%-34s %s' "package types (tsc --strict)" "ok")")
 
 echo
