@@ -38,13 +38,9 @@ node scripts/size.mjs --check
 summary+=("$(printf '%-34s %s' "size (gzip, limit in scripts/size.mjs)" "$(node -e 'import("./scripts/size.mjs").then(m => { const t = m.measure().total; console.log((t.gzip / 1024).toFixed(1) + " KB gzip, " + (t.raw / 1024).toFixed(1) + " KB raw"); })')")")
 
 say "starting the simulator"
-node sim/server.mjs --port "${EKA_SIM_PORT:-0}" > "$tmp/sim.out" 2> "$tmp/sim.err" &
-sim_pid=$!
-trap 'kill $sim_pid 2>/dev/null || true' EXIT
-for _ in $(seq 50); do grep -q listening "$tmp/sim.out" && break; sleep 0.1; done
-export EKA_SIM_URL=$(grep -Eo 'http://127\.0\.0\.1:[0-9]+' "$tmp/sim.out")
-[ -n "$EKA_SIM_URL" ] || { echo "the simulator did not start" >&2; cat "$tmp/sim.err" >&2; exit 1; }
-say "simulator at $EKA_SIM_URL (pid $sim_pid)"
+source scripts/sim-lib.sh
+start_sim "$tmp/sim.out"
+say "simulator at $EKA_SIM_URL (pid $SIM_PID)"
 
 wasm_suite() {
   local name=$1; shift
