@@ -41,6 +41,8 @@ async function startSimulator() {
     });
     child.on('exit', (code) => reject(new Error(`simulator exited (${code})`)));
   });
+  // Stopped however this process ends (a closed pipe included), never left behind.
+  process.on('exit', () => child.kill());
   return { url, stop: () => child.kill() };
 }
 
