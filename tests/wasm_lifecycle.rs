@@ -546,6 +546,12 @@ async fn bad_audio_and_arguments_are_refused_before_any_request() {
     ] {
         expect_error(create(&c, bad).await, "invalid_argument", None);
     }
+    // No chunks at all, or not an iterable: refused before a session is created.
+    for chunks in [Array::new().into(), JsValue::from(42), JsValue::from("abc")] {
+        let e = transcribe(&c, chunks, JsValue::UNDEFINED).await;
+        let e = expect_error(e, "invalid_argument", None);
+        assert!(get(&e, "sessionId").is_undefined());
+    }
     expect_error(
         end(&c, "never-seen-by-this-client", JsValue::UNDEFINED).await,
         "invalid_argument",

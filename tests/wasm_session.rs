@@ -588,6 +588,22 @@ async fn a_failing_get_token_rejects_as_unauthorized() {
 }
 
 #[wasm_bindgen_test]
+async fn a_token_source_that_never_answers_is_cut_at_the_deadline() {
+    let never = Function::new_no_args("return new Promise(() => {})");
+    let c = VoiceClient::new(obj(&[("baseUrl", SIM.into()), ("getToken", never.into())])).unwrap();
+    let id = uid("instant");
+    let start = Date::now();
+    let e = expect_error(
+        poll(&c, &id, obj(&[("timeoutMs", 300.into())])).await,
+        "timeout",
+        None,
+    );
+    assert!((290.0..700.0).contains(&(Date::now() - start)));
+    assert_eq!(s(&e, "sessionId"), id);
+    assert_eq!(received(&id).await.0.len(), 0);
+}
+
+#[wasm_bindgen_test]
 async fn the_token_never_appears_in_an_error() {
     let secret = "sk-live-0123456789abcdef";
     let c = VoiceClient::new(obj(&[("baseUrl", SIM.into()), ("token", secret.into())])).unwrap();

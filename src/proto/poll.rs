@@ -240,6 +240,15 @@ impl Poller {
         self.send(now_ms)
     }
 
+    /// The error for a deadline that passed while the IO layer waited on something else
+    /// (e.g. a token source).
+    pub fn timeout(&self) -> Error {
+        let mut m = String::from("no final answer within ");
+        push_decimal(&mut m, self.cfg.timeout_ms);
+        m.push_str(" ms (timeoutMs)");
+        Error::new(ErrorCode::Timeout, m)
+    }
+
     /// A fresh token is ready: repeat the request.
     pub fn on_token(&mut self, now_ms: u64) -> Action {
         self.send(now_ms)
@@ -300,9 +309,6 @@ impl Poller {
     }
 
     fn timeout_error(&self) -> Action {
-        let mut m = String::from("no final answer within ");
-        push_decimal(&mut m, self.cfg.timeout_ms);
-        m.push_str(" ms (timeoutMs)");
-        Action::Reject(Error::new(ErrorCode::Timeout, m))
+        Action::Reject(self.timeout())
     }
 }

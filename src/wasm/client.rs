@@ -125,8 +125,16 @@ impl Client {
         let mut poller = Poller::new(cfg);
         let now = || Date::now() as u64;
         let mut action = poller.start(now());
+        // A token source is the caller's code: waiting for it counts against the deadline.
+        let within_deadline = |p: &Poller| p.deadline_ms().saturating_sub(now());
+        let id = (!session_id.is_empty()).then_some(session_id);
+        let expired = |p: &Poller| errors::to_js(&p.timeout(), &JsValue::UNDEFINED, id);
         let (mut token, mut generation) = if call.auth {
-            self.tokens.get(abort, session_id).await?
+            let within = within_deadline(&poller);
+            match self.tokens.get(abort, within, session_id).await? {
+                Some(t) => t,
+                None => return Err(expired(&poller)),
+            }
         } else {
             (None, 0)
         };
@@ -167,8 +175,15 @@ impl Client {
                     poller.on_wake(now())
                 }
                 Action::RefreshToken => {
-                    (token, generation) =
-                        self.tokens.refresh(generation, abort, session_id).await?;
+                    let within = within_deadline(&poller);
+                    match self
+                        .tokens
+                        .refresh(generation, abort, within, session_id)
+                        .await?
+                    {
+                        Some(t) => (token, generation) = t,
+                        None => return Err(expired(&poller)),
+                    }
                     poller.on_token(now())
                 }
                 Action::Progress => {
@@ -183,10 +198,7 @@ impl Client {
                     stamp(&body, http_status);
                     return Ok(body);
                 }
-                Action::Reject(e) => {
-                    let id = (!session_id.is_empty()).then_some(session_id);
-                    return Err(errors::to_js(&e, &body, id));
-                }
+                Action::Reject(e) => return Err(errors::to_js(&e, &body, id)),
             };
         }
     }

@@ -61,26 +61,35 @@ impl Tokens {
     }
 
     /// The token for the next request: the current one, or the first from `getToken`.
-    pub async fn get(&self, abort: &AbortWatch, session_id: &str) -> Result<Versioned, JsValue> {
+    /// `Ok(None)` when the source did not answer within `within_ms` (the call's deadline).
+    pub async fn get(
+        &self,
+        abort: &AbortWatch,
+        within_ms: u64,
+        session_id: &str,
+    ) -> Result<Option<Versioned>, JsValue> {
         let current = self.current.borrow().clone();
         if current.is_some() || self.source.is_none() {
-            return Ok((current, self.generation.get()));
+            return Ok(Some((current, self.generation.get())));
         }
-        self.refresh(self.generation.get(), abort, session_id).await
+        self.refresh(self.generation.get(), abort, within_ms, session_id)
+            .await
     }
 
-    /// A fresh token, replacing the one of generation `failed`.
+    /// A fresh token, replacing the one of generation `failed`; `Ok(None)` when the source
+    /// did not answer within `within_ms`.
     pub async fn refresh(
         &self,
         failed: u32,
         abort: &AbortWatch,
+        within_ms: u64,
         session_id: &str,
-    ) -> Result<Versioned, JsValue> {
+    ) -> Result<Option<Versioned>, JsValue> {
         let Some(source) = &self.source else {
-            return Ok((self.current.borrow().clone(), self.generation.get()));
+            return Ok(Some((self.current.borrow().clone(), self.generation.get())));
         };
         if self.generation.get() != failed {
-            return Ok((self.current.borrow().clone(), self.generation.get()));
+            return Ok(Some((self.current.borrow().clone(), self.generation.get())));
         }
         let existing = self.inflight.borrow().clone();
         let promise = match existing {
@@ -94,8 +103,14 @@ impl Tokens {
                 p
             }
         };
-        // An abort leaves the shared call in place for the other requests waiting on it.
-        let outcome = abort.race(&mut JsFuture::from(promise.clone())).await?;
+        // An abort or a deadline leaves the shared call in place for the other requests
+        // waiting on it.
+        let Some(outcome) = abort
+            .race_timeout(&mut JsFuture::from(promise.clone()), within_ms)
+            .await?
+        else {
+            return Ok(None);
+        };
         // The first waiter to wake up after the call settled publishes its result.
         let mine = self
             .inflight
@@ -117,7 +132,7 @@ impl Tokens {
             *self.current.borrow_mut() = Some(token);
             self.generation.set(failed.wrapping_add(1));
         }
-        Ok((self.current.borrow().clone(), self.generation.get()))
+        Ok(Some((self.current.borrow().clone(), self.generation.get())))
     }
 }
 

@@ -111,6 +111,10 @@ impl Client {
             ),
             None => UploadProgress::default(),
         };
+        if progress.chunks_total == Some(0) {
+            let e = Error::invalid_argument("no audio chunks were given");
+            return Err(to_js(&e, None));
+        }
         emit(event(Phase::Creating, &[]))?;
         let created = self.create(&o.create, o.presigned, &o.poll, &abort).await?;
         let id = Reflect::get(&created, &"session_id".into())
