@@ -146,6 +146,8 @@ fn retry_after_seconds_and_dates() {
         "Sun, 06 Foo 1994 08:49:37 GMT",
         "Sun, 06 Nov 1994 25:49:37 GMT",
         "Sun, 06 Nov 1994 GMT",
+        "Sun, 06 Nov 99999999999999 08:49:37 GMT",
+        "Sun, 06 Nov 1994 99999999999999999999:49:37 GMT",
         "06 Nov 1994 1 2 08:00:00",
     ] {
         assert_eq!(parse_retry_after(bad, now), None, "{bad:?}");
@@ -812,4 +814,122 @@ fn huge_options_never_overflow() {
             "no final answer within 0 ms (timeoutMs)"
         ))
     );
+}
+
+/// A small deterministic generator (xorshift), so the randomised test replays exactly.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn pick<T: Clone>(&mut self, xs: &[T]) -> T {
+        xs[(self.next() % xs.len() as u64) as usize].clone()
+    }
+}
+
+#[test]
+fn random_answers_never_panic_and_always_settle() {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let statuses = [
+        0u16, 100, 200, 201, 202, 204, 206, 301, 400, 401, 403, 404, 408, 409, 410, 413, 429, 500,
+        503, 599, 600, 999, 65535,
+    ];
+    let bodies = [
+        "initialized",
+        "processing",
+        "completed",
+        "partial",
+        "failed",
+        "expired",
+        "created",
+        "",
+        "💥",
+        "COMPLETED",
+    ];
+    let retry_afters: [Option<&'static str>; 8] = [
+        None,
+        Some("0"),
+        Some("1"),
+        Some("99999999999999999999"),
+        Some("Sun, 06 Nov 1994 08:49:37 GMT"),
+        Some("Fri, 31 Dec 9999 23:59:59 GMT"),
+        Some("garbage"),
+        Some(""),
+    ];
+    for _ in 0..3000 {
+        let cfg = PollConfig {
+            interval_ms: rng.pick(&[0, 1, 1000, u64::MAX]),
+            timeout_ms: rng.pick(&[0, 1, 5_000, 600_000, u64::MAX / 2]),
+            request_timeout_ms: rng.pick(&[1, 30_000, u64::MAX]),
+            max_retries: rng.pick(&[0, 1, 5, u32::MAX]),
+            backoff: Backoff {
+                base_ms: rng.pick(&[0, 1, 500]),
+                max_ms: rng.pick(&[0, 20_000, u64::MAX]),
+            },
+            can_refresh_token: rng.next() % 2 == 0,
+            once: rng.next() % 4 == 0,
+            op: rng.pick(&[
+                Op::GetSession,
+                Op::CreateSession,
+                Op::UploadAudio,
+                Op::PresignedUpload,
+                Op::EndSession,
+            ]),
+        };
+        let mut p = Poller::new(cfg);
+        let mut now = rng.next() % 1_000_000;
+        let mut action = p.start(now);
+        let mut steps = 0;
+        // Whatever the answers, the machine reaches Resolve or Reject; with a finite timeout
+        // it does so within the deadline's worth of steps, and answers are random forever.
+        loop {
+            steps += 1;
+            assert!(steps < 200_000, "never settled: {cfg:?}");
+            let rand01 = (rng.next() % 1000) as f64 / 1000.0;
+            action = match action {
+                Action::Send { timeout_ms } => {
+                    assert!(timeout_ms <= MAX_TIMER_MS);
+                    let took = rng.next() % 20_000;
+                    if took >= timeout_ms {
+                        now = now.saturating_add(timeout_ms);
+                        p.on_transport_error(now, Transport::TimedOut, rand01)
+                    } else if rng.next() % 10 == 0 {
+                        now += took;
+                        p.on_transport_error(now, Transport::Network(String::new()), rand01)
+                    } else {
+                        now += took;
+                        let facts = (rng.next() % 5 != 0).then(|| BodyFacts {
+                            object: true,
+                            status: Some(rng.pick(&bodies).to_string()),
+                            session_id: (rng.next() % 2 == 0).then(|| "ses_1".to_string()),
+                            ..Default::default()
+                        });
+                        p.on_answer(
+                            now,
+                            rng.pick(&statuses),
+                            facts.as_ref(),
+                            rng.pick(&retry_afters),
+                            rand01,
+                        )
+                    }
+                }
+                Action::Sleep { ms } => {
+                    assert!(ms > 0 && ms <= MAX_TIMER_MS);
+                    // Timers may fire a little early or late.
+                    now = now.saturating_add(ms).saturating_sub(rng.next() % 2);
+                    p.on_wake(now)
+                }
+                Action::RefreshToken => p.on_token(now),
+                Action::Progress => p.on_progressed(now),
+                Action::Resolve | Action::Reject(_) => break,
+            };
+            if cfg.timeout_ms == u64::MAX / 2 && steps > 10_000 {
+                break; // a 292-million-year deadline: settling is not the point here
+            }
+        }
+    }
 }

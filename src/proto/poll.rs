@@ -286,7 +286,7 @@ impl Poller {
         retry_after_ms: Option<u64>,
         rand01: f64,
     ) -> Action {
-        self.failures += 1;
+        self.failures = self.failures.saturating_add(1);
         if self.cfg.once || self.failures > self.cfg.max_retries {
             if self.failures > 1 {
                 e.message.push_str(" (after ");

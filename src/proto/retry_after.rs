@@ -72,7 +72,12 @@ pub fn parse_http_date(v: &str) -> Option<u64> {
     }
     let mut hms = time?.split(':').map(|p| p.parse::<u64>().ok());
     let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
-    if hms.next().is_some() || !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 || year < 1970
+    if hms.next().is_some()
+        || !(1..=31).contains(&day)
+        || h > 23
+        || m > 59
+        || s > 60
+        || !(1970..=9999).contains(&year)
     {
         return None;
     }
