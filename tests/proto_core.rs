@@ -933,3 +933,42 @@ fn random_answers_never_panic_and_always_settle() {
         }
     }
 }
+
+#[test]
+fn random_text_never_panics_the_parsers() {
+    let mut rng = Rng(0xD1B5_4A32_D192_ED03);
+    let alphabet: Vec<char> = "aA0:/?#@[]%.-_~ \t\n,;=&+$!*'()é💥\u{0}GMTSunNov1994htps"
+        .chars()
+        .collect();
+    let base = BaseUrl::default();
+    for _ in 0..20_000 {
+        let len = (rng.next() % 40) as usize;
+        let s: String = (0..len).map(|_| rng.pick(&alphabet)).collect();
+        let _ = BaseUrl::parse(&s);
+        let _ = BaseUrl::parse(&["http://", &s].concat());
+        let _ = BaseUrl::parse(&["https://", &s].concat());
+        let _ = parse_retry_after(&s, rng.next());
+        let _ = parse_http_date(&s);
+        let _ = AudioFormat::parse(&s);
+        let _ = AudioFormat::sniff(s.as_bytes());
+        if let Ok(url) = session_url(&base, &s, Filter::Template(&s)) {
+            // The id never escapes its path segment.
+            let rest = &url["https://api.eka.care/voice/v1/sessions/".len()..];
+            assert!(
+                !rest.contains('/') && rest.matches('?').count() == 1,
+                "{url}"
+            );
+        }
+        let _ = raw_upload_url(&base, &s, "audio_0.wav");
+        let _ = presigned_fields(
+            &[("key".into(), s.clone())],
+            "audio_0.wav",
+            AudioFormat::Wav,
+        );
+        let _ = CreateSession {
+            session_id: Some(s.clone()),
+            ..Default::default()
+        }
+        .to_json();
+    }
+}
