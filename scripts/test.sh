@@ -8,11 +8,15 @@ bash scripts/setup.sh --browser
 
 say() { printf '\033[1;34m[test]\033[0m %s\n' "$*"; }
 summary=()
-# Sums the "N passed" of every result line in a log; fails when there is none or N is 0.
+# Sums the "N passed" of every result line in a log; fails when N is 0, or when fewer
+# result lines than `binaries` (3rd argument) appear: a test binary skipped for its
+# environment prints none.
 count() {
-  local name=$1 log=$2 n
+  local name=$1 log=$2 binaries=${3:-1} n lines
+  lines=$(grep -Ec 'test result: ok\. [0-9]+ passed|^# pass [0-9]+' "$log" || true)
   n=$(grep -Eo 'test result: ok\. [0-9]+ passed|^# pass [0-9]+' "$log" | grep -Eo '[0-9]+' | awk '{s+=$1} END {print s+0}')
   if [ "$n" -eq 0 ]; then echo "suite '$name' ran no tests" >&2; exit 1; fi
+  if [ "$lines" -lt "$binaries" ]; then echo "suite '$name': $lines of $binaries test binaries reported" >&2; exit 1; fi
   summary+=("$(printf '%-34s %4d passed' "$name" "$n")")
 }
 tmp=.tmp
@@ -46,7 +50,7 @@ wasm_suite() {
   local name=$1; shift
   say "wasm: $name"
   env EKA_TEST_ENV="$name" "$@" cargo test --target wasm32-unknown-unknown --test wasm_session --test wasm_lifecycle --test proto_core 2>&1 | tee "$tmp/wasm-$name.log"
-  count "wasm ($name)" "$tmp/wasm-$name.log"
+  count "wasm ($name)" "$tmp/wasm-$name.log" 3
 }
 wasm_suite node WASM_BINDGEN_TEST_TIMEOUT=120
 wasm_suite chromium WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120
