@@ -22,10 +22,11 @@ count() {
 tmp=.tmp
 mkdir -p "$tmp"
 
-say "cargo fmt --check, clippy -D warnings (host and wasm32)"
+say "cargo fmt --check, clippy -D warnings (host and wasm32), cargo doc -D warnings"
 cargo fmt --all -- --check
 cargo clippy --quiet --all-targets -- -D warnings
 cargo clippy --quiet --all-targets --target wasm32-unknown-unknown -- -D warnings
+RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps --target wasm32-unknown-unknown
 
 say "host: cargo test (unit + doc tests)"
 cargo test --quiet 2>&1 | tee "$tmp/host.log"

@@ -2,14 +2,14 @@
 //!
 //! | module | concern |
 //! |---|---|
-//! | [`url`](self::url) | base-URL policy, percent-encoded session ids, filters |
-//! | [`classify`](self::classify) | the whole answer table, rules at the top |
-//! | [`retry_after`](self::retry_after) | `Retry-After` delta-seconds or HTTP-date → ms |
-//! | [`backoff`](self::backoff) | capped exponential backoff with jitter (random as input) |
-//! | [`poll`](self::poll) | [`Poller`]: `on_*(now, …) -> Action` |
-//! | [`lifecycle`](self::lifecycle) | Create / upload / End bodies and URLs, the upload ledger |
-//! | [`audio`](self::audio) | audio formats: names, MIME types, sniffing, size limit |
-//! | [`error`](self::error) | [`Error`] with a stable [`ErrorCode`] |
+//! | [`url`] | base-URL policy, percent-encoded session ids, filters |
+//! | [`classify`](mod@classify) | the whole answer table, rules at the top |
+//! | [`retry_after`] | `Retry-After` delta-seconds or HTTP-date → ms |
+//! | [`backoff`] | capped exponential backoff with jitter (random as input) |
+//! | [`poll`] | [`Poller`]: `on_*(now, …) -> Action` |
+//! | [`lifecycle`] | Create / upload / End bodies and URLs, the upload ledger |
+//! | [`audio`] | audio formats: names, MIME types, sniffing, size limit |
+//! | [`error`] | [`Error`] with a stable [`ErrorCode`] |
 //!
 //! Everything here runs and is tested on the host with `cargo test`.
 
