@@ -11,6 +11,7 @@ import * as glue from '../pkg/eka_voice.js';
 import { measure as measureSize, BUDGET_BYTES } from '../scripts/size.mjs';
 import { serveStatic, withChromium, awaitGlobal } from '../scripts/webdriver.mjs';
 import { pollBaseline } from './baseline.mjs';
+import { interleave } from './interleave.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
@@ -84,20 +85,7 @@ try {
     for (let i = 0; i < perRound; i++) await fn();
     return (cpuMs() - c0) / perRound;
   }
-  await ours();
-  await bare();
-  const a = [];
-  const b = [];
-  for (let r = 0; r < rounds; r++) {
-    if (r % 2) {
-      a.push(await cpuPerCall(ours));
-      b.push(await cpuPerCall(bare));
-    } else {
-      b.push(await cpuPerCall(bare));
-      a.push(await cpuPerCall(ours));
-    }
-  }
-  const ratios = a.map((x, i) => x / b[i]);
+  const { a, b, ratios } = await interleave(rounds, () => cpuPerCall(ours), () => cpuPerCall(bare));
   results.decodeNode = { bodyBytes, client: stats(a), baseline: stats(b), ratio: stats(ratios) };
   row({
     metric: `Decode cost, Node: getSession of a ${f(bodyBytes / 1e6, 2)} MB session (CPU ms/call)`,
@@ -145,31 +133,18 @@ try {
     await Promise.all(ids.map((id) => client.pollSession(id, { intervalMs: 50 }).then((r) => {
       if (r.status !== 'completed') throw new Error(r.status);
     })));
-    return { cpu: (cpuMs() - c0) / sessions, ids };
+    return (cpuMs() - c0) / sessions;
   }
   async function manyBaseline() {
     const ids = Array.from({ length: sessions }, () => `complete.b${uid++}`);
     global.gc();
     const c0 = cpuMs();
     await Promise.all(ids.map((id) => pollBaseline(`${SIM}/voice/v1/sessions/${id}`, 'bench', 50)));
-    return { cpu: (cpuMs() - c0) / sessions, ids };
+    return (cpuMs() - c0) / sessions;
   }
-  // A warm-up round of each (JIT, and the first round opens the sockets that the next
-  // rounds reuse), not counted; then interleaved rounds.
-  await manyOurs();
-  await manyBaseline();
-  const ma = [];
-  const mb = [];
-  for (let r = 0; r < manyRounds; r++) {
-    if (r % 2) {
-      mb.push((await manyBaseline()).cpu);
-      ma.push((await manyOurs()).cpu);
-    } else {
-      ma.push((await manyOurs()).cpu);
-      mb.push((await manyBaseline()).cpu);
-    }
-  }
-  const mr = ma.map((x, i) => x / mb[i]);
+  // The warm-up round of each matters here: the first round opens the sockets that the
+  // next rounds reuse, and JIT-compiles both sides.
+  const { a: ma, b: mb, ratios: mr } = await interleave(manyRounds, manyOurs, manyBaseline);
   results.manySessions = { sessions, client: stats(ma), baseline: stats(mb), ratio: stats(mr) };
   row({
     metric: `Many sessions: ${sessions} concurrent pollSession (2 × 202 then 200), CPU ms/session`,

@@ -2,6 +2,7 @@
 // fetch + response.json() of the same URL, interleaved rounds. Wall time per call (the
 // page cannot read CPU time; on loopback the call is CPU-bound).
 import { VoiceClient } from '/pkg/browser.js';
+import { interleave } from '/bench/interleave.mjs';
 
 const params = new URLSearchParams(location.search);
 const sim = params.get('sim');
@@ -19,18 +20,6 @@ const client1 = () => client.getSession('big.browser');
 const bare = async () => (await fetch(url, { headers: { authorization: 'Bearer bench' } })).json();
 
 window.__bench = (async () => {
-  await client1();
-  await bare(); // warm-up
-  const a = [];
-  const b = [];
-  for (let r = 0; r < rounds; r++) {
-    if (r % 2) {
-      a.push(await timed(client1));
-      b.push(await timed(bare));
-    } else {
-      b.push(await timed(bare));
-      a.push(await timed(client1));
-    }
-  }
+  const { a, b } = await interleave(rounds, () => timed(client1), () => timed(bare));
   return { client: a, baseline: b };
 })();

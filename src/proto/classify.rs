@@ -126,27 +126,39 @@ const MESSAGE_PATHS: [&[&str]; 4] = [
 
 impl BodyFacts {
     /// Reads the facts of a JSON object through `get`, which returns the string at a
-    /// path of keys (or `None` when absent or not a string).
+    /// path of keys (or `None` when absent or not a string). Only what the answer's HTTP
+    /// status can need is read (each read crosses into JS): `status` always, `session_id`
+    /// for 200/201, the service's error code and message for anything but a 2xx session.
     ///
     /// ```
     /// use eka_voice::proto::BodyFacts;
-    /// let f = BodyFacts::read(|path| match path {
+    /// let f = BodyFacts::read(404, |path| match path {
     ///     ["error", "code"] => Some("session_not_found".into()),
     ///     ["message"] => Some("gone".into()),
     ///     _ => None,
     /// });
     /// assert_eq!(f.api_code.as_deref(), Some("session_not_found"));
     /// assert_eq!(f.message.as_deref(), Some("gone"));
+    /// let pending = BodyFacts::read(202, |path| (path == ["status"]).then(|| "processing".into()));
+    /// assert_eq!((pending.status.as_deref(), pending.message), (Some("processing"), None));
     /// ```
-    pub fn read(get: impl Fn(&[&str]) -> Option<String>) -> BodyFacts {
+    pub fn read(http: u16, get: impl Fn(&[&str]) -> Option<String>) -> BodyFacts {
+        let status = get(&["status"]);
+        let error_facts = !(200..300).contains(&http) || status.is_none();
         BodyFacts {
             object: true,
-            status: get(&["status"]),
-            api_code: get(&["error", "code"]),
-            session_id: get(&["session_id"]),
-            message: MESSAGE_PATHS
-                .iter()
-                .find_map(|p| get(p).filter(|m| !m.trim().is_empty())),
+            session_id: matches!(http, 200 | 201)
+                .then(|| get(&["session_id"]))
+                .flatten(),
+            api_code: error_facts.then(|| get(&["error", "code"])).flatten(),
+            message: error_facts
+                .then(|| {
+                    MESSAGE_PATHS
+                        .iter()
+                        .find_map(|p| get(p).filter(|m| !m.trim().is_empty()))
+                })
+                .flatten(),
+            status,
         }
     }
 }

@@ -44,18 +44,42 @@ pub enum Exchange {
     Aborted(JsValue),
 }
 
-/// A request to send.
+/// A request to send: the URL and its `RequestInit` (method, headers, body), built once
+/// per call by [`request_init`] and reused by its successive requests.
 pub struct Request<'a> {
-    /// `GET`, `POST`, …
-    pub method: &'a str,
     /// Absolute URL.
     pub url: &'a str,
-    /// The bearer token, if any.
-    pub token: Option<&'a str>,
-    /// The body, if any (sent as is: no `Content-Type` is added for bytes or Blobs).
-    pub body: Option<&'a JsValue>,
-    /// Whether the body is JSON text (`Content-Type: application/json`).
-    pub json: bool,
+    /// Method, headers and body; the signal is set per request.
+    pub init: &'a RequestInit,
+}
+
+/// The `RequestInit` of a call: `method`, `accept`, the JSON `content-type` when `json`,
+/// the bearer `token` when there is one, and the body as is (no `Content-Type` is added
+/// for bytes or Blobs).
+pub fn request_init(
+    method: &str,
+    token: Option<&str>,
+    body: Option<&JsValue>,
+    json: bool,
+) -> Result<RequestInit, JsValue> {
+    let init = RequestInit::new();
+    init.set_method(method);
+    let headers = Object::new();
+    Reflect::set(&headers, &"accept".into(), &"application/json".into())?;
+    if json {
+        Reflect::set(&headers, &"content-type".into(), &"application/json".into())?;
+    }
+    if let Some(b) = body {
+        init.set_body(b);
+    }
+    if let Some(t) = token {
+        let mut v = String::with_capacity(7 + t.len());
+        v.push_str("Bearer ");
+        v.push_str(t);
+        Reflect::set(&headers, &"authorization".into(), &v.into())?;
+    }
+    init.set_headers(&headers);
+    Ok(init)
 }
 
 /// Sends `req`, reads its answer, all within `timeout_ms` and the caller's signal.
@@ -99,25 +123,8 @@ pub async fn exchange(
 }
 
 async fn send_and_read(req: &Request<'_>, controller: &AbortController) -> Result<Answer, JsValue> {
-    let init = RequestInit::new();
-    init.set_method(req.method);
-    init.set_signal(Some(&controller.signal()));
-    let headers = Object::new();
-    Reflect::set(&headers, &"accept".into(), &"application/json".into())?;
-    if req.json {
-        Reflect::set(&headers, &"content-type".into(), &"application/json".into())?;
-    }
-    if let Some(b) = req.body {
-        init.set_body(b);
-    }
-    if let Some(t) = req.token {
-        let mut v = String::with_capacity(7 + t.len());
-        v.push_str("Bearer ");
-        v.push_str(t);
-        Reflect::set(&headers, &"authorization".into(), &v.into())?;
-    }
-    init.set_headers(&headers);
-    let resp: Response = JsFuture::from(global_fetch(req.url, &init)?)
+    req.init.set_signal(Some(&controller.signal()));
+    let resp: Response = JsFuture::from(global_fetch(req.url, req.init)?)
         .await?
         .dyn_into()?;
     let status = resp.status();
@@ -136,7 +143,7 @@ async fn send_and_read(req: &Request<'_>, controller: &AbortController) -> Resul
             None => JsValue::UNDEFINED,
         }
     };
-    let facts = facts_of(&body);
+    let facts = facts_of(status, &body);
     Ok(Answer {
         status,
         body,
@@ -145,12 +152,13 @@ async fn send_and_read(req: &Request<'_>, controller: &AbortController) -> Resul
     })
 }
 
-/// Reads the [`BodyFacts`] of a parsed body (`None` unless it is a non-array object).
-pub fn facts_of(body: &JsValue) -> Option<BodyFacts> {
+/// Reads the [`BodyFacts`] of a parsed body for an answer with status `http` (`None`
+/// unless it is a non-array object).
+pub fn facts_of(http: u16, body: &JsValue) -> Option<BodyFacts> {
     if !body.is_object() || Array::is_array(body) {
         return None;
     }
-    Some(BodyFacts::read(|path| {
+    Some(BodyFacts::read(http, |path| {
         let mut v = body.clone();
         for key in path {
             if !v.is_object() {
