@@ -105,16 +105,20 @@ export interface PendingSession extends SessionBase {
   templates?: TemplateEntry[];
 }
 
-/** 200 `completed`: transcript and templates present. */
-export interface CompletedSession extends SessionBase {
-  status: 'completed';
-  http_status: 200;
+/** Fields of a finished session (completed or partial). */
+export interface FinishedSessionBase extends SessionBase {
   completed_at?: Timestamp | null;
   expires_at?: Timestamp;
   model_used?: string | null;
   language_detected?: string | null;
   transcript: string | null;
   templates: TemplateEntry[];
+}
+
+/** 200 `completed`: transcript and templates present. */
+export interface CompletedSession extends FinishedSessionBase {
+  status: 'completed';
+  http_status: 200;
 }
 
 /** A processing error of a partial session. */
@@ -126,15 +130,9 @@ export interface ProcessingError {
 }
 
 /** 206 `partial`: finished, some documents failed. */
-export interface PartialSession extends SessionBase {
+export interface PartialSession extends FinishedSessionBase {
   status: 'partial';
   http_status: 206;
-  completed_at?: Timestamp | null;
-  expires_at?: Timestamp;
-  model_used?: string | null;
-  language_detected?: string | null;
-  transcript: string | null;
-  templates: TemplateEntry[];
   audio_files_processed?: number;
   processing_errors?: ProcessingError[];
 }
