@@ -4,10 +4,13 @@
 //! transcript and structured clinical documents. This crate is two things:
 //!
 //! - [`proto`]: the sans-IO protocol core (URL building, answer classification, retry
-//!   and backoff decisions, `Retry-After` parsing) — plain Rust, tested on the host;
+//!   and backoff decisions, `Retry-After` parsing, request bodies, audio naming and
+//!   sniffing, the upload ledger) — plain Rust, tested on the host;
 //! - `wasm` (only on `wasm32`): the thin layer that performs `fetch`, timers and JS
-//!   conversions, exported to JS with wasm-bindgen (`VoiceClient`, `pollSession`,
-//!   `getSession`, `VoiceApiError`) and usable from Rust/wasm frontends too.
+//!   conversions, exported to JS with wasm-bindgen (`VoiceClient` with `getSession`,
+//!   `pollSession`, `createSession`, `uploadAudio`, `endSession`, `transcribe`; the
+//!   one-shot `pollSession` / `getSession`; `VoiceApiError`) and usable from Rust/wasm
+//!   frontends too.
 //!
 //! The npm package `eka-voice` is built from this crate (`npm run build`).
 

@@ -4,7 +4,7 @@
 //!
 //! | module | concern |
 //! |---|---|
-//! | [`api`] | `#[wasm_bindgen]` exports: `VoiceClient`, `pollSession`, `getSession`, `VoiceApiError` |
+//! | [`api`] | `#[wasm_bindgen]` exports: `VoiceClient` (all its methods), `pollSession`, `getSession`, `VoiceApiError` |
 //! | [`client`] | runs a [`Poller`](crate::proto::Poller): the action loop of every call |
 //! | [`lifecycle`] | `createSession`, `uploadAudio` (raw and presigned), `endSession` |
 //! | [`transcribe`] | create → upload as chunks arrive → end → poll, with phases |
@@ -12,7 +12,7 @@
 //! | [`chunk`] | audio chunks from JS (Blob, ArrayBuffer, views) |
 //! | [`options`] | reads camelCase JS option objects into Rust structs |
 //! | [`token`] | the token source: static token, `getToken`, one shared refresh |
-//! | [`fetch`] | one GET through the global `fetch`, bounded by a timeout and the signal |
+//! | [`fetch`] | one request through the global `fetch`, bounded by a timeout and the signal |
 //! | [`abort`] | `AbortSignal` as a future; races with it |
 //! | [`errors`] | the JS `VoiceApiError` class |
 //! | [`model`] | typed views of session bodies for Rust users (serde-wasm-bindgen) |
