@@ -120,3 +120,15 @@ test('CORS preflights allow Authorization and expose Retry-After', async () => {
   assert.match(g.headers.get('access-control-expose-headers'), /retry-after/);
   assert.equal(g.headers.get('retry-after'), '1');
 });
+
+test('custom scenarios posted by users play step by step, the last one repeating', async () => {
+  const steps = [{ status: 202, body: { session_id: 'x', status: 'processing' } }, { status: 200, body: { session_id: 'x', status: 'completed', templates: [] } }];
+  const r = await fetch(`${SIM}/__sim/scenarios`, { method: 'POST', body: JSON.stringify({ name: 'mine', steps }) });
+  assert.equal(r.status, 201);
+  const get = async () => (await fetch(`${SIM}/voice/v1/sessions/mine.1`, { headers: auth })).status;
+  assert.deepEqual([await get(), await get(), await get()], [202, 200, 200]);
+  const bad = await fetch(`${SIM}/__sim/scenarios`, { method: 'POST', body: JSON.stringify({ name: 'x', steps: [] }) });
+  assert.equal(bad.status, 400);
+  const log = await (await fetch(`${SIM}/__sim/requests/mine.1`)).json();
+  assert.equal(log.count, 3);
+});
