@@ -38,7 +38,7 @@ impl VoiceClient {
     pub fn new(options: JsValue) -> Result<VoiceClient, JsValue> {
         let o = Reader::new(&options)
             .and_then(|r| client_options(&r))
-            .map_err(|e| errors::to_js(&e, &JsValue::UNDEFINED, None))?;
+            .map_err(|e| errors::without_body(&e, None))?;
         VoiceClient::with_options(o)
     }
 
@@ -145,7 +145,7 @@ fn spawn(call: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> Prom
 }
 
 fn reject(e: &Error, session_id: Option<&str>) -> Promise {
-    Promise::reject(&errors::to_js(e, &JsValue::UNDEFINED, session_id))
+    Promise::reject(&errors::without_body(e, session_id))
 }
 
 /// The retry and timeout options of one lifecycle call.
@@ -156,7 +156,7 @@ fn call_options(r: &Reader) -> Result<PollOptions, Error> {
 impl VoiceClient {
     /// A client from Rust-side options.
     pub fn with_options(o: ClientOptions) -> Result<VoiceClient, JsValue> {
-        let inner = Client::new(o).map_err(|e| errors::to_js(&e, &JsValue::UNDEFINED, None))?;
+        let inner = Client::new(o).map_err(|e| errors::without_body(&e, None))?;
         Ok(VoiceClient {
             inner: Rc::new(inner),
         })
@@ -181,11 +181,7 @@ impl VoiceClient {
     fn start(&self, session_id: JsValue, options: &JsValue, once: bool) -> Promise {
         match parse_call(&session_id, options) {
             Ok((id, o)) => spawn(self.inner.clone().run(id, o, once)),
-            Err(e) => Promise::reject(&errors::to_js(
-                &e,
-                &JsValue::UNDEFINED,
-                session_id.as_string().as_deref(),
-            )),
+            Err(e) => Promise::reject(&errors::without_body(&e, session_id.as_string().as_deref())),
         }
     }
 }
@@ -205,11 +201,7 @@ fn one_shot(session_id: JsValue, options: JsValue, once: bool) -> Promise {
         .and_then(|o| Client::new(o).map(Rc::new));
     match client {
         Ok(inner) => VoiceClient { inner }.start(session_id, &options, once),
-        Err(e) => Promise::reject(&errors::to_js(
-            &e,
-            &JsValue::UNDEFINED,
-            session_id.as_string().as_deref(),
-        )),
+        Err(e) => Promise::reject(&errors::without_body(&e, session_id.as_string().as_deref())),
     }
 }
 

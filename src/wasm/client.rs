@@ -90,7 +90,7 @@ impl Client {
         abort: &AbortWatch,
         report: &dyn Fn(&JsValue) -> Result<(), JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let fail = |e: &Error| errors::to_js(e, &JsValue::UNDEFINED, Some(session_id));
+        let fail = |e: &Error| errors::without_body(e, Some(session_id));
         let filter = Filter::from_options(o.template_id.as_deref(), o.document_id.as_deref())
             .map_err(|e| fail(&e))?;
         let url = session_url(&self.base, session_id, filter).map_err(|e| fail(&e))?;
@@ -130,7 +130,7 @@ impl Client {
         // A token source is the caller's code: waiting for it counts against the deadline.
         let within_deadline = |p: &Poller| p.deadline_ms().saturating_sub(now());
         let id = (!session_id.is_empty()).then_some(session_id);
-        let expired = |p: &Poller| errors::to_js(&p.timeout(), &JsValue::UNDEFINED, id);
+        let expired = |p: &Poller| errors::without_body(&p.timeout(), id);
         let (mut token, mut generation) = if call.auth {
             let within = within_deadline(&poller);
             match self.tokens.get(abort, within, session_id).await? {

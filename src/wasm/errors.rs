@@ -64,12 +64,13 @@ pub fn to_js(e: &Error, body: &JsValue, session_id: Option<&str>) -> JsValue {
     .into()
 }
 
-/// An `invalid_argument` `VoiceApiError` (a bad call; nothing was sent).
-pub fn invalid_argument(message: &str) -> JsValue {
-    to_js(&Error::invalid_argument(message), &JsValue::UNDEFINED, None)
+/// A `VoiceApiError` for a core error with no answer body behind it (a bad call, a
+/// refused `upload_url`, a failed token source, …).
+pub fn without_body(e: &Error, session_id: Option<&str>) -> JsValue {
+    to_js(e, &JsValue::UNDEFINED, session_id)
 }
 
-/// A `VoiceApiError` with no HTTP answer behind it.
+/// A `VoiceApiError` with no HTTP answer behind it, from a code and a message.
 pub fn plain(code: ErrorCode, message: &str, session_id: Option<&str>) -> JsValue {
-    to_js(&Error::new(code, message), &JsValue::UNDEFINED, session_id)
+    without_body(&Error::new(code, message), session_id)
 }

@@ -30,10 +30,6 @@ pub struct UploadOptions {
     pub call: PollOptions,
 }
 
-fn to_js(e: &Error, session_id: Option<&str>) -> JsValue {
-    errors::to_js(e, &JsValue::UNDEFINED, session_id)
-}
-
 impl Client {
     /// `createSession`: resolves with the body as the API sent it plus `http_status`.
     pub async fn create(
@@ -45,7 +41,7 @@ impl Client {
     ) -> Result<JsValue, JsValue> {
         let body: JsValue = req
             .to_json()
-            .map_err(|e| to_js(&e, req.session_id.as_deref()))?
+            .map_err(|e| errors::without_body(&e, req.session_id.as_deref()))?
             .into();
         let url = create_url(self.base(), presigned);
         let created = self
@@ -87,7 +83,7 @@ impl Client {
             let id = id.ok_or_else(|| {
                 (
                     true,
-                    to_js(
+                    errors::without_body(
                         &Error::invalid_argument(
                             "session must be a session id or an object with a string `session_id`",
                         ),
@@ -98,10 +94,10 @@ impl Client {
             let t = target_of(
                 &Reflect::get(session, &"upload_url".into()).unwrap_or(JsValue::UNDEFINED),
             )
-            .map_err(|e| (false, to_js(&e, Some(&id))))?;
+            .map_err(|e| (false, errors::without_body(&e, Some(&id))))?;
             (id, t)
         };
-        let invalid = |e: Error| (true, to_js(&e, Some(&id)));
+        let invalid = |e: Error| (true, errors::without_body(&e, Some(&id)));
         crate::proto::check_session_id(&id).map_err(invalid)?;
         let c = chunk::read(value).await.map_err(invalid)?;
         let format =
@@ -148,7 +144,7 @@ impl Client {
         call: &PollOptions,
         abort: &AbortWatch,
     ) -> Result<JsValue, SendError> {
-        let refused = |e: Error| SendError::Refused(to_js(&e, Some(id)));
+        let refused = |e: Error| SendError::Refused(errors::without_body(&e, Some(id)));
         let (url, body, op, auth) = match target {
             Target::Raw(upload_url) => {
                 let url = raw_upload_url(self.base(), upload_url, name).map_err(refused)?;
@@ -189,13 +185,13 @@ impl Client {
         call: &PollOptions,
         abort: &AbortWatch,
     ) -> Result<JsValue, JsValue> {
-        crate::proto::check_session_id(id).map_err(|e| to_js(&e, Some(id)))?;
+        crate::proto::check_session_id(id).map_err(|e| errors::without_body(&e, Some(id)))?;
         let known = self.sessions().peek(id, |s| s.ledger.end_counts());
         let (sent, uploaded) =
             match (sent, uploaded, known) {
                 (Some(s), u, known) => (s, u.or(known.map(|k| k.1)).unwrap_or(s)),
                 (None, u, Some((ks, ku))) => (ks, u.unwrap_or(ku)),
-                (None, _, None) => return Err(to_js(
+                (None, _, None) => return Err(errors::without_body(
                     &Error::invalid_argument(
                         "audioFilesSent is required for a session this client did not upload to",
                     ),

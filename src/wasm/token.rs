@@ -127,7 +127,7 @@ impl Tokens {
                 Error::invalid_argument("getToken() must return (or resolve to) a string")
             })
             .and_then(|t| check(&t).map(|_| t))
-            .map_err(|e| errors::to_js(&e, &JsValue::UNDEFINED, Some(session_id)))?;
+            .map_err(|e| errors::without_body(&e, Some(session_id)))?;
         if mine {
             *self.current.borrow_mut() = Some(token);
             self.generation.set(failed.wrapping_add(1));

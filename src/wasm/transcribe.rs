@@ -18,10 +18,6 @@ use super::lifecycle::UploadOptions;
 use super::options::{PollOptions, Reader};
 use crate::proto::{CreateSession, Error, Phase, UploadLedger, UploadProgress};
 
-fn to_js(e: &Error, session_id: Option<&str>) -> JsValue {
-    errors::to_js(e, &JsValue::UNDEFINED, session_id)
-}
-
 fn event(phase: Phase, pairs: &[(&str, JsValue)]) -> JsValue {
     let o = Object::new();
     let _ = Reflect::set(&o, &"phase".into(), &phase.as_str().into());
@@ -82,7 +78,7 @@ fn next_of(iterator: &JsValue) -> JsFuture {
     let p = match next {
         Some(Ok(v)) => Promise::resolve(&v),
         Some(Err(e)) => Promise::reject(&e),
-        None => Promise::reject(&to_js(
+        None => Promise::reject(&errors::without_body(
             &Error::invalid_argument("chunks: the iterator has no next()"),
             None,
         )),
@@ -103,7 +99,7 @@ impl Client {
             Some(f) => f.call1(&JsValue::UNDEFINED, &e).map(|_| ()),
             None => Ok(()),
         };
-        let iterator = iterate(&chunks).map_err(|e| to_js(&e, None))?;
+        let iterator = iterate(&chunks).map_err(|e| errors::without_body(&e, None))?;
         let mut progress = match chunks.dyn_ref::<Array>() {
             Some(a) => UploadProgress::new(
                 Some(a.length()),
@@ -113,7 +109,7 @@ impl Client {
         };
         if progress.chunks_total == Some(0) {
             let e = Error::invalid_argument("no audio chunks were given");
-            return Err(to_js(&e, None));
+            return Err(errors::without_body(&e, None));
         }
         emit(event(Phase::Creating, &[]))?;
         let created = self.create(&o.create, o.presigned, &o.poll, &abort).await?;
