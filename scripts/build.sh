@@ -7,8 +7,10 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 
 say() { printf '\033[1;34m[build]\033[0m %s\n' "$*"; }
-say "cargo build --release --target wasm32-unknown-unknown"
-cargo build --quiet --release --lib --target wasm32-unknown-unknown
+# Without std (and so without the serde typed views, a Rust-only API): the crate is
+# no_std + alloc, and `panic-trap` keeps panic-message formatting out of the module.
+say "cargo build --release --target wasm32-unknown-unknown --no-default-features --features panic-trap"
+cargo build --quiet --release --lib --target wasm32-unknown-unknown --no-default-features --features panic-trap
 
 out=target/pkg-build
 rm -rf "$out" pkg
@@ -17,14 +19,25 @@ wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name eka_voice 
   target/wasm32-unknown-unknown/release/eka_voice.wasm
 say "short import names, wasm-opt -Oz, minified glue"
 node scripts/shrink-imports.mjs "$out" > /dev/null
-node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers \
+# --low-memory-unused: Rust places nothing in the first 1 KB of memory (data starts at
+# 1 MiB, the stack grows down towards it), so wasm-opt may fold address offsets.
+node_modules/.bin/wasm-opt -Oz --converge --low-memory-unused --strip-debug --strip-producers \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$out/eka_voice_bg.wasm" -o pkg/eka_voice_bg.wasm
-node_modules/.bin/esbuild "$out/eka_voice.js" --minify --format=esm --log-level=warning \
-  --outfile=pkg/eka_voice.js
-if [ -d "$out/snippets" ]; then cp -r "$out/snippets" pkg/; fi
-cp pkg-template/* pkg/
+# Every shipped .js is minified: the glue, its snippets and the two entries (their
+# commented sources are in pkg-template/). .d.ts and package.json are copied as they are.
+minify() { node_modules/.bin/esbuild "$1" --minify --format=esm --log-level=warning --outfile="$2"; }
+minify "$out/eka_voice.js" pkg/eka_voice.js
+if [ -d "$out/snippets" ]; then
+  (cd "$out" && find snippets -name '*.js') | while read -r f; do minify "$out/$f" "pkg/$f"; done
+fi
+for f in pkg-template/*; do
+  case "$f" in
+    *.js) minify "$f" "pkg/$(basename "$f")" ;;
+    *) cp "$f" pkg/ ;;
+  esac
+done
 cp README.md pkg/README.md
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 node -e '

@@ -26,6 +26,8 @@ say "cargo fmt --check, clippy -D warnings (host and wasm32), cargo doc -D warni
 cargo fmt --all -- --check
 cargo clippy --quiet --all-targets -- -D warnings
 cargo clippy --quiet --all-targets --target wasm32-unknown-unknown -- -D warnings
+# The npm package's own feature set: no std, panic-trap.
+cargo clippy --quiet --lib --target wasm32-unknown-unknown --no-default-features --features panic-trap -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps --target wasm32-unknown-unknown
 
 say "host: cargo test (unit + doc tests)"

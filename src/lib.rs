@@ -15,6 +15,14 @@
 //! The npm package `eka-voice` is built from this crate (`npm run build`).
 
 #![warn(missing_docs)]
+// The crate needs only `core` and `alloc`; whether the standard library is linked is the
+// `std` feature's choice (see Cargo.toml). Without it (the npm package) no panic-message
+// formatting ends up in the module.
+#![no_std]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
 
 pub mod proto;
 
@@ -26,3 +34,12 @@ pub mod wasm;
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
+/// With `panic-trap` (the npm package, built without `std`): a panic traps at once. The
+/// client never panics by design — every bad input is a typed error — so this only keeps
+/// the formatting machinery of a panic message out of the module.
+#[cfg(all(target_arch = "wasm32", feature = "panic-trap", not(feature = "std")))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}

@@ -3,6 +3,7 @@
 //! `audio_<n>.<ext>`, and the size limit.
 
 use super::error::{push_decimal, Error};
+use alloc::string::String;
 
 /// The largest chunk the service takes in one request (it answers 413 above): 10 MiB.
 pub const MAX_CHUNK_BYTES: u64 = 10 * 1024 * 1024;

@@ -45,6 +45,7 @@
 //! "display_message"}}`, `{"message": "…"}` or `{"error": "…"}`.
 
 use super::error::{push_decimal, Error, ErrorCode};
+use alloc::string::String;
 
 /// The session states the API documents.
 ///

@@ -5,6 +5,7 @@
 //! the service's message. They never contain a token: nothing in this module ever
 //! sees one.
 
+use alloc::string::String;
 /// The stable, documented category of a failure. Its [`ErrorCode::as_str`] form is the
 /// `code` property of a JS `VoiceApiError`.
 ///
@@ -128,7 +129,7 @@ impl core::fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl core::error::Error for Error {}
 
 /// Writes `n` in decimal to `out` (no `format!`: it keeps the wasm small).
 ///

@@ -18,6 +18,7 @@
 use super::audio::AudioFormat;
 use super::error::{push_decimal, Error, ErrorCode};
 use super::url::{push_encoded, BaseUrl};
+use alloc::{string::String, string::ToString, vec::Vec};
 
 /// Appends `s` as a JSON string literal.
 ///

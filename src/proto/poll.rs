@@ -39,6 +39,7 @@ use super::backoff::Backoff;
 use super::classify::{classify_answer, BodyFacts, Op, Verdict};
 use super::error::{push_decimal, Error, ErrorCode};
 use super::retry_after::parse_retry_after;
+use alloc::string::String;
 
 /// The largest delay a JS timer accepts (2³¹−1 ms); longer sleeps are clamped to it.
 pub const MAX_TIMER_MS: u64 = 2_147_483_647;

@@ -11,6 +11,7 @@
 //! - at most one filter is sent: `template_id` or `document_id`, never both.
 
 use super::error::Error;
+use alloc::{string::String, string::ToString, vec::Vec};
 
 /// The default base URL of the real service.
 pub const DEFAULT_BASE_URL: &str = "https://api.eka.care";

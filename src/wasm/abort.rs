@@ -3,16 +3,18 @@
 //! One `abort` listener per operation; it is removed when the watch is dropped (no
 //! closure is ever leaked with `forget`).
 
-use std::cell::{Cell, RefCell};
-use std::future::{poll_fn, Future};
-use std::pin::Pin;
-use std::rc::Rc;
-use std::task::{Poll, Waker};
+use alloc::rc::Rc;
+use core::cell::{Cell, RefCell};
+use core::future::{poll_fn, Future};
+use core::pin::Pin;
+use core::task::{Poll, Waker};
 
-use gloo_timers::future::TimeoutFuture;
+use js_sys::Promise;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
+use super::errors::{sleep_promise, SleepPromise};
 use crate::proto::MAX_TIMER_MS;
 
 #[derive(Default)]
@@ -86,7 +88,7 @@ impl AbortWatch {
         fut: &mut F,
         ms: u64,
     ) -> Result<Option<F::Output>, JsValue> {
-        let mut timer = TimeoutFuture::new(ms.min(MAX_TIMER_MS) as u32);
+        let mut timer = Sleep::new(ms);
         poll_fn(|cx| {
             if let Some(r) = self.reason() {
                 return Poll::Ready(Err(r));
@@ -102,8 +104,7 @@ impl AbortWatch {
 
     /// Sleeps `ms`, or fails at once with the abort reason.
     pub async fn sleep(&self, ms: u64) -> Result<(), JsValue> {
-        self.race(&mut TimeoutFuture::new(ms.min(MAX_TIMER_MS) as u32))
-            .await
+        self.race(&mut Sleep::new(ms)).await
     }
 }
 
@@ -112,5 +113,35 @@ impl Drop for AbortWatch {
         if let (Some(s), Some(cb)) = (&self.signal, &self.listener) {
             let _ = s.remove_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
         }
+    }
+}
+
+/// A timer as a future: a `setTimeout` promise. Dropped before it fires, it clears the
+/// timer AND resolves the promise, so the promise's callbacks run once and are freed
+/// (a cancelled timer leaks nothing).
+pub struct Sleep {
+    promise: SleepPromise,
+    fut: JsFuture,
+}
+
+impl Sleep {
+    /// Fires after `ms` milliseconds (capped at [`MAX_TIMER_MS`], the timers' limit).
+    pub fn new(ms: u64) -> Sleep {
+        let promise = sleep_promise(ms.min(MAX_TIMER_MS) as u32);
+        let fut = JsFuture::from(promise.clone().unchecked_into::<Promise>());
+        Sleep { promise, fut }
+    }
+}
+
+impl Future for Sleep {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut core::task::Context<'_>) -> Poll<()> {
+        Pin::new(&mut self.fut).poll(cx).map(|_| ())
+    }
+}
+
+impl Drop for Sleep {
+    fn drop(&mut self) {
+        self.promise.cancel();
     }
 }

@@ -2,11 +2,12 @@
 //! `VoiceApiError` class. Every promise-returning export reports bad arguments by
 //! rejecting (never by throwing); the `VoiceClient` constructor throws.
 
-use std::rc::Rc;
+use alloc::rc::Rc;
+use alloc::{boxed::Box, string::String, string::ToString};
 
+use core::future::Future;
+use core::pin::Pin;
 use js_sys::Promise;
-use std::future::Future;
-use std::pin::Pin;
 use wasm_bindgen::prelude::*;
 
 use wasm_bindgen_futures::future_to_promise;

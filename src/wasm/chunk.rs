@@ -4,6 +4,7 @@
 //! `Content-Type` (a Blob is re-sliced without its type: the service's allow-list
 //! rejects common values such as `audio/webm`).
 
+use alloc::{string::String, vec::Vec};
 use js_sys::{Array, ArrayBuffer, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;

@@ -2,7 +2,8 @@
 //! (fetch, sleep, token refresh, progress report) and feeding the result back. It makes
 //! no protocol decision of its own.
 
-use std::rc::Rc;
+use alloc::rc::Rc;
+use alloc::string::String;
 
 use js_sys::{Date, Math, Object, Reflect};
 use wasm_bindgen::JsValue;

@@ -3,6 +3,9 @@
 //!
 //! Fields: `name` (`'VoiceApiError'`), `code`, `status`, `apiCode`, `body`, `sessionId`,
 //! `message`. `toJSON()` serialises exactly those. No field ever holds a token.
+//!
+//! The same JS snippet also carries the package's one other helper, the cancellable
+//! timer behind [`abort::Sleep`](super::abort::Sleep): one snippet file, not two.
 
 use crate::proto::{Error, ErrorCode};
 use wasm_bindgen::prelude::*;
@@ -24,6 +27,12 @@ export class VoiceApiError extends Error {
   }
 }
 export function errorClass() { return VoiceApiError; }
+export function sleep(ms) {
+  let t, done;
+  const p = new Promise((r) => { done = r; t = setTimeout(r, ms); });
+  p.cancel = () => { clearTimeout(t); done(); };
+  return p;
+}
 "#)]
 extern "C" {
     #[wasm_bindgen(js_name = VoiceApiError)]
@@ -41,6 +50,19 @@ extern "C" {
 
     #[wasm_bindgen(js_name = errorClass)]
     fn error_class() -> JsValue;
+
+    /// A promise resolved after `ms` (global `setTimeout`), with a `cancel()` that
+    /// clears the timer and resolves it at once.
+    #[wasm_bindgen(js_name = Promise)]
+    pub type SleepPromise;
+
+    /// Starts a [`SleepPromise`].
+    #[wasm_bindgen(js_name = sleep)]
+    pub fn sleep_promise(ms: u32) -> SleepPromise;
+
+    /// Clears the timer and resolves the promise (no-op once it has resolved).
+    #[wasm_bindgen(method)]
+    pub fn cancel(this: &SleepPromise);
 }
 
 /// The `VoiceApiError` class itself (for `instanceof` checks and re-export).

@@ -7,6 +7,7 @@
 //! untouched. Error bodies are read as text first, so that a non-JSON error page still
 //! yields its HTTP status (and the text, as `body`).
 
+use alloc::{boxed::Box, string::String};
 use js_sys::{Array, Object, Promise, Reflect, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

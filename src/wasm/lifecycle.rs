@@ -3,6 +3,7 @@
 //! decision (bodies, names, URLs, the origin rule, counts, "may we go on") is the core's
 //! ([`crate::proto::lifecycle`]); this module performs the calls.
 
+use alloc::string::String;
 use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 use web_sys::FormData;

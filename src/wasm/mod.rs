@@ -27,6 +27,7 @@ pub mod client;
 pub mod errors;
 pub mod fetch;
 pub mod lifecycle;
+#[cfg(feature = "serde")]
 pub mod model;
 pub mod options;
 pub mod sessions;

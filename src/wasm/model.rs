@@ -21,6 +21,7 @@
 //! }
 //! ```
 
+use alloc::{string::String, string::ToString, vec::Vec};
 use js_sys::{Array, Object};
 use serde::de::Deserializer;
 use serde::Deserialize;

@@ -2,6 +2,7 @@
 //! a wrong type is an `invalid_argument` error naming the option (never its value, which
 //! could be a token).
 
+use alloc::{string::String, vec, vec::Vec};
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::AbortSignal;
@@ -88,7 +89,7 @@ impl Reader {
         self.raw(key)?
             .map(|v| match v.as_f64() {
                 Some(n) if n == f64::INFINITY => Ok(u64::MAX),
-                Some(n) if n.is_finite() && n >= min => Ok(n.ceil() as u64),
+                Some(n) if n.is_finite() && n >= min => Ok(ceil_ms(n)),
                 _ => Err(bad(
                     key,
                     if min > 0.0 {
@@ -105,7 +106,9 @@ impl Reader {
     pub fn count(&self, key: &str) -> Result<Option<u32>, Error> {
         self.raw(key)?
             .map(|v| match v.as_f64() {
-                Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= f64::from(u32::MAX) => Ok(n as u32),
+                Some(n) if n >= 0.0 && n <= f64::from(u32::MAX) && f64::from(n as u32) == n => {
+                    Ok(n as u32)
+                }
                 _ => Err(bad(key, "a non-negative integer")),
             })
             .transpose()
@@ -243,4 +246,15 @@ pub fn create_options(r: &Reader) -> Result<crate::proto::CreateSession, Error> 
         additional_data_json: additional.map(|(j, _)| j),
         session_id: r.string("sessionId")?,
     })
+}
+
+/// `n` (finite, ≥ 0) rounded up to whole milliseconds, saturating (`f64::ceil` is not in
+/// `core`).
+fn ceil_ms(n: f64) -> u64 {
+    let whole = n as u64;
+    if (whole as f64) < n {
+        whole.saturating_add(1)
+    } else {
+        whole
+    }
 }

@@ -1,7 +1,8 @@
 //! What a client remembers of the sessions it uploads to: where their audio goes (the
 //! `upload_url` in any of its forms) and their upload ledger. Forgotten at End Session.
 
-use std::cell::RefCell;
+use alloc::{string::String, string::ToString, vec::Vec};
+use core::cell::RefCell;
 
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};

@@ -10,7 +10,8 @@
 //!   failed with an already-replaced token just uses the new one;
 //! - a token must be printable ASCII without spaces; it never appears in an error.
 
-use std::cell::{Cell, RefCell};
+use alloc::string::String;
+use core::cell::{Cell, RefCell};
 
 use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::JsValue;

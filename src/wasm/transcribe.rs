@@ -1,10 +1,11 @@
 //! `transcribe`: create → upload every chunk as it arrives from an (async) iterable, with
 //! bounded parallelism → end → poll; one signal, one progress callback with phases.
 
-use std::future::{poll_fn, Future};
-use std::pin::Pin;
-use std::rc::Rc;
-use std::task::Poll;
+use alloc::rc::Rc;
+use alloc::{boxed::Box, vec::Vec};
+use core::future::{poll_fn, Future};
+use core::pin::Pin;
+use core::task::Poll;
 
 use js_sys::{Array, Function, Object, Promise, Reflect, Symbol};
 use wasm_bindgen::{JsCast, JsValue};
