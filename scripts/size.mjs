@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { join, relative } from 'node:path';
 
 export const BUDGET_BYTES = 45 * 1024;
-export const SIZE_LIMIT_BYTES = 51 * 1024;
+export const SIZE_LIMIT_BYTES = 47 * 1024;
 
 /** [{file, raw, gzip}] of the shipped code in `dir`, plus the totals. */
 export function measure(dir = 'pkg') {

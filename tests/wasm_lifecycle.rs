@@ -543,8 +543,31 @@ async fn bad_audio_and_arguments_are_refused_before_any_request() {
             obj(&[("_protocol", Object::new().into())]),
         )]),
         obj(&[("patientDetails", "p_1".into())]),
+        obj(&[("patientDetails", Array::new().into())]),
+        obj(&[("presignedUpload", "yes".into())]),
     ] {
         expect_error(create(&c, bad).await, "invalid_argument", None);
+    }
+    // A value JSON cannot carry is named, not thrown through.
+    let cyclic = Object::new();
+    js_sys::Reflect::set(&cyclic, &"self".into(), &cyclic).unwrap();
+    let e = expect_error(
+        create(&c, obj(&[("additionalData", cyclic.into())])).await,
+        "invalid_argument",
+        None,
+    );
+    assert_eq!(
+        s(&e, "message"),
+        "`additionalData` must be serialisable as JSON"
+    );
+    for bad in [
+        obj(&[("concurrency", 0.into())]),
+        obj(&[("concurrency", 2.5.into())]),
+        obj(&[("allowPartialUpload", 1.into())]),
+        obj(&[("onProgress", Object::new().into())]),
+    ] {
+        let e = transcribe(&c, Array::of1(&bytes(PART0)).into(), bad).await;
+        expect_error(e, "invalid_argument", None);
     }
     // No chunks at all, or not an iterable: refused before a session is created.
     for chunks in [Array::new().into(), JsValue::from(42), JsValue::from("abc")] {

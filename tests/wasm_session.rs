@@ -660,6 +660,22 @@ async fn bad_arguments_reject_before_any_request() {
     ] {
         expect_error(poll(&c, &id, bad).await, "invalid_argument", None);
     }
+    // The message names the option, never its value.
+    let e = expect_error(
+        poll(&c, &id, obj(&[("maxRetries", "secret-value".into())])).await,
+        "invalid_argument",
+        None,
+    );
+    assert_eq!(
+        s(&e, "message"),
+        "`maxRetries` must be a non-negative integer"
+    );
+    let e = expect_error(
+        poll(&c, &id, Function::new_no_args("").into()).await,
+        "invalid_argument",
+        None,
+    );
+    assert_eq!(s(&e, "message"), "options must be an object");
     assert_eq!(received(&id).await.0.len(), 0);
     for base in [
         "http://api.eka.care",

@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
-use super::errors::{sleep_promise, SleepPromise};
+use super::js::{sleep_promise, SleepPromise};
 use crate::proto::MAX_TIMER_MS;
 
 #[derive(Default)]

@@ -17,10 +17,10 @@ use super::client::Client;
 use super::errors;
 use super::lifecycle::UploadOptions;
 use super::options::{
-    client_options, create_options, poll_options, poll_options_without_progress, ClientOptions,
-    PollOptions, Reader,
+    call_options, client_options, create_options, read, ClientOptions, PollOptions, CALL, CALL_LEN,
+    CLIENT, CLIENT_LEN, CREATE, CREATE_LEN,
 };
-use super::transcribe::transcribe_options;
+use super::transcribe::TranscribeOptions;
 use crate::proto::{check_session_id, Error};
 
 /// A Voice API client. JS: `new VoiceClient({ baseUrl?, token?, getToken? })`.
@@ -37,10 +37,8 @@ impl VoiceClient {
     /// `new VoiceClient(options?)`; throws a `VoiceApiError` (`invalid_argument`) for bad options.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<VoiceClient, JsValue> {
-        let o = Reader::new(&options)
-            .and_then(|r| client_options(&r))
-            .map_err(|e| errors::without_body(&e, None))?;
-        VoiceClient::with_options(o)
+        let v = read(&options, CLIENT).map_err(|e| errors::without_body(&e, None))?;
+        VoiceClient::with_options(client_options(&v, 0))
     }
 
     /// `client.getSession(sessionId, { templateId?, documentId?, signal?, requestTimeoutMs? })`:
@@ -59,12 +57,9 @@ impl VoiceClient {
     /// `client.createSession(options?)`: `POST /voice/v1/sessions`.
     #[wasm_bindgen(js_name = createSession)]
     pub fn create_session_js(&self, options: JsValue) -> Promise {
-        let parsed = Reader::new(&options).and_then(|r| {
-            Ok((
-                create_options(&r)?,
-                r.boolean("presignedUpload")?.unwrap_or(false),
-                call_options(&r)?,
-            ))
+        let parsed = read(&options, &[CREATE, " ", CALL].concat()).and_then(|v| {
+            let (req, presigned) = create_options(&v, 0)?;
+            Ok((req, presigned, call_options(&v, CREATE_LEN, None)))
         });
         match parsed {
             Ok((req, presigned, call)) => {
@@ -81,12 +76,10 @@ impl VoiceClient {
     /// `client.uploadAudio(session | sessionId, chunk, { index?, format?, signal? })`.
     #[wasm_bindgen(js_name = uploadAudio)]
     pub fn upload_audio_js(&self, session: JsValue, chunk: JsValue, options: JsValue) -> Promise {
-        let parsed = Reader::new(&options).and_then(|r| {
-            Ok(UploadOptions {
-                index: r.count("index")?,
-                format: r.string("format")?,
-                call: call_options(&r)?,
-            })
+        let parsed = read(&options, &["nindex sformat ", CALL].concat()).map(|v| UploadOptions {
+            index: v.count(0),
+            format: v.string(1),
+            call: call_options(&v, 2, None),
         });
         match parsed {
             Ok(o) => {
@@ -106,16 +99,12 @@ impl VoiceClient {
     /// `client.endSession(sessionId, { audioFilesSent?, audioFilesUploaded?, signal? })`.
     #[wasm_bindgen(js_name = endSession)]
     pub fn end_session_js(&self, session_id: JsValue, options: JsValue) -> Promise {
-        let parsed = Reader::new(&options).and_then(|r| {
+        let spec = ["naudioFilesSent naudioFilesUploaded ", CALL].concat();
+        let parsed = read(&options, &spec).and_then(|v| {
             let id = session_id
                 .as_string()
                 .ok_or_else(|| Error::invalid_argument("sessionId must be a non-empty string"))?;
-            Ok((
-                id,
-                r.count("audioFilesSent")?,
-                r.count("audioFilesUploaded")?,
-                call_options(&r)?,
-            ))
+            Ok((id, v.count(0), v.count(1), call_options(&v, 2, None)))
         });
         match parsed {
             Ok((id, sent, uploaded, call)) => {
@@ -131,7 +120,7 @@ impl VoiceClient {
 
     /// `client.transcribe(chunks, options?)`: create → upload → end → poll.
     pub fn transcribe(&self, chunks: JsValue, options: JsValue) -> Promise {
-        match Reader::new(&options).and_then(|r| transcribe_options(&r)) {
+        match TranscribeOptions::read(&options) {
             Ok(o) => spawn(self.inner.clone().transcribe(chunks, o)),
             Err(e) => reject(&e, None),
         }
@@ -147,11 +136,6 @@ fn spawn(call: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> Prom
 
 fn reject(e: &Error, session_id: Option<&str>) -> Promise {
     Promise::reject(&errors::without_body(e, session_id))
-}
-
-/// The retry and timeout options of one lifecycle call.
-fn call_options(r: &Reader) -> Result<PollOptions, Error> {
-    poll_options_without_progress(r)
 }
 
 impl VoiceClient {
@@ -180,29 +164,40 @@ impl VoiceClient {
     }
 
     fn start(&self, session_id: JsValue, options: &JsValue, once: bool) -> Promise {
-        match parse_call(&session_id, options) {
+        let parsed = read(options, &[CALL, " fonProgress"].concat())
+            .and_then(|v| Ok((checked_id(&session_id)?, poll_options(&v, 0))));
+        match parsed {
             Ok((id, o)) => spawn(self.inner.clone().run(id, o, once)),
-            Err(e) => Promise::reject(&errors::without_body(&e, session_id.as_string().as_deref())),
+            Err(e) => reject(&e, session_id.as_string().as_deref()),
         }
     }
 }
 
-fn parse_call(session_id: &JsValue, options: &JsValue) -> Result<(String, PollOptions), Error> {
+/// The poll options (spec [`CALL`] then `onProgress`) read from `v` at `at`.
+fn poll_options(v: &super::options::Values, at: u32) -> PollOptions {
+    call_options(v, at, v.function(at + CALL_LEN))
+}
+
+fn checked_id(session_id: &JsValue) -> Result<String, Error> {
     let id = session_id
         .as_string()
         .ok_or_else(|| Error::invalid_argument("sessionId must be a non-empty string"))?;
     check_session_id(&id)?;
-    let o = poll_options(&Reader::new(options)?)?;
-    Ok((id, o))
+    Ok(id)
 }
 
 fn one_shot(session_id: JsValue, options: JsValue, once: bool) -> Promise {
-    let client = Reader::new(&options)
-        .and_then(|r| client_options(&r))
-        .and_then(|o| Client::new(o).map(Rc::new));
-    match client {
-        Ok(inner) => VoiceClient { inner }.start(session_id, &options, once),
-        Err(e) => Promise::reject(&errors::without_body(&e, session_id.as_string().as_deref())),
+    let parsed = read(&options, &[CLIENT, " ", CALL, " fonProgress"].concat()).and_then(|v| {
+        let client = Client::new(client_options(&v, 0))?;
+        Ok((
+            Rc::new(client),
+            checked_id(&session_id)?,
+            poll_options(&v, CLIENT_LEN),
+        ))
+    });
+    match parsed {
+        Ok((inner, id, o)) => spawn(inner.run(id, o, once)),
+        Err(e) => reject(&e, session_id.as_string().as_deref()),
     }
 }
 

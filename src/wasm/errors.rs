@@ -3,67 +3,10 @@
 //!
 //! Fields: `name` (`'VoiceApiError'`), `code`, `status`, `apiCode`, `body`, `sessionId`,
 //! `message`. `toJSON()` serialises exactly those. No field ever holds a token.
-//!
-//! The same JS snippet also carries the package's one other helper, the cancellable
-//! timer behind [`abort::Sleep`](super::abort::Sleep): one snippet file, not two.
 
+use super::js::{error_class, JsVoiceApiError};
 use crate::proto::{Error, ErrorCode};
-use wasm_bindgen::prelude::*;
-
-#[wasm_bindgen(inline_js = r#"
-export class VoiceApiError extends Error {
-  constructor(message, code, status, apiCode, sessionId, body) {
-    super(message);
-    this.name = 'VoiceApiError';
-    this.code = code;
-    this.status = status;
-    this.apiCode = apiCode;
-    this.sessionId = sessionId;
-    this.body = body;
-  }
-  toJSON() {
-    const { name, code, status, apiCode, sessionId, message, body } = this;
-    return { name, code, status, apiCode, sessionId, message, body };
-  }
-}
-export function errorClass() { return VoiceApiError; }
-export function sleep(ms) {
-  let t, done;
-  const p = new Promise((r) => { done = r; t = setTimeout(r, ms); });
-  p.cancel = () => { clearTimeout(t); done(); };
-  return p;
-}
-"#)]
-extern "C" {
-    #[wasm_bindgen(js_name = VoiceApiError)]
-    type JsVoiceApiError;
-
-    #[wasm_bindgen(constructor, js_class = "VoiceApiError")]
-    fn new(
-        message: &str,
-        code: &str,
-        status: JsValue,
-        api_code: JsValue,
-        session_id: JsValue,
-        body: JsValue,
-    ) -> JsVoiceApiError;
-
-    #[wasm_bindgen(js_name = errorClass)]
-    fn error_class() -> JsValue;
-
-    /// A promise resolved after `ms` (global `setTimeout`), with a `cancel()` that
-    /// clears the timer and resolves it at once.
-    #[wasm_bindgen(js_name = Promise)]
-    pub type SleepPromise;
-
-    /// Starts a [`SleepPromise`].
-    #[wasm_bindgen(js_name = sleep)]
-    pub fn sleep_promise(ms: u32) -> SleepPromise;
-
-    /// Clears the timer and resolves the promise (no-op once it has resolved).
-    #[wasm_bindgen(method)]
-    pub fn cancel(this: &SleepPromise);
-}
+use wasm_bindgen::JsValue;
 
 /// The `VoiceApiError` class itself (for `instanceof` checks and re-export).
 pub fn voice_api_error_class() -> JsValue {

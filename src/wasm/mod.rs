@@ -14,7 +14,8 @@
 //! | [`token`] | the token source: static token, `getToken`, one shared refresh |
 //! | [`fetch`] | one request through the global `fetch`, bounded by a timeout and the signal |
 //! | [`abort`] | `AbortSignal` as a future; races with it |
-//! | [`errors`] | the JS `VoiceApiError` class |
+//! | [`errors`] | core errors as JS `VoiceApiError`s |
+//! | [`js`] | the one JS snippet: `VoiceApiError`, the timer, option checks |
 //! | [`model`] | typed views of session bodies for Rust users (serde-wasm-bindgen) |
 //!
 //! Timers and `fetch` are bound as globals (never `window.…`), so the same build runs in
@@ -26,6 +27,7 @@ pub mod chunk;
 pub mod client;
 pub mod errors;
 pub mod fetch;
+pub mod js;
 pub mod lifecycle;
 #[cfg(feature = "serde")]
 pub mod model;

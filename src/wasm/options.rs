@@ -1,12 +1,13 @@
 //! Reads camelCase JS option objects into the Rust option structs, checking every type:
 //! a wrong type is an `invalid_argument` error naming the option (never its value, which
-//! could be a token).
+//! could be a token). The checks run in one JS helper ([`read`]); Rust reads the values.
 
-use alloc::{string::String, vec, vec::Vec};
-use js_sys::{Function, Object, Reflect};
+use alloc::{string::String, vec::Vec};
+use js_sys::Function;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::AbortSignal;
 
+use super::js::read_options;
 use crate::proto::Error;
 
 /// Options of a [`Client`](super::client::Client) (JS: `{ baseUrl?, token?, getToken? }`).
@@ -42,219 +43,172 @@ pub struct PollOptions {
     pub max_retries: Option<u32>,
 }
 
-/// A JS options object (`undefined` / `null` read as empty).
-pub struct Reader {
-    obj: Option<Object>,
-}
+/// The spec of the client options (see [`read`]): `baseUrl`, `token`, `getToken`.
+pub const CLIENT: &str = "sbaseUrl stoken fgetToken";
+/// The spec of the retry and timeout options of any call, `onProgress` aside.
+pub const CALL: &str =
+    "stemplateId sdocumentId mintervalMs mtimeoutMs MrequestTimeoutMs asignal nmaxRetries";
+/// The spec of the Create Session options (see [`create_options`]).
+pub const CREATE: &str = "ttemplates suploadType smodel TlanguageHint stranscriptLanguage \
+                          ssessionMode jpatientDetails jadditionalData ssessionId bpresignedUpload";
+/// How many values [`CLIENT`], [`CALL`] and [`CREATE`] read.
+pub const CLIENT_LEN: u32 = 3;
+/// See [`CLIENT_LEN`].
+pub const CALL_LEN: u32 = 7;
+/// See [`CLIENT_LEN`].
+pub const CREATE_LEN: u32 = 10;
 
-fn bad(key: &str, what: &str) -> Error {
-    let mut m = String::with_capacity(key.len() + what.len() + 8);
-    m.push('`');
-    m.push_str(key);
-    m.push_str("` must be ");
-    m.push_str(what);
-    Error::invalid_argument(m)
-}
-
-impl Reader {
-    /// Wraps `v`, which must be an object, `undefined` or `null`.
-    pub fn new(v: &JsValue) -> Result<Reader, Error> {
-        if v.is_undefined() || v.is_null() {
-            return Ok(Reader { obj: None });
+/// The number of entries of a spec (checked against the `*_LEN` constants at compile time).
+const fn entries(spec: &str) -> u32 {
+    let b = spec.as_bytes();
+    let (mut i, mut n) = (0, 1);
+    while i < b.len() {
+        if b[i] == b' ' {
+            n += 1;
         }
-        match v.dyn_ref::<Object>() {
-            Some(o) if !v.is_function() => Ok(Reader {
-                obj: Some(o.clone()),
-            }),
-            _ => Err(Error::invalid_argument("options must be an object")),
-        }
+        i += 1;
     }
-
-    /// The value under `key`, `None` when absent, `undefined` or `null`.
-    fn raw(&self, key: &str) -> Result<Option<JsValue>, Error> {
-        let Some(o) = &self.obj else { return Ok(None) };
-        let v = Reflect::get(o, &JsValue::from_str(key)).map_err(|_| bad(key, "readable"))?;
-        Ok((!v.is_undefined() && !v.is_null()).then_some(v))
-    }
-
-    /// A string option.
-    pub fn string(&self, key: &str) -> Result<Option<String>, Error> {
-        self.raw(key)?
-            .map(|v| v.as_string().ok_or_else(|| bad(key, "a string")))
-            .transpose()
-    }
-
-    /// A duration in milliseconds: a number ≥ `min` (`Infinity` means "no limit").
-    pub fn millis(&self, key: &str, min: f64) -> Result<Option<u64>, Error> {
-        self.raw(key)?
-            .map(|v| match v.as_f64() {
-                Some(n) if n == f64::INFINITY => Ok(u64::MAX),
-                Some(n) if n.is_finite() && n >= min => Ok(ceil_ms(n)),
-                _ => Err(bad(
-                    key,
-                    if min > 0.0 {
-                        "a positive number of milliseconds"
-                    } else {
-                        "a non-negative number of milliseconds"
-                    },
-                )),
-            })
-            .transpose()
-    }
-
-    /// A non-negative integer.
-    pub fn count(&self, key: &str) -> Result<Option<u32>, Error> {
-        self.raw(key)?
-            .map(|v| match v.as_f64() {
-                Some(n) if n >= 0.0 && n <= f64::from(u32::MAX) && f64::from(n as u32) == n => {
-                    Ok(n as u32)
-                }
-                _ => Err(bad(key, "a non-negative integer")),
-            })
-            .transpose()
-    }
-
-    /// A function.
-    pub fn function(&self, key: &str) -> Result<Option<Function>, Error> {
-        self.raw(key)?
-            .map(|v| v.dyn_into::<Function>().map_err(|_| bad(key, "a function")))
-            .transpose()
-    }
-
-    /// An `AbortSignal` (checked by shape, so that signals of other realms pass).
-    pub fn signal(&self, key: &str) -> Result<Option<AbortSignal>, Error> {
-        self.raw(key)?
-            .map(|v| {
-                let ok = Reflect::get(&v, &"aborted".into())
-                    .map(|a| a.as_bool().is_some())
-                    .unwrap_or(false)
-                    && Reflect::get(&v, &"addEventListener".into())
-                        .map(|f| f.is_function())
-                        .unwrap_or(false);
-                if ok {
-                    Ok(v.unchecked_into::<AbortSignal>())
-                } else {
-                    Err(bad(key, "an AbortSignal"))
-                }
-            })
-            .transpose()
-    }
+    n
 }
+const _: () = assert!(entries(CLIENT) == CLIENT_LEN);
+const _: () = assert!(entries(CALL) == CALL_LEN);
+const _: () = assert!(entries(CREATE) == CREATE_LEN);
 
-/// `{ baseUrl?, token?, getToken? }`.
-pub fn client_options(r: &Reader) -> Result<ClientOptions, Error> {
-    Ok(ClientOptions {
-        base_url: r.string("baseUrl")?,
-        token: r.string("token")?,
-        get_token: r.function("getToken")?,
+/// An options object read by [`read`]: one value per spec entry, `undefined` where the
+/// option was absent (or `null`).
+pub struct Values(js_sys::Array);
+
+/// Reads the options object `o` (`undefined` / `null` read as empty) by `spec`: entries
+/// separated by one space, each a kind letter and the camelCase key. The types are checked
+/// by the package's JS helper (one call for all options, where Rust would need a dozen
+/// imports per option); a wrong type is an `invalid_argument` error naming the option,
+/// never its value (which could be a token). Kinds:
+///
+/// | kind | the value must be | Rust reads |
+/// |---|---|---|
+/// | `s` | a string | [`Values::string`] |
+/// | `b` | a boolean | [`Values::boolean`] |
+/// | `f` | a function | [`Values::function`] |
+/// | `n` / `p` | an integer ≥ 0 / ≥ 1, at most 2³²−1 | [`Values::count`] |
+/// | `m` / `M` | a number of milliseconds ≥ 0 / ≥ 1 (`Infinity`: no limit) | [`Values::millis`] |
+/// | `a` | an `AbortSignal` (by shape, so that other realms' signals pass) | [`Values::signal`] |
+/// | `t` / `T` | an array of strings / the same, or one string | [`Values::strings`] |
+/// | `j` | a plain object, serialisable as JSON | [`Values::json_object`] |
+pub fn read(o: &JsValue, spec: &str) -> Result<Values, Error> {
+    read_options(o, spec).map(Values).map_err(|e| {
+        Error::invalid_argument(
+            e.as_string()
+                .unwrap_or_else(|| String::from("options could not be read")),
+        )
     })
 }
 
-/// `{ templateId?, documentId?, intervalMs?, timeoutMs?, requestTimeoutMs?, signal?,
-/// onProgress?, maxRetries? }`.
-pub fn poll_options(r: &Reader) -> Result<PollOptions, Error> {
-    Ok(PollOptions {
-        on_progress: r.function("onProgress")?,
-        ..poll_options_without_progress(r)?
-    })
-}
+impl Values {
+    fn get(&self, i: u32) -> JsValue {
+        self.0.get(i)
+    }
 
-/// The poll options but `onProgress` (which `transcribe` uses for its own events).
-pub fn poll_options_without_progress(r: &Reader) -> Result<PollOptions, Error> {
-    Ok(PollOptions {
-        template_id: r.string("templateId")?,
-        document_id: r.string("documentId")?,
-        interval_ms: r.millis("intervalMs", 0.0)?,
-        timeout_ms: r.millis("timeoutMs", 0.0)?,
-        request_timeout_ms: r.millis("requestTimeoutMs", 1.0)?,
-        signal: r.signal("signal")?,
-        on_progress: None,
-        max_retries: r.count("maxRetries")?,
-    })
-}
+    /// A string (`s`).
+    pub fn string(&self, i: u32) -> Option<String> {
+        self.get(i).as_string()
+    }
 
-impl Reader {
-    /// An array of strings (a single string counts as a one-element array when
-    /// `allow_single`).
-    pub fn strings(&self, key: &str, allow_single: bool) -> Result<Option<Vec<String>>, Error> {
-        let Some(v) = self.raw(key)? else {
-            return Ok(None);
-        };
-        if allow_single {
-            if let Some(s) = v.as_string() {
-                return Ok(Some(vec![s]));
+    /// A boolean (`b`).
+    pub fn boolean(&self, i: u32) -> Option<bool> {
+        self.get(i).as_bool()
+    }
+
+    /// A function (`f`).
+    pub fn function(&self, i: u32) -> Option<Function> {
+        self.get(i).dyn_into().ok()
+    }
+
+    /// A count (`n`, `p`).
+    pub fn count(&self, i: u32) -> Option<u32> {
+        self.get(i).as_f64().map(|n| n as u32)
+    }
+
+    /// Milliseconds (`m`, `M`), rounded up; `Infinity` is `u64::MAX`.
+    pub fn millis(&self, i: u32) -> Option<u64> {
+        self.get(i).as_f64().map(|n| {
+            let whole = n as u64; // saturates: Infinity -> u64::MAX
+            if (whole as f64) < n {
+                whole.saturating_add(1)
+            } else {
+                whole
             }
-        }
-        let arr = v
-            .dyn_ref::<js_sys::Array>()
-            .ok_or_else(|| bad(key, "an array of strings"))?;
-        arr.iter()
-            .map(|x| x.as_string().ok_or_else(|| bad(key, "an array of strings")))
-            .collect::<Result<Vec<_>, _>>()
-            .map(Some)
+        })
     }
 
-    /// A boolean.
-    pub fn boolean(&self, key: &str) -> Result<Option<bool>, Error> {
-        self.raw(key)?
-            .map(|v| v.as_bool().ok_or_else(|| bad(key, "a boolean")))
-            .transpose()
+    /// An `AbortSignal` (`a`).
+    pub fn signal(&self, i: u32) -> Option<AbortSignal> {
+        let v = self.get(i);
+        (!v.is_undefined()).then(|| v.unchecked_into())
     }
 
-    /// A plain object as JSON text, and whether it has the key `reserved`.
-    pub fn json_object(&self, key: &str, reserved: &str) -> Result<Option<(String, bool)>, Error> {
-        let Some(v) = self.raw(key)? else {
-            return Ok(None);
-        };
-        if !v.is_object() || js_sys::Array::is_array(&v) || v.is_function() {
-            return Err(bad(key, "a plain object"));
-        }
-        let json = js_sys::JSON::stringify(&v)
-            .ok()
-            .and_then(|s| s.as_string())
-            .ok_or_else(|| bad(key, "serialisable as JSON"))?;
-        let has = Reflect::has(&v, &JsValue::from_str(reserved)).unwrap_or(false);
-        Ok(Some((json, has)))
+    /// Strings (`t`, `T`).
+    pub fn strings(&self, i: u32) -> Option<Vec<String>> {
+        let v = self.get(i);
+        let a = v.dyn_ref::<js_sys::Array>()?;
+        Some(
+            a.iter()
+                .map(|s| s.as_string().unwrap_or_default())
+                .collect(),
+        )
     }
 
-    /// A positive integer.
-    pub fn positive(&self, key: &str) -> Result<Option<u32>, Error> {
-        match self.count(key)? {
-            Some(0) => Err(bad(key, "a positive integer")),
-            other => Ok(other),
-        }
+    /// A plain object (`j`) as JSON text, and whether it has its own `_protocol` key (the
+    /// service reserves it in `additional_data`).
+    pub fn json_object(&self, i: u32) -> Option<(String, bool)> {
+        let v = self.get(i);
+        let a = v.dyn_ref::<js_sys::Array>()?;
+        Some((a.get(0).as_string()?, a.get(1).is_truthy()))
     }
 }
 
-/// The Create Session options: `{ templates?, uploadType?, model?, languageHint?,
-/// transcriptLanguage?, sessionMode?, patientDetails?, additionalData?, sessionId? }`.
-pub fn create_options(r: &Reader) -> Result<crate::proto::CreateSession, Error> {
-    let additional = r.json_object("additionalData", "_protocol")?;
-    Ok(crate::proto::CreateSession {
-        upload_type: r
-            .string("uploadType")?
-            .map(|t| crate::proto::UploadType::parse(&t))
-            .transpose()?
-            .unwrap_or_default(),
-        templates: r.strings("templates", false)?,
-        model: r.string("model")?,
-        language_hint: r.strings("languageHint", true)?,
-        transcript_language: r.string("transcriptLanguage")?,
-        session_mode: r.string("sessionMode")?,
-        patient_details_json: r.json_object("patientDetails", "")?.map(|(j, _)| j),
+/// The client options, read from `v` at `at` (spec [`CLIENT`]).
+pub fn client_options(v: &Values, at: u32) -> ClientOptions {
+    ClientOptions {
+        base_url: v.string(at),
+        token: v.string(at + 1),
+        get_token: v.function(at + 2),
+    }
+}
+
+/// The retry and timeout options, read from `v` at `at` (spec [`CALL`]), with
+/// `on_progress`.
+pub fn call_options(v: &Values, at: u32, on_progress: Option<Function>) -> PollOptions {
+    PollOptions {
+        template_id: v.string(at),
+        document_id: v.string(at + 1),
+        interval_ms: v.millis(at + 2),
+        timeout_ms: v.millis(at + 3),
+        request_timeout_ms: v.millis(at + 4),
+        signal: v.signal(at + 5),
+        max_retries: v.count(at + 6),
+        on_progress,
+    }
+}
+
+/// The Create Session options read from `v` at `at` (spec [`CREATE`]), and
+/// `presignedUpload`.
+pub fn create_options(v: &Values, at: u32) -> Result<(crate::proto::CreateSession, bool), Error> {
+    let additional = v.json_object(at + 7);
+    let upload_type = match v.string(at + 1) {
+        Some(t) => crate::proto::UploadType::parse(&t)?,
+        None => Default::default(),
+    };
+    let create = crate::proto::CreateSession {
+        upload_type,
+        templates: v.strings(at),
+        model: v.string(at + 2),
+        language_hint: v.strings(at + 3),
+        transcript_language: v.string(at + 4),
+        session_mode: v.string(at + 5),
+        patient_details_json: v.json_object(at + 6).map(|(j, _)| j),
         additional_data_has_protocol: additional.as_ref().is_some_and(|(_, has)| *has),
         additional_data_json: additional.map(|(j, _)| j),
-        session_id: r.string("sessionId")?,
-    })
-}
-
-/// `n` (finite, ≥ 0) rounded up to whole milliseconds, saturating (`f64::ceil` is not in
-/// `core`).
-fn ceil_ms(n: f64) -> u64 {
-    let whole = n as u64;
-    if (whole as f64) < n {
-        whole.saturating_add(1)
-    } else {
-        whole
-    }
+        session_id: v.string(at + 8),
+    };
+    Ok((create, v.boolean(at + 9).unwrap_or(false)))
 }

@@ -16,7 +16,7 @@ use super::chunk;
 use super::client::Client;
 use super::errors;
 use super::lifecycle::UploadOptions;
-use super::options::{PollOptions, Reader};
+use super::options::PollOptions;
 use crate::proto::{CreateSession, Error, Phase, UploadLedger, UploadProgress};
 
 fn event(phase: Phase, pairs: &[(&str, JsValue)]) -> JsValue {
@@ -255,14 +255,30 @@ impl Client {
     }
 }
 
-/// Reads the `transcribe` options.
-pub fn transcribe_options(r: &Reader) -> Result<TranscribeOptions, Error> {
-    Ok(TranscribeOptions {
-        create: super::options::create_options(r)?,
-        presigned: r.boolean("presignedUpload")?.unwrap_or(false),
-        poll: super::options::poll_options_without_progress(r)?,
-        concurrency: r.positive("concurrency")?.unwrap_or(2),
-        allow_partial: r.boolean("allowPartialUpload")?.unwrap_or(false),
-        on_progress: r.function("onProgress")?,
-    })
+impl TranscribeOptions {
+    /// Reads the `transcribe` options: the Create Session ones, the call ones, and
+    /// `concurrency`, `allowPartialUpload`, `onProgress`.
+    pub fn read(options: &JsValue) -> Result<TranscribeOptions, Error> {
+        use super::options::{
+            call_options, create_options, read, CALL, CALL_LEN, CREATE, CREATE_LEN,
+        };
+        let spec = [
+            CREATE,
+            " ",
+            CALL,
+            " pconcurrency ballowPartialUpload fonProgress",
+        ]
+        .concat();
+        let v = read(options, &spec)?;
+        let (create, presigned) = create_options(&v, 0)?;
+        let at = CREATE_LEN + CALL_LEN;
+        Ok(TranscribeOptions {
+            create,
+            presigned,
+            poll: call_options(&v, CREATE_LEN, None),
+            concurrency: v.count(at).unwrap_or(2),
+            allow_partial: v.boolean(at + 1).unwrap_or(false),
+            on_progress: v.function(at + 2),
+        })
+    }
 }
