@@ -303,8 +303,11 @@ fn classify_error(op: Op, http: u16, facts: Option<&BodyFacts>) -> Verdict {
 /// assert!(!eka_voice::proto::expects_session_body(502));
 /// ```
 pub fn expects_session_body(http: u16) -> bool {
-    matches!(http, 200 | 201 | 202 | 206 | 410)
+    SESSION_BODY_STATUSES.contains(&http)
 }
+
+/// The HTTP statuses whose answers carry a session body (see [`expects_session_body`]).
+pub const SESSION_BODY_STATUSES: &[u16] = &[200, 201, 202, 206, 410];
 
 /// Builds an error for an HTTP answer: `"<what> (HTTP <n>): <service message>"`.
 ///

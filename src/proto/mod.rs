@@ -28,7 +28,7 @@ pub use audio::{
 pub use backoff::Backoff;
 pub use classify::{
     classify, classify_answer, expects_session_body, http_error, BodyFacts, Op, SessionStatus,
-    Verdict,
+    Verdict, SESSION_BODY_STATUSES,
 };
 pub use error::{push_decimal, Error, ErrorCode};
 pub use lifecycle::{

@@ -14,9 +14,7 @@ use super::fetch::{exchange, request_init, Exchange, Request};
 use super::options::{ClientOptions, PollOptions};
 use super::sessions::Sessions;
 use super::token::Tokens;
-use crate::proto::{
-    session_url, Action, BaseUrl, Error, ErrorCode, Filter, Op, PollConfig, Poller,
-};
+use crate::proto::{session_url, Action, BaseUrl, Error, Filter, Op, PollConfig, Poller};
 
 /// A Voice API client: a validated base URL and a token source.
 pub struct Client {
@@ -145,12 +143,8 @@ impl Client {
         let mut http_status = 0;
         let mut controller = None;
         // Built once per call, and again after a token refresh.
-        let build = |token: Option<&str>| {
-            request_init(call.method, token, call.body, call.json).map_err(|_| {
-                errors::plain(ErrorCode::Network, "the request could not be built", id)
-            })
-        };
-        let mut init = build(token.as_deref())?;
+        let build = |token: Option<&str>| request_init(call.method, token, call.body, call.json);
+        let mut init = build(token.as_deref());
         loop {
             action = match action {
                 Action::Send { timeout_ms } => {
@@ -191,7 +185,7 @@ impl Client {
                         Some(t) => (token, generation) = t,
                         None => return Err(expired(&poller)),
                     }
-                    init = build(token.as_deref())?;
+                    init = build(token.as_deref());
                     poller.on_token(now())
                 }
                 Action::Progress => {

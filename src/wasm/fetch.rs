@@ -2,26 +2,23 @@
 //! bounded by a per-request timeout and the caller's signal. When the exchange is cut
 //! short, its own `AbortController` cancels the request in flight.
 //!
-//! Bodies are parsed by the platform (`response.json()`); Rust reads only the few
-//! fields a decision or a message needs ([`BodyFacts`]) and hands the parsed object on
-//! untouched. Error bodies are read as text first, so that a non-JSON error page still
-//! yields its HTTP status (and the text, as `body`).
+//! The request and the reading of its answer run in one JS helper (`exchange` in
+//! [`js`]): bodies are parsed by the platform (`response.json()` for the statuses the core
+//! lists in [`SESSION_BODY_STATUSES`]); Rust reads only the few fields a decision or a
+//! message needs ([`BodyFacts`]) and hands the parsed object on untouched. Error bodies are
+//! read as text first, so that a non-JSON error page still yields its HTTP status (and the
+//! text, as `body`).
 
 use alloc::{boxed::Box, string::String};
-use js_sys::{Array, Object, Promise, Reflect, JSON};
-use wasm_bindgen::prelude::*;
+use js_sys::{Array, Reflect};
 use wasm_bindgen::JsCast;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, RequestInit, Response};
+use web_sys::AbortController;
 
 use super::abort::AbortWatch;
-use crate::proto::{expects_session_body, BodyFacts, Transport};
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = fetch, catch)]
-    fn global_fetch(url: &str, init: &RequestInit) -> Result<Promise, JsValue>;
-}
+use super::js;
+use crate::proto::{BodyFacts, Transport, SESSION_BODY_STATUSES};
 
 /// An HTTP answer, its body parsed.
 pub struct Answer {
@@ -51,36 +48,19 @@ pub struct Request<'a> {
     /// Absolute URL.
     pub url: &'a str,
     /// Method, headers and body; the signal is set per request.
-    pub init: &'a RequestInit,
+    pub init: &'a JsValue,
 }
 
 /// The `RequestInit` of a call: `method`, `accept`, the JSON `content-type` when `json`,
-/// the bearer `token` when there is one, and the body as is (no `Content-Type` is added
-/// for bytes or Blobs).
+/// `authorization: Bearer <token>` when there is a token, and the body as is (no
+/// `Content-Type` is added for bytes or Blobs). Built by the JS helper in one call.
 pub fn request_init(
     method: &str,
     token: Option<&str>,
     body: Option<&JsValue>,
     json: bool,
-) -> Result<RequestInit, JsValue> {
-    let init = RequestInit::new();
-    init.set_method(method);
-    let headers = Object::new();
-    Reflect::set(&headers, &"accept".into(), &"application/json".into())?;
-    if json {
-        Reflect::set(&headers, &"content-type".into(), &"application/json".into())?;
-    }
-    if let Some(b) = body {
-        init.set_body(b);
-    }
-    if let Some(t) = token {
-        let mut v = String::with_capacity(7 + t.len());
-        v.push_str("Bearer ");
-        v.push_str(t);
-        Reflect::set(&headers, &"authorization".into(), &v.into())?;
-    }
-    init.set_headers(&headers);
-    Ok(init)
+) -> JsValue {
+    js::request_init(method, token, body.unwrap_or(&JsValue::UNDEFINED), json)
 }
 
 /// Sends `req`, reads its answer, all within `timeout_ms` and the caller's signal.
@@ -99,7 +79,7 @@ pub async fn exchange(
     }
     let ctl = match controller.take().map_or_else(AbortController::new, Ok) {
         Ok(c) => c,
-        Err(e) => return Exchange::Failed(Transport::Network(describe(&e))),
+        Err(e) => return Exchange::Failed(Transport::Network(js::describe(&e))),
     };
     let mut work = Box::pin(send_and_read(req, &ctl));
     let outcome = abort.race_timeout(&mut work, timeout_ms).await;
@@ -109,7 +89,7 @@ pub async fn exchange(
             *controller = Some(ctl);
             match result {
                 Ok(answer) => Exchange::Answer(answer),
-                Err(e) => Exchange::Failed(Transport::Network(describe(&e))),
+                Err(e) => Exchange::Failed(Transport::Network(js::describe(&e))),
             }
         }
         Ok(None) => {
@@ -124,32 +104,23 @@ pub async fn exchange(
 }
 
 async fn send_and_read(req: &Request<'_>, controller: &AbortController) -> Result<Answer, JsValue> {
-    req.init.set_signal(Some(&controller.signal()));
-    let resp: Response = JsFuture::from(global_fetch(req.url, req.init)?)
-        .await?
-        .dyn_into()?;
-    let status = resp.status();
-    let retry_after = resp.headers().get("retry-after").ok().flatten();
-    let body = if expects_session_body(status) {
-        // A session body: let the platform parse it; a parse failure leaves `undefined`
-        // and the core reports `invalid_response`.
-        JsFuture::from(resp.json()?)
-            .await
-            .unwrap_or(JsValue::UNDEFINED)
-    } else {
-        let text = JsFuture::from(resp.text()?).await?;
-        match text.as_string() {
-            Some(t) if t.is_empty() => JsValue::UNDEFINED,
-            Some(t) => JSON::parse(&t).unwrap_or(text),
-            None => JsValue::UNDEFINED,
-        }
-    };
+    let signal = controller.signal();
+    let answer: Array = JsFuture::from(js::exchange(
+        req.url,
+        req.init,
+        &signal,
+        SESSION_BODY_STATUSES,
+    )?)
+    .await?
+    .unchecked_into();
+    let status = answer.get(0).as_f64().unwrap_or(0.0) as u16;
+    let body = answer.get(1);
     let facts = facts_of(status, &body);
     Ok(Answer {
         status,
         body,
         facts,
-        retry_after,
+        retry_after: answer.get(2).as_string(),
     })
 }
 
@@ -169,27 +140,4 @@ pub fn facts_of(http: u16, body: &JsValue) -> Option<BodyFacts> {
         }
         v.as_string()
     }))
-}
-
-/// A short description of a thrown JS value (its `message`, else its string form).
-fn describe(e: &JsValue) -> String {
-    let msg = Reflect::get(e, &"message".into())
-        .ok()
-        .and_then(|m| m.as_string());
-    let cause = Reflect::get(e, &"cause".into())
-        .ok()
-        .filter(|c| c.is_object())
-        .and_then(|c| Reflect::get(&c, &"message".into()).ok())
-        .and_then(|m| m.as_string());
-    match (msg, cause) {
-        (Some(m), Some(c)) => {
-            let mut s = m;
-            s.push_str(" (");
-            s.push_str(&c);
-            s.push(')');
-            s
-        }
-        (Some(m), None) => m,
-        _ => e.as_string().unwrap_or_default(),
-    }
 }

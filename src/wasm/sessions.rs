@@ -4,14 +4,10 @@
 use alloc::{string::String, string::ToString, vec::Vec};
 use core::cell::RefCell;
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::proto::{Error, ErrorCode, UploadLedger};
-
-fn bad_response(message: &str) -> Error {
-    Error::new(ErrorCode::InvalidResponse, message)
-}
 
 /// Where a session's audio goes.
 #[derive(Clone, Debug)]
@@ -72,30 +68,23 @@ impl Sessions {
 
 /// Reads `upload_url` in any of its forms.
 pub fn target_of(upload_url: &JsValue) -> Result<Option<Target>, Error> {
-    if upload_url.is_undefined() || upload_url.is_null() {
+    let t = super::js::upload_target(upload_url).map_err(|e| {
+        Error::new(
+            ErrorCode::InvalidResponse,
+            e.as_string().unwrap_or_default(),
+        )
+    })?;
+    if let Some(url) = t.as_string() {
+        return Ok(Some(Target::Raw(url)));
+    }
+    let Some(flat) = t.dyn_ref::<Array>() else {
         return Ok(None);
-    }
-    if let Some(s) = upload_url.as_string() {
-        return Ok(Some(Target::Raw(s)));
-    }
-    let data = Reflect::get(upload_url, &"uploadData".into()).unwrap_or(JsValue::UNDEFINED);
-    let url = Reflect::get(&data, &"url".into())
-        .ok()
-        .and_then(|u| u.as_string());
-    let fields = Reflect::get(&data, &"fields".into())
-        .ok()
-        .filter(|f| f.is_object());
-    let (Some(url), Some(fields)) = (url, fields) else {
-        return Err(bad_response("upload_url is neither a URL nor a presigned upload (uploadData.url, uploadData.fields)"));
     };
-    let mut list = Vec::new();
-    for entry in Object::entries(fields.unchecked_ref()).iter() {
-        let pair: Array = entry.unchecked_into();
-        let (k, v) = (pair.get(0).as_string(), pair.get(1).as_string());
-        match (k, v) {
-            (Some(k), Some(v)) => list.push((k, v)),
-            _ => return Err(bad_response("uploadData.fields must hold strings")),
-        }
+    let mut strings = flat.iter().map(|v| v.as_string().unwrap_or_default());
+    let url = strings.next().unwrap_or_default();
+    let mut fields = Vec::new();
+    while let (Some(k), Some(v)) = (strings.next(), strings.next()) {
+        fields.push((k, v));
     }
-    Ok(Some(Target::Presigned { url, fields: list }))
+    Ok(Some(Target::Presigned { url, fields }))
 }

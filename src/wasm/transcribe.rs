@@ -7,7 +7,7 @@ use core::future::{poll_fn, Future};
 use core::pin::Pin;
 use core::task::Poll;
 
-use js_sys::{Array, Function, Object, Promise, Reflect, Symbol};
+use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -15,21 +15,29 @@ use super::abort::AbortWatch;
 use super::chunk;
 use super::client::Client;
 use super::errors;
+use super::js;
 use super::lifecycle::UploadOptions;
 use super::options::PollOptions;
 use crate::proto::{CreateSession, Error, Phase, UploadLedger, UploadProgress};
 
-fn event(phase: Phase, pairs: &[(&str, JsValue)]) -> JsValue {
-    let o = Object::new();
-    let _ = Reflect::set(&o, &"phase".into(), &phase.as_str().into());
-    for (k, v) in pairs {
-        let _ = Reflect::set(&o, &JsValue::from_str(k), v);
-    }
-    o.into()
-}
-
-fn num(n: u64) -> JsValue {
-    JsValue::from(n as f64)
+/// A progress event (see [`js::progress_event`]).
+fn event(
+    phase: Phase,
+    session_id: Option<&str>,
+    snapshot: &JsValue,
+    p: Option<&UploadProgress>,
+) -> JsValue {
+    let unknown = |n: Option<u64>| n.map_or(-1.0, |n| n as f64);
+    let counts = p.map(|p| {
+        [
+            p.chunks_done as f64,
+            unknown(p.chunks_total.map(u64::from)),
+            p.bytes_done as f64,
+            unknown(p.bytes_total),
+        ]
+        .into()
+    });
+    js::progress_event(phase.as_str(), session_id, snapshot, counts)
 }
 
 /// Options of `transcribe` beyond the create and poll options.
@@ -57,34 +65,13 @@ type Upload<'a> = Pin<Box<dyn Future<Output = (u64, Result<JsValue, (bool, JsVal
 
 /// Opens an iterator over `chunks`: async iterables first, then sync ones.
 fn iterate(chunks: &JsValue) -> Result<JsValue, Error> {
-    for sym in [Symbol::async_iterator(), Symbol::iterator()] {
-        if let Ok(f) = Reflect::get(chunks, &sym) {
-            if let Some(f) = f.dyn_ref::<Function>() {
-                return f
-                    .call0(chunks)
-                    .map_err(|_| Error::invalid_argument("chunks could not be iterated"));
-            }
-        }
-    }
-    Err(Error::invalid_argument(
-        "chunks must be an iterable or async iterable of Blob / ArrayBuffer / Uint8Array",
-    ))
-}
-
-fn next_of(iterator: &JsValue) -> JsFuture {
-    let next = Reflect::get(iterator, &"next".into())
-        .ok()
-        .and_then(|f| f.dyn_into::<Function>().ok())
-        .map(|f| f.call0(iterator));
-    let p = match next {
-        Some(Ok(v)) => Promise::resolve(&v),
-        Some(Err(e)) => Promise::reject(&e),
-        None => Promise::reject(&errors::without_body(
-            &Error::invalid_argument("chunks: the iterator has no next()"),
-            None,
-        )),
-    };
-    JsFuture::from(p)
+    js::iterate(chunks).map_err(|code| {
+        Error::invalid_argument(match code.as_f64() {
+            Some(1.0) => "chunks could not be iterated",
+            Some(2.0) => "chunks: the iterator has no next()",
+            _ => "chunks must be an iterable or async iterable of Blob / ArrayBuffer / Uint8Array",
+        })
+    })
 }
 
 impl Client {
@@ -112,27 +99,14 @@ impl Client {
             let e = Error::invalid_argument("no audio chunks were given");
             return Err(errors::without_body(&e, None));
         }
-        emit(event(Phase::Creating, &[]))?;
+        emit(event(Phase::Creating, None, &JsValue::UNDEFINED, None))?;
         let created = self.create(&o.create, o.presigned, &o.poll, &abort).await?;
         let id = Reflect::get(&created, &"session_id".into())
             .ok()
             .and_then(|v| v.as_string())
             .unwrap_or_default();
-        let uploading = |p: &UploadProgress| {
-            event(
-                Phase::Uploading,
-                &[
-                    ("sessionId", id.as_str().into()),
-                    ("chunksDone", JsValue::from(p.chunks_done)),
-                    (
-                        "chunksTotal",
-                        p.chunks_total.map_or(JsValue::UNDEFINED, JsValue::from),
-                    ),
-                    ("bytesDone", num(p.bytes_done)),
-                    ("bytesTotal", p.bytes_total.map_or(JsValue::UNDEFINED, num)),
-                ],
-            )
-        };
+        let uploading =
+            |p: &UploadProgress| event(Phase::Uploading, Some(&id), &JsValue::UNDEFINED, Some(p));
         emit(uploading(&progress))?;
         let mut inflight: Vec<Upload<'_>> = Vec::new();
         let mut next: Option<JsFuture> = None;
@@ -142,7 +116,7 @@ impl Client {
         let limit = o.concurrency.max(1) as usize;
         loop {
             if next.is_none() && !exhausted && inflight.len() < limit {
-                next = Some(next_of(&iterator));
+                next = Some(JsFuture::from(js::next_chunk(&iterator)));
             }
             if next.is_none() && inflight.is_empty() {
                 break;
@@ -167,20 +141,12 @@ impl Client {
             match ev {
                 Event::Next(Err(thrown)) => return Err(thrown),
                 Event::Next(Ok(step)) => {
-                    if Reflect::get(&step, &"done".into())
-                        .map(|d| d.is_truthy())
-                        .unwrap_or(true)
-                    {
+                    // `[value]`, or `null` once the iterator is done.
+                    let Some(step) = step.dyn_ref::<Array>() else {
                         exhausted = true;
                         continue;
-                    }
-                    let mut value =
-                        Reflect::get(&step, &"value".into()).unwrap_or(JsValue::UNDEFINED);
-                    if value.is_instance_of::<Promise>() {
-                        value = abort
-                            .race(&mut JsFuture::from(Promise::from(value)))
-                            .await??;
-                    }
+                    };
+                    let value = step.get(0);
                     let size = chunk::size_of(&value).unwrap_or(0);
                     let opts = UploadOptions {
                         index: Some(index),
@@ -235,17 +201,9 @@ impl Client {
                 Some(&id),
             )
         })?;
-        emit(event(Phase::Ending, &[("sessionId", id.as_str().into())]))?;
+        emit(event(Phase::Ending, Some(&id), &JsValue::UNDEFINED, None))?;
         self.end(&id, None, None, &o.poll, &abort).await?;
-        let report = |snapshot: &JsValue| {
-            emit(event(
-                Phase::Processing,
-                &[
-                    ("sessionId", id.as_str().into()),
-                    ("snapshot", snapshot.clone()),
-                ],
-            ))
-        };
+        let report = |snapshot: &JsValue| emit(event(Phase::Processing, Some(&id), snapshot, None));
         let result = self.poll_with(&id, &o.poll, false, &abort, &report).await?;
         if !missing.is_empty() {
             let list: Array = missing.iter().map(|m| JsValue::from_str(m)).collect();
