@@ -27,7 +27,12 @@ node_modules/.bin/wasm-opt -Oz --converge --low-memory-unused --strip-debug --st
   "$out/eka_voice_bg.wasm" -o pkg/eka_voice_bg.wasm
 # Every shipped .js is minified: the glue, its snippets and the two entries (their
 # commented sources are in pkg-template/). .d.ts and package.json are copied as they are.
-minify() { node_modules/.bin/esbuild "$1" --minify --format=esm --log-level=warning --outfile="$2"; }
+# (wasm-bindgen names the snippet module once per function the wasm imports from it
+# directly, as duplicate keys of the import object with the same namespace: harmless.)
+minify() {
+  node_modules/.bin/esbuild "$1" --minify --format=esm --log-level=warning \
+    --log-override:duplicate-object-key=silent --outfile="$2"
+}
 minify "$out/eka_voice.js" pkg/eka_voice.js
 if [ -d "$out/snippets" ]; then
   (cd "$out" && find snippets -name '*.js') | while read -r f; do minify "$out/$f" "pkg/$f"; done

@@ -17,8 +17,8 @@ use super::client::Client;
 use super::errors;
 use super::lifecycle::UploadOptions;
 use super::options::{
-    call_options, client_options, create_options, read, ClientOptions, PollOptions, CALL, CALL_LEN,
-    CLIENT, CLIENT_LEN, CREATE, CREATE_LEN,
+    call_options, client_options, create_options, read, ClientOptions, PollOptions, CALL_LEN,
+    CLIENT, CLIENT_LEN, CREATE_LEN,
 };
 use super::transcribe::TranscribeOptions;
 use crate::proto::{check_session_id, Error};
@@ -57,7 +57,7 @@ impl VoiceClient {
     /// `client.createSession(options?)`: `POST /voice/v1/sessions`.
     #[wasm_bindgen(js_name = createSession)]
     pub fn create_session_js(&self, options: JsValue) -> Promise {
-        let parsed = read(&options, &[CREATE, " ", CALL].concat()).and_then(|v| {
+        let parsed = read(&options, concat!(spec!(create), " ", spec!(call))).and_then(|v| {
             let (req, presigned) = create_options(&v, 0)?;
             Ok((req, presigned, call_options(&v, CREATE_LEN, None)))
         });
@@ -76,11 +76,12 @@ impl VoiceClient {
     /// `client.uploadAudio(session | sessionId, chunk, { index?, format?, signal? })`.
     #[wasm_bindgen(js_name = uploadAudio)]
     pub fn upload_audio_js(&self, session: JsValue, chunk: JsValue, options: JsValue) -> Promise {
-        let parsed = read(&options, &["nindex sformat ", CALL].concat()).map(|v| UploadOptions {
-            index: v.count(0),
-            format: v.string(1),
-            call: call_options(&v, 2, None),
-        });
+        let parsed =
+            read(&options, concat!("nindex sformat ", spec!(call))).map(|v| UploadOptions {
+                index: v.count(0),
+                format: v.string(1),
+                call: call_options(&v, 2, None),
+            });
         match parsed {
             Ok(o) => {
                 let inner = self.inner.clone();
@@ -99,8 +100,8 @@ impl VoiceClient {
     /// `client.endSession(sessionId, { audioFilesSent?, audioFilesUploaded?, signal? })`.
     #[wasm_bindgen(js_name = endSession)]
     pub fn end_session_js(&self, session_id: JsValue, options: JsValue) -> Promise {
-        let spec = ["naudioFilesSent naudioFilesUploaded ", CALL].concat();
-        let parsed = read(&options, &spec).and_then(|v| {
+        let spec = concat!("naudioFilesSent naudioFilesUploaded ", spec!(call));
+        let parsed = read(&options, spec).and_then(|v| {
             let id = session_id
                 .as_string()
                 .ok_or_else(|| Error::invalid_argument("sessionId must be a non-empty string"))?;
@@ -164,7 +165,7 @@ impl VoiceClient {
     }
 
     fn start(&self, session_id: JsValue, options: &JsValue, once: bool) -> Promise {
-        let parsed = read(options, &[CALL, " fonProgress"].concat())
+        let parsed = read(options, concat!(spec!(call), " fonProgress"))
             .and_then(|v| Ok((checked_id(&session_id)?, poll_options(&v, 0))));
         match parsed {
             Ok((id, o)) => spawn(self.inner.clone().run(id, o, once)),
@@ -187,7 +188,11 @@ fn checked_id(session_id: &JsValue) -> Result<String, Error> {
 }
 
 fn one_shot(session_id: JsValue, options: JsValue, once: bool) -> Promise {
-    let parsed = read(&options, &[CLIENT, " ", CALL, " fonProgress"].concat()).and_then(|v| {
+    let parsed = read(
+        &options,
+        concat!(spec!(client), " ", spec!(call), " fonProgress"),
+    )
+    .and_then(|v| {
         let client = Client::new(client_options(&v, 0))?;
         Ok((
             Rc::new(client),

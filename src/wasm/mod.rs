@@ -21,6 +21,22 @@
 //! Timers and `fetch` are bound as globals (never `window.…`), so the same build runs in
 //! browsers, workers and Node.
 
+// The spec fragments of `options::read`, as macros so that a call's whole spec is one
+// literal built at compile time (`concat!(spec!(create), " ", spec!(call))`). Defined here,
+// before the modules, because `concat!` finds them only by textual scope.
+macro_rules! spec {
+    (client) => {
+        "sbaseUrl stoken fgetToken"
+    };
+    (call) => {
+        "stemplateId sdocumentId mintervalMs mtimeoutMs MrequestTimeoutMs asignal nmaxRetries"
+    };
+    (create) => {
+        "ttemplates suploadType smodel TlanguageHint stranscriptLanguage ssessionMode \
+         jpatientDetails jadditionalData ssessionId bpresignedUpload"
+    };
+}
+
 pub mod abort;
 pub mod api;
 pub mod chunk;

@@ -44,13 +44,11 @@ pub struct PollOptions {
 }
 
 /// The spec of the client options (see [`read`]): `baseUrl`, `token`, `getToken`.
-pub const CLIENT: &str = "sbaseUrl stoken fgetToken";
+pub const CLIENT: &str = spec!(client);
 /// The spec of the retry and timeout options of any call, `onProgress` aside.
-pub const CALL: &str =
-    "stemplateId sdocumentId mintervalMs mtimeoutMs MrequestTimeoutMs asignal nmaxRetries";
+pub const CALL: &str = spec!(call);
 /// The spec of the Create Session options (see [`create_options`]).
-pub const CREATE: &str = "ttemplates suploadType smodel TlanguageHint stranscriptLanguage \
-                          ssessionMode jpatientDetails jadditionalData ssessionId bpresignedUpload";
+pub const CREATE: &str = spec!(create);
 /// How many values [`CLIENT`], [`CALL`] and [`CREATE`] read.
 pub const CLIENT_LEN: u32 = 3;
 /// See [`CLIENT_LEN`].

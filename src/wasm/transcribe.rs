@@ -217,17 +217,14 @@ impl TranscribeOptions {
     /// Reads the `transcribe` options: the Create Session ones, the call ones, and
     /// `concurrency`, `allowPartialUpload`, `onProgress`.
     pub fn read(options: &JsValue) -> Result<TranscribeOptions, Error> {
-        use super::options::{
-            call_options, create_options, read, CALL, CALL_LEN, CREATE, CREATE_LEN,
-        };
-        let spec = [
-            CREATE,
+        use super::options::{call_options, create_options, read, CALL_LEN, CREATE_LEN};
+        let spec = concat!(
+            spec!(create),
             " ",
-            CALL,
-            " pconcurrency ballowPartialUpload fonProgress",
-        ]
-        .concat();
-        let v = read(options, &spec)?;
+            spec!(call),
+            " pconcurrency ballowPartialUpload fonProgress"
+        );
+        let v = read(options, spec)?;
         let (create, presigned) = create_options(&v, 0)?;
         let at = CREATE_LEN + CALL_LEN;
         Ok(TranscribeOptions {
