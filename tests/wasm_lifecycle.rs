@@ -607,6 +607,41 @@ async fn the_token_goes_only_to_the_base_url_origin() {
 }
 
 #[wasm_bindgen_test]
+async fn malformed_upload_urls_are_invalid_responses() {
+    let c = client();
+    let session = create(&c, JsValue::UNDEFINED).await.unwrap();
+    let id = s(&session, "session_id");
+    let data = |fields: JsValue| {
+        obj(&[(
+            "uploadData",
+            obj(&[
+                ("url", "https://storage.example/".into()),
+                ("fields", fields),
+            ]),
+        )])
+    };
+    for (upload_url, says) in [
+        (JsValue::from(42), "neither"),
+        (obj(&[("uploadData", "x".into())]), "neither"),
+        (data(JsValue::NULL), "neither"),
+        (data(obj(&[("key", 1.into())])), "must hold strings"),
+    ] {
+        let bad = obj(&[
+            ("session_id", id.as_str().into()),
+            ("upload_url", upload_url),
+        ]);
+        let e = expect_error(
+            upload(&c, &bad, bytes(PART0), JsValue::UNDEFINED).await,
+            "invalid_response",
+            None,
+        );
+        assert!(s(&e, "message").contains(says), "{}", s(&e, "message"));
+    }
+    let log = sim_json(&["/__sim/requests/", &id].concat()).await;
+    assert_eq!(n(&log, "count"), 1.0, "only the create request arrived");
+}
+
+#[wasm_bindgen_test]
 async fn aborting_transcribe_rejects_with_the_reason() {
     let controller = web_sys::AbortController::new().unwrap();
     let opts = obj(&[

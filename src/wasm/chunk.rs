@@ -8,7 +8,6 @@ use alloc::{string::String, vec::Vec};
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, BlobPropertyBag};
 
 use super::js;
 use crate::proto::{check_chunk_size, Error, SNIFF_BYTES};
@@ -49,12 +48,4 @@ pub async fn read(v: &JsValue) -> Result<Chunk, Error> {
         mime: a.get(2).as_string().filter(|t| !t.is_empty()),
         head: a.get(3).unchecked_into::<Uint8Array>().to_vec(),
     })
-}
-
-/// The chunk as a typed Blob, for the file part of a presigned (multipart) upload.
-pub fn as_typed_blob(chunk: &Chunk, mime: &str) -> Result<Blob, JsValue> {
-    let parts = Array::of1(&chunk.body);
-    let bag = BlobPropertyBag::new();
-    bag.set_type(mime);
-    Blob::new_with_blob_sequence_and_options(&parts, &bag)
 }

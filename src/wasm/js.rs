@@ -62,7 +62,8 @@ export function readOptions(o, spec) {
       case 'j': {
         if (t !== 'object' || Array.isArray(v)) bad('a plain object');
         let json;
-        try { json = JSON.stringify(v); } catch { bad('serialisable as JSON'); }
+        try { json = JSON.stringify(v); } catch { }
+        if (typeof json !== 'string') bad('serialisable as JSON');
         return [json, Object.prototype.hasOwnProperty.call(v, '_protocol')];
       }
     }
@@ -113,15 +114,25 @@ export function chunkSize(v) {
 }
 export function uploadTarget(u) {
   if (u == null || typeof u === 'string') return u ?? undefined;
-  const d = u.uploadData, f = d?.fields;
-  if (typeof d?.url !== 'string' || f === null || typeof f !== 'object')
-    throw 'upload_url is neither a URL nor a presigned upload (uploadData.url, uploadData.fields)';
-  const flat = [d.url];
-  for (const [k, v] of Object.entries(f)) {
-    if (typeof v !== 'string') throw 'uploadData.fields must hold strings';
-    flat.push(k, v);
-  }
+  let flat;
+  try {
+    const d = u.uploadData, f = d?.fields;
+    if (typeof d?.url === 'string' && f !== null && typeof f === 'object') {
+      flat = [d.url];
+      for (const [k, v] of Object.entries(f)) {
+        if (typeof v !== 'string') throw 'uploadData.fields must hold strings';
+        flat.push(k, v);
+      }
+    }
+  } catch (e) { if (typeof e === 'string') throw e; flat = undefined; }
+  if (!flat) throw 'upload_url is neither a URL nor a presigned upload (uploadData.url, uploadData.fields)';
   return flat;
+}
+export function presignedForm(fields, body, type, name) {
+  const form = new FormData();
+  for (let i = 0; i < fields.length; i += 2) form.append(fields[i], fields[i + 1]);
+  form.append('file', new Blob([body], { type }), name);
+  return form;
 }
 export function iterate(chunks) {
   if (chunks === null || typeof chunks !== 'object') throw 0;
@@ -233,4 +244,14 @@ extern "C" {
         snapshot: &JsValue,
         counts: Option<Box<[f64]>>,
     ) -> JsValue;
+
+    /// The multipart form of a presigned upload: `fields` (`[key, value, …]`, in order),
+    /// then the chunk as `file`, typed `mime`, named `name`.
+    #[wasm_bindgen(catch, js_name = presignedForm)]
+    pub fn presigned_form(
+        fields: &Array,
+        body: &JsValue,
+        mime: &str,
+        name: &str,
+    ) -> Result<JsValue, JsValue>;
 }

@@ -6,12 +6,12 @@
 use alloc::string::String;
 use js_sys::Reflect;
 use wasm_bindgen::JsValue;
-use web_sys::FormData;
 
 use super::abort::AbortWatch;
 use super::chunk;
 use super::client::{Call, Client};
 use super::errors;
+use super::js;
 use super::options::PollOptions;
 use super::sessions::{target_of, SessionState, Target};
 use crate::proto::{
@@ -153,14 +153,14 @@ impl Client {
             }
             Target::Presigned { url, fields } => {
                 check_presigned_url(url).map_err(refused)?;
-                let form = FormData::new().map_err(SendError::Failed)?;
+                let flat = js_sys::Array::new();
                 for (k, v) in presigned_fields(fields, name, format) {
-                    form.append_with_str(&k, &v).map_err(SendError::Failed)?;
+                    flat.push(&JsValue::from(k));
+                    flat.push(&JsValue::from(v));
                 }
-                let file = chunk::as_typed_blob(c, mime_of(format)).map_err(SendError::Failed)?;
-                form.append_with_blob_and_filename("file", &file, name)
+                let form = js::presigned_form(&flat, &c.body, mime_of(format), name)
                     .map_err(SendError::Failed)?;
-                (url.clone(), form.into(), Op::PresignedUpload, false)
+                (url.clone(), form, Op::PresignedUpload, false)
             }
         };
         let call_desc = Call {
