@@ -5,7 +5,7 @@
 use alloc::rc::Rc;
 use alloc::string::String;
 
-use js_sys::{Date, Math, Object, Reflect};
+use js_sys::{Array, Date, Math, Object, Reflect};
 use wasm_bindgen::JsValue;
 
 use super::abort::AbortWatch;
@@ -14,13 +14,17 @@ use super::fetch::{exchange, request_init, Exchange, Request};
 use super::options::{ClientOptions, PollOptions};
 use super::sessions::Sessions;
 use super::token::Tokens;
-use crate::proto::{session_url, Action, BaseUrl, Error, Filter, Op, PollConfig, Poller};
+use crate::proto::{
+    session_url, Action, BaseUrl, Error, Filter, Op, PollConfig, Poller, SESSION_BODY_STATUSES,
+};
 
 /// A Voice API client: a validated base URL and a token source.
 pub struct Client {
     base: BaseUrl,
     tokens: Tokens,
     sessions: Sessions,
+    /// The core's [`SESSION_BODY_STATUSES`] as a JS array, built once for every request.
+    session_statuses: JsValue,
 }
 
 impl Client {
@@ -34,6 +38,11 @@ impl Client {
             base,
             tokens: Tokens::new(o.token, o.get_token)?,
             sessions: Sessions::default(),
+            session_statuses: SESSION_BODY_STATUSES
+                .iter()
+                .map(|&s| JsValue::from(s))
+                .collect::<Array>()
+                .into(),
         })
     }
 
@@ -151,6 +160,7 @@ impl Client {
                     let req = Request {
                         url: call.url,
                         init: &init,
+                        session_statuses: &self.session_statuses,
                     };
                     match exchange(&req, timeout_ms, abort, &mut controller).await {
                         Exchange::Answer(a) => {

@@ -4,7 +4,7 @@
 //!
 //! The request and the reading of its answer run in one JS helper (`exchange` in
 //! [`js`]): bodies are parsed by the platform (`response.json()` for the statuses the core
-//! lists in [`SESSION_BODY_STATUSES`]); Rust reads only the few fields a decision or a
+//! lists in [`SESSION_BODY_STATUSES`](crate::proto::SESSION_BODY_STATUSES)); Rust reads only the few fields a decision or a
 //! message needs ([`BodyFacts`]) and hands the parsed object on untouched. Error bodies are
 //! read as text first, so that a non-JSON error page still yields its HTTP status (and the
 //! text, as `body`).
@@ -18,7 +18,7 @@ use web_sys::AbortController;
 
 use super::abort::AbortWatch;
 use super::js;
-use crate::proto::{BodyFacts, Transport, SESSION_BODY_STATUSES};
+use crate::proto::{BodyFacts, Transport};
 
 /// An HTTP answer, its body parsed.
 pub struct Answer {
@@ -49,6 +49,9 @@ pub struct Request<'a> {
     pub url: &'a str,
     /// Method, headers and body; the signal is set per request.
     pub init: &'a JsValue,
+    /// The statuses whose body is a session (read with `json()`): the core's
+    /// [`SESSION_BODY_STATUSES`](crate::proto::SESSION_BODY_STATUSES) as a JS array.
+    pub session_statuses: &'a JsValue,
 }
 
 /// The `RequestInit` of a call: `method`, `accept`, the JSON `content-type` when `json`,
@@ -109,7 +112,7 @@ async fn send_and_read(req: &Request<'_>, controller: &AbortController) -> Resul
         req.url,
         req.init,
         &signal,
-        SESSION_BODY_STATUSES,
+        req.session_statuses,
     )?)
     .await?
     .unchecked_into();

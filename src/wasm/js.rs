@@ -1,4 +1,5 @@
-//! The package's one JS snippet (one file beside the glue): the JS plumbing that is
+//! Bindings of the package's one JS snippet, `src/wasm/snippet.js` (one file beside the
+//! glue): the JS plumbing that is
 //! shorter (and no slower) written in JS than bound import by import — the
 //! `VoiceApiError` class, a cancellable timer, option-type checks, the fetch exchange,
 //! audio chunks, `upload_url` forms, the chunk iterator and progress events. It makes no
@@ -10,151 +11,7 @@ use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
 
-#[wasm_bindgen(inline_js = r#"
-export class VoiceApiError extends Error {
-  constructor(message, code, status, apiCode, sessionId, body) {
-    super(message);
-    this.name = 'VoiceApiError';
-    this.code = code;
-    this.status = status;
-    this.apiCode = apiCode;
-    this.sessionId = sessionId;
-    this.body = body;
-  }
-  toJSON() {
-    const { name, code, status, apiCode, sessionId, message, body } = this;
-    return { name, code, status, apiCode, sessionId, message, body };
-  }
-}
-export function errorClass() { return VoiceApiError; }
-export function sleep(ms) {
-  let t, done;
-  const p = new Promise((r) => { done = r; t = setTimeout(r, ms); });
-  p.cancel = () => { clearTimeout(t); done(); };
-  return p;
-}
-export function readOptions(o, spec) {
-  if (o == null) o = {};
-  else if (typeof o !== 'object') throw 'options must be an object';
-  return spec.split(' ').map((e) => {
-    const k = e.slice(1);
-    const bad = (what) => { throw '`' + k + '` must be ' + what; };
-    let v;
-    try { v = o[k]; } catch { bad('readable'); }
-    if (v == null) return undefined;
-    const t = typeof v;
-    const strings = () => Array.isArray(v) && v.every((x) => typeof x === 'string');
-    switch (e[0]) {
-      case 's': return t === 'string' ? v : bad('a string');
-      case 'b': return t === 'boolean' ? v : bad('a boolean');
-      case 'f': return t === 'function' ? v : bad('a function');
-      case 'n': case 'p':
-        return Number.isInteger(v) && v >= (e[0] === 'p' ? 1 : 0) && v < 2 ** 32 ? v
-          : bad(e[0] === 'p' ? 'a positive integer' : 'a non-negative integer');
-      case 'm': case 'M':
-        return t === 'number' && v >= (e[0] === 'M' ? 1 : 0) ? v
-          : bad(e[0] === 'M' ? 'a positive number of milliseconds' : 'a non-negative number of milliseconds');
-      case 'a':
-        return t === 'object' && typeof v.aborted === 'boolean' && typeof v.addEventListener === 'function'
-          ? v : bad('an AbortSignal');
-      case 't': case 'T':
-        return e[0] === 'T' && t === 'string' ? [v] : strings() ? v : bad('an array of strings');
-      case 'j': {
-        if (t !== 'object' || Array.isArray(v)) bad('a plain object');
-        let json;
-        try { json = JSON.stringify(v); } catch { }
-        if (typeof json !== 'string') bad('serialisable as JSON');
-        return [json, Object.prototype.hasOwnProperty.call(v, '_protocol')];
-      }
-    }
-  });
-}
-export function requestInit(method, token, body, json) {
-  const headers = { accept: 'application/json' };
-  if (json) headers['content-type'] = 'application/json';
-  if (token !== undefined) headers.authorization = 'Bearer ' + token;
-  const init = { method, headers };
-  if (body !== undefined) init.body = body;
-  return init;
-}
-export async function exchange(url, init, signal, sessionStatuses) {
-  init.signal = signal;
-  const r = await fetch(url, init);
-  const status = r.status;
-  let body;
-  if (sessionStatuses.includes(status)) {
-    body = await r.json().catch(() => undefined);
-  } else {
-    const text = await r.text();
-    if (text) try { body = JSON.parse(text); } catch { body = text; }
-  }
-  return [status, body, r.headers.get('retry-after') ?? undefined];
-}
-export function describe(e) {
-  try {
-    const m = typeof e?.message === 'string' ? e.message : typeof e === 'string' ? e : '';
-    const c = e?.cause?.message;
-    return m && typeof c === 'string' ? m + ' (' + c + ')' : m;
-  } catch { return ''; }
-}
-const bytesOf = (v) => v instanceof ArrayBuffer ? new Uint8Array(v)
-  : ArrayBuffer.isView(v) ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength) : undefined;
-export async function readChunk(v, n) {
-  if (v instanceof Blob) {
-    let head;
-    try { head = new Uint8Array(await v.slice(0, n).arrayBuffer()); } catch { throw 1; }
-    return [v.slice(0, v.size), v.size, v.type, head];
-  }
-  const b = bytesOf(v);
-  if (!b) throw 0;
-  return [b, b.length, '', b.subarray(0, n)];
-}
-export function chunkSize(v) {
-  return v instanceof Blob ? v.size : bytesOf(v)?.length;
-}
-export function uploadTarget(u) {
-  if (u == null || typeof u === 'string') return u ?? undefined;
-  let flat;
-  try {
-    const d = u.uploadData, f = d?.fields;
-    if (typeof d?.url === 'string' && f !== null && typeof f === 'object') {
-      flat = [d.url];
-      for (const [k, v] of Object.entries(f)) {
-        if (typeof v !== 'string') throw 'uploadData.fields must hold strings';
-        flat.push(k, v);
-      }
-    }
-  } catch (e) { if (typeof e === 'string') throw e; flat = undefined; }
-  if (!flat) throw 'upload_url is neither a URL nor a presigned upload (uploadData.url, uploadData.fields)';
-  return flat;
-}
-export function presignedForm(fields, body, type, name) {
-  const form = new FormData();
-  for (let i = 0; i < fields.length; i += 2) form.append(fields[i], fields[i + 1]);
-  form.append('file', new Blob([body], { type }), name);
-  return form;
-}
-export function iterate(chunks) {
-  if (chunks === null || typeof chunks !== 'object') throw 0;
-  const f = chunks[Symbol.asyncIterator] ?? chunks[Symbol.iterator];
-  if (typeof f !== 'function') throw 0;
-  let it;
-  try { it = f.call(chunks); } catch { throw 1; }
-  if (typeof it?.next !== 'function') throw 2;
-  return it;
-}
-export async function nextChunk(it) {
-  const step = await it.next();
-  return step?.done ? null : [await step?.value];
-}
-export function progressEvent(phase, sessionId, snapshot, counts) {
-  const e = { phase };
-  if (sessionId !== undefined) e.sessionId = sessionId;
-  if (snapshot !== undefined) e.snapshot = snapshot;
-  if (counts) [e.chunksDone, e.chunksTotal, e.bytesDone, e.bytesTotal] = Array.from(counts, (n) => (n < 0 ? undefined : n));
-  return e;
-}
-"#)]
+#[wasm_bindgen(module = "/src/wasm/snippet.js")]
 extern "C" {
     /// The `VoiceApiError` class.
     #[wasm_bindgen(js_name = VoiceApiError)]
@@ -197,15 +54,15 @@ extern "C" {
     #[wasm_bindgen(js_name = requestInit)]
     pub fn request_init(method: &str, token: Option<&str>, body: &JsValue, json: bool) -> JsValue;
 
-    /// `fetch(url, init)` with `signal`, its body read (`json()` for the statuses in
-    /// `session_statuses`, else text, parsed when it is JSON) -> `[status, body,
+    /// `fetch(url, init)` with `signal`, its body read (`json()` for the statuses in the
+    /// array `session_statuses`, else text, parsed when it is JSON) -> `[status, body,
     /// retryAfter]`.
     #[wasm_bindgen(catch)]
     pub fn exchange(
         url: &str,
         init: &JsValue,
         signal: &AbortSignal,
-        session_statuses: &[u16],
+        session_statuses: &JsValue,
     ) -> Result<Promise, JsValue>;
 
     /// A short description of a thrown value: its `message` (and its cause's).
