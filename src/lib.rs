@@ -21,7 +21,9 @@
 #![no_std]
 
 extern crate alloc;
-#[cfg(feature = "std")]
+// Off wasm there is always a standard library to link (and a cdylib needs its panic
+// handler and allocator), whatever the features.
+#[cfg(any(feature = "std", not(target_arch = "wasm32")))]
 extern crate std;
 
 pub mod proto;
