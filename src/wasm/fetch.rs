@@ -9,7 +9,7 @@
 //! read as text first, so that a non-JSON error page still yields its HTTP status (and the
 //! text, as `body`).
 
-use alloc::{boxed::Box, string::String};
+use alloc::string::String;
 use js_sys::{Array, Reflect};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
@@ -18,7 +18,7 @@ use web_sys::AbortController;
 
 use super::abort::AbortWatch;
 use super::js;
-use crate::proto::{BodyFacts, Transport};
+use crate::proto::{BodyFacts, Transport, MAX_TIMER_MS};
 
 /// An HTTP answer, its body parsed.
 pub struct Answer {
@@ -71,6 +71,8 @@ pub fn request_init(
 /// `controller` is the call's `AbortController`, shared by its successive requests (they
 /// never overlap) and replaced only after it was used to cut a request short: one per
 /// call instead of one per request, which counts when hundreds of sessions poll at once.
+/// The request timer runs in the JS helper (it aborts the controller): no Rust timer, no
+/// callbacks per request.
 pub async fn exchange(
     req: &Request<'_>,
     timeout_ms: u64,
@@ -84,47 +86,37 @@ pub async fn exchange(
         Ok(c) => c,
         Err(e) => return Exchange::Failed(Transport::Network(js::describe(&e))),
     };
-    let mut work = Box::pin(send_and_read(req, &ctl));
-    let outcome = abort.race_timeout(&mut work, timeout_ms).await;
-    drop(work);
+    let ms = timeout_ms.min(MAX_TIMER_MS) as f64;
+    let sent = js::exchange(req.url, req.init, &ctl, ms, req.session_statuses);
+    let outcome = match sent {
+        Ok(promise) => abort.race(&mut JsFuture::from(promise)).await,
+        Err(e) => Ok(Err(e)),
+    };
     match outcome {
-        Ok(Some(result)) => {
+        // `null`: the helper's timer fired and aborted the controller.
+        Ok(Ok(answer)) if answer.is_null() => Exchange::Failed(Transport::TimedOut),
+        Ok(Ok(answer)) => {
             *controller = Some(ctl);
-            match result {
-                Ok(answer) => Exchange::Answer(answer),
-                Err(e) => Exchange::Failed(Transport::Network(js::describe(&e))),
-            }
+            let answer: Array = answer.unchecked_into();
+            let status = answer.get(0).as_f64().unwrap_or(0.0) as u16;
+            let body = answer.get(1);
+            let facts = facts_of(status, &body);
+            Exchange::Answer(Answer {
+                status,
+                body,
+                facts,
+                retry_after: answer.get(2).as_string(),
+            })
         }
-        Ok(None) => {
-            ctl.abort();
-            Exchange::Failed(Transport::TimedOut)
+        Ok(Err(e)) => {
+            *controller = Some(ctl);
+            Exchange::Failed(Transport::Network(js::describe(&e)))
         }
         Err(reason) => {
             ctl.abort();
             Exchange::Aborted(reason)
         }
     }
-}
-
-async fn send_and_read(req: &Request<'_>, controller: &AbortController) -> Result<Answer, JsValue> {
-    let signal = controller.signal();
-    let answer: Array = JsFuture::from(js::exchange(
-        req.url,
-        req.init,
-        &signal,
-        req.session_statuses,
-    )?)
-    .await?
-    .unchecked_into();
-    let status = answer.get(0).as_f64().unwrap_or(0.0) as u16;
-    let body = answer.get(1);
-    let facts = facts_of(status, &body);
-    Ok(Answer {
-        status,
-        body,
-        facts,
-        retry_after: answer.get(2).as_string(),
-    })
 }
 
 /// Reads the [`BodyFacts`] of a parsed body for an answer with status `http` (`None`

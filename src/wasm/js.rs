@@ -9,7 +9,7 @@
 use alloc::{boxed::Box, string::String};
 use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
-use web_sys::AbortSignal;
+use web_sys::AbortController;
 
 #[wasm_bindgen(module = "/src/wasm/snippet.js")]
 extern "C" {
@@ -54,14 +54,16 @@ extern "C" {
     #[wasm_bindgen(js_name = requestInit)]
     pub fn request_init(method: &str, token: Option<&str>, body: &JsValue, json: bool) -> JsValue;
 
-    /// `fetch(url, init)` with `signal`, its body read (`json()` for the statuses in the
-    /// array `session_statuses`, else text, parsed when it is JSON) -> `[status, body,
-    /// retryAfter]`.
+    /// `fetch(url, init)` under `controller`, its body read (`json()` for the statuses in
+    /// the array `session_statuses`, else text, parsed when it is JSON) -> `[status, body,
+    /// retryAfter]`, or `null` when `timeout_ms` ran out first (the helper then aborted
+    /// `controller`, cutting the request or the body short).
     #[wasm_bindgen(catch)]
     pub fn exchange(
         url: &str,
         init: &JsValue,
-        signal: &AbortSignal,
+        controller: &AbortController,
+        timeout_ms: f64,
         session_statuses: &JsValue,
     ) -> Result<Promise, JsValue>;
 

@@ -70,19 +70,28 @@ export function requestInit(method, token, body, json) {
   if (body !== undefined) init.body = body;
   return init;
 }
-export async function exchange(url, init, signal, sessionStatuses) {
-  init.signal = signal;
-  const r = await fetch(url, init);
-  const status = r.status;
-  const retryAfter = r.headers.get('retry-after') ?? undefined;
-  let body;
-  if (sessionStatuses.includes(status)) {
-    try { body = await r.json(); } catch { }
-  } else {
-    const text = await r.text();
-    if (text) try { body = JSON.parse(text); } catch { body = text; }
+const TIMED_OUT = Symbol('request timed out');
+export async function exchange(url, init, controller, timeoutMs, sessionStatuses) {
+  init.signal = controller.signal;
+  const timer = setTimeout(() => controller.abort(TIMED_OUT), timeoutMs);
+  try {
+    const r = await fetch(url, init);
+    const status = r.status;
+    const retryAfter = r.headers.get('retry-after') ?? undefined;
+    let body;
+    if (sessionStatuses.includes(status)) {
+      try { body = await r.json(); } catch (e) { if (controller.signal.reason === TIMED_OUT) throw e; }
+    } else {
+      const text = await r.text();
+      if (text) try { body = JSON.parse(text); } catch { body = text; }
+    }
+    return [status, body, retryAfter];
+  } catch (e) {
+    if (controller.signal.reason === TIMED_OUT) return null;
+    throw e;
+  } finally {
+    clearTimeout(timer);
   }
-  return [status, body, retryAfter];
 }
 export function describe(e) {
   try {
