@@ -355,7 +355,7 @@ async fn a_chunk_that_finally_fails_is_reported_never_dropped() {
     .unwrap_err();
     assert_eq!(s(&e, "code"), "upload_failed");
     assert!(
-        s(&e, "message").contains("audio_1.wav"),
+        s(&e, "message").contains("audio_1.wav") && s(&e, "message").contains("; first failure: "),
         "{}",
         s(&e, "message")
     );

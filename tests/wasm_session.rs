@@ -577,7 +577,16 @@ async fn a_failing_get_token_rejects_as_unauthorized() {
         "unauthorized",
         None,
     );
-    assert!(s(&e, "message").contains("backend down"));
+    assert_eq!(s(&e, "message"), "getToken() failed: backend down");
+    // A thrown string is the reason too.
+    let f = Function::new_no_args("throw 'vault sealed'");
+    let c = VoiceClient::new(obj(&[("baseUrl", SIM.into()), ("getToken", f.into())])).unwrap();
+    let e = expect_error(
+        poll(&c, &uid("instant"), JsValue::UNDEFINED).await,
+        "unauthorized",
+        None,
+    );
+    assert_eq!(s(&e, "message"), "getToken() failed: vault sealed");
     let f = Function::new_no_args("return 42");
     let c = VoiceClient::new(obj(&[("baseUrl", SIM.into()), ("getToken", f.into())])).unwrap();
     expect_error(

@@ -13,7 +13,7 @@
 use alloc::string::String;
 use core::cell::{Cell, RefCell};
 
-use js_sys::{Function, Object, Promise, Reflect};
+use js_sys::{Function, Object, Promise};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
@@ -139,12 +139,10 @@ impl Tokens {
 
 fn source_failed(thrown: &JsValue, session_id: &str) -> JsValue {
     let mut m = String::from("getToken() failed");
-    if let Some(msg) = Reflect::get(thrown, &"message".into())
-        .ok()
-        .and_then(|m| m.as_string())
-    {
+    let why = super::js::describe(thrown);
+    if !why.is_empty() {
         m.push_str(": ");
-        m.push_str(&msg);
+        m.push_str(&why);
     }
     errors::plain(ErrorCode::Unauthorized, &m, Some(session_id))
 }

@@ -188,10 +188,7 @@ impl Client {
             .peek(&id, |s| s.ledger.check(o.allow_partial))
             .unwrap_or_else(|| UploadLedger::default().check(o.allow_partial));
         let missing = missing.map_err(|mut e| {
-            if let Some(first) = first_failure
-                .as_ref()
-                .and_then(|f| Reflect::get(f, &"message".into()).ok()?.as_string())
-            {
+            if let Some(first) = first_failure.as_ref().map(js::describe) {
                 e.message.push_str("; first failure: ");
                 e.message.push_str(&first);
             }
