@@ -102,9 +102,7 @@ impl VoiceClient {
     pub fn end_session_js(&self, session_id: JsValue, options: JsValue) -> Promise {
         let spec = concat!("naudioFilesSent naudioFilesUploaded ", spec!(call));
         let parsed = read(&options, spec).and_then(|v| {
-            let id = session_id
-                .as_string()
-                .ok_or_else(|| Error::invalid_argument("sessionId must be a non-empty string"))?;
+            let id = checked_id(&session_id)?;
             Ok((id, v.count(0), v.count(1), call_options(&v, 2, None)))
         });
         match parsed {
@@ -179,6 +177,7 @@ fn poll_options(v: &super::options::Values, at: u32) -> PollOptions {
     call_options(v, at, v.function(at + CALL_LEN))
 }
 
+/// The `sessionId` argument of an export: a string the core accepts as a session id.
 fn checked_id(session_id: &JsValue) -> Result<String, Error> {
     let id = session_id
         .as_string()
