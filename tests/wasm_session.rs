@@ -570,23 +570,23 @@ async fn get_token_is_asked_before_the_first_request_and_a_second_401_fails() {
 
 #[wasm_bindgen_test]
 async fn a_failing_get_token_rejects_as_unauthorized() {
-    let f = Function::new_no_args("throw new Error('backend down')");
-    let c = VoiceClient::new(obj(&[("baseUrl", SIM.into()), ("getToken", f.into())])).unwrap();
-    let e = expect_error(
-        poll(&c, &uid("instant"), JsValue::UNDEFINED).await,
-        "unauthorized",
-        None,
-    );
-    assert_eq!(s(&e, "message"), "getToken() failed: backend down");
-    // A thrown string is the reason too.
-    let f = Function::new_no_args("throw 'vault sealed'");
-    let c = VoiceClient::new(obj(&[("baseUrl", SIM.into()), ("getToken", f.into())])).unwrap();
-    let e = expect_error(
-        poll(&c, &uid("instant"), JsValue::UNDEFINED).await,
-        "unauthorized",
-        None,
-    );
-    assert_eq!(s(&e, "message"), "getToken() failed: vault sealed");
+    // A thrown Error and a thrown string are both the reason.
+    for (body, message) in [
+        (
+            "throw new Error('backend down')",
+            "getToken() failed: backend down",
+        ),
+        ("throw 'vault sealed'", "getToken() failed: vault sealed"),
+    ] {
+        let f = Function::new_no_args(body);
+        let c = VoiceClient::new(obj(&[("baseUrl", SIM.into()), ("getToken", f.into())])).unwrap();
+        let e = expect_error(
+            poll(&c, &uid("instant"), JsValue::UNDEFINED).await,
+            "unauthorized",
+            None,
+        );
+        assert_eq!(s(&e, "message"), message);
+    }
     let f = Function::new_no_args("return 42");
     let c = VoiceClient::new(obj(&[("baseUrl", SIM.into()), ("getToken", f.into())])).unwrap();
     expect_error(
