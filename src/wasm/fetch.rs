@@ -2,12 +2,13 @@
 //! bounded by a per-request timeout and the caller's signal. When the exchange is cut
 //! short, its own `AbortController` cancels the request in flight.
 //!
-//! The request and the reading of its answer run in one JS helper (`exchange` in
-//! [`js`]): bodies are parsed by the platform (`response.json()` for the statuses the core
-//! lists in [`SESSION_BODY_STATUSES`](crate::proto::SESSION_BODY_STATUSES)); Rust reads only the few fields a decision or a
-//! message needs ([`BodyFacts`]) and hands the parsed object on untouched. Error bodies are
-//! read as text first, so that a non-JSON error page still yields its HTTP status (and the
-//! text, as `body`).
+//! The request, the reading of its answer and the request timer run in one JS helper
+//! (`exchange` in [`js`]): bodies are parsed by the platform (`response.json()` for the
+//! statuses the core lists in
+//! [`SESSION_BODY_STATUSES`](crate::proto::SESSION_BODY_STATUSES)); Rust reads only the
+//! few fields a decision or a message needs ([`BodyFacts`]) and hands the parsed object on
+//! untouched. Error bodies are read as text first, so that a non-JSON error page still
+//! yields its HTTP status (and the text, as `body`).
 
 use alloc::string::String;
 use js_sys::{Array, Reflect};

@@ -1,10 +1,9 @@
 //! Bindings of the package's one JS snippet, `src/wasm/snippet.js` (one file beside the
-//! glue): the JS plumbing that is
-//! shorter (and no slower) written in JS than bound import by import — the
-//! `VoiceApiError` class, a cancellable timer, option-type checks, the fetch exchange,
-//! audio chunks, `upload_url` forms, the chunk iterator and progress events. It makes no
-//! protocol decision: the rules it applies (which statuses carry a session body, …) are
-//! passed in from the core.
+//! glue): the JS plumbing that is shorter (and no slower) written in JS than bound import
+//! by import — the `VoiceApiError` class, a cancellable timer, option-type checks, the
+//! fetch exchange (with its request timer), audio chunks, `upload_url` forms, the presigned
+//! form, the chunk iterator and progress events. It makes no protocol decision: the rules
+//! it applies (which statuses carry a session body, …) are passed in from the core.
 
 use alloc::{boxed::Box, string::String};
 use js_sys::{Array, Promise};

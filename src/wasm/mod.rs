@@ -15,7 +15,7 @@
 //! | [`fetch`] | one request through the global `fetch`, bounded by a timeout and the signal |
 //! | [`abort`] | `AbortSignal` as a future; races with it |
 //! | [`errors`] | core errors as JS `VoiceApiError`s |
-//! | [`js`] | the one JS snippet: `VoiceApiError`, the timer, option checks |
+//! | [`js`] | bindings of `snippet.js`: `VoiceApiError`, the timer, option checks, the fetch exchange, chunks, `upload_url` forms, progress events |
 //! | [`model`] | typed views of session bodies for Rust users (serde-wasm-bindgen) |
 //!
 //! Timers and `fetch` are bound as globals (never `window.…`), so the same build runs in
