@@ -12,11 +12,12 @@ say() { printf '\033[1;34m[build]\033[0m %s\n' "$*"; }
 say "cargo build --release --target wasm32-unknown-unknown --no-default-features --features panic-trap"
 cargo build --quiet --release --lib --target wasm32-unknown-unknown --no-default-features --features panic-trap
 
-out=target/pkg-build
+target="${CARGO_TARGET_DIR:-target}"
+out="$target/pkg-build"
 rm -rf "$out" pkg
 mkdir -p "$out" pkg
 wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name eka_voice \
-  target/wasm32-unknown-unknown/release/eka_voice.wasm
+  "$target/wasm32-unknown-unknown/release/eka_voice.wasm"
 say "short import names, wasm-opt -Oz, minified glue"
 node scripts/shrink-imports.mjs "$out" > /dev/null
 # --low-memory-unused: Rust places nothing in the first 1 KB of memory (data starts at

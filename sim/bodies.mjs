@@ -1,5 +1,5 @@
 // Bodies the simulator answers with, shaped as the Voice API documents them
-// (../shared/spec/get-session.md): every state, the three error envelopes, both forms
+// (the Voice API contract, get-session): every state, the three error envelopes, both forms
 // of a template's `data`.
 
 export const TRANSCRIPT =

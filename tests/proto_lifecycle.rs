@@ -1,8 +1,8 @@
 //! Host tests of the lifecycle core: answers of every operation, audio formats (on the
-//! shared fixtures), request bodies, upload URLs and the origin rule, presigned forms, the
+//! fixtures), request bodies, upload URLs and the origin rule, presigned forms, the
 //! upload ledger.
 
-#![cfg(not(target_arch = "wasm32"))] // reads the shared fixtures from disk
+#![cfg(not(target_arch = "wasm32"))] // reads the fixtures from disk
 
 use eka_voice::proto::*;
 
@@ -129,15 +129,13 @@ fn a_lifecycle_call_is_retried_on_transient_failures_and_resolves_on_success() {
 }
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/audio/");
-    std::fs::read(format!("{path}{name}"))
-        .unwrap_or_else(|e| panic!("fixture {name}: {e} (../shared must be beside the checkout)"))
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/audio/");
+    std::fs::read(format!("{path}{name}")).unwrap_or_else(|e| panic!("fixture {name}: {e}"))
 }
 
 #[test]
-fn sniffing_the_shared_fixtures() {
+fn sniffing_the_fixtures() {
     for (file, format) in [
-        ("consultation.wav", AudioFormat::Wav),
         ("consultation-part0.wav", AudioFormat::Wav),
         ("consultation.webm", AudioFormat::Webm),
         ("consultation.ogg", AudioFormat::Ogg),

@@ -1,7 +1,7 @@
 //! The whole session lifecycle through the JS API (`createSession`, `uploadAudio`,
 //! `endSession`, `transcribe`), against the stateful simulator over real HTTP, in Node,
 //! headless Chromium (Blob uploads from the browser) and a dedicated worker. The audio is
-//! the shared fixtures (`../shared/fixtures/audio`), baked in at compile time.
+//! the fixtures (`tests/fixtures/audio`), baked in at compile time.
 #![cfg(target_arch = "wasm32")]
 
 use std::cell::RefCell;
@@ -17,13 +17,13 @@ use wasm_bindgen_test::*;
 mod support;
 use support::*;
 
-const PART0: &[u8] = include_bytes!("../../shared/fixtures/audio/consultation-part0.wav");
-const PART1: &[u8] = include_bytes!("../../shared/fixtures/audio/consultation-part1.wav");
-const WEBM: &[u8] = include_bytes!("../../shared/fixtures/audio/consultation.webm");
-const OGG: &[u8] = include_bytes!("../../shared/fixtures/audio/consultation.ogg");
-const MP3: &[u8] = include_bytes!("../../shared/fixtures/audio/consultation.mp3");
-const MP3_NO_ID3: &[u8] = include_bytes!("../../shared/fixtures/audio/consultation-noid3.mp3");
-const M4A: &[u8] = include_bytes!("../../shared/fixtures/audio/consultation.m4a");
+const PART0: &[u8] = include_bytes!("fixtures/audio/consultation-part0.wav");
+const PART1: &[u8] = include_bytes!("fixtures/audio/consultation-part1.wav");
+const WEBM: &[u8] = include_bytes!("fixtures/audio/consultation.webm");
+const OGG: &[u8] = include_bytes!("fixtures/audio/consultation.ogg");
+const MP3: &[u8] = include_bytes!("fixtures/audio/consultation.mp3");
+const MP3_NO_ID3: &[u8] = include_bytes!("fixtures/audio/consultation-noid3.mp3");
+const M4A: &[u8] = include_bytes!("fixtures/audio/consultation.m4a");
 
 fn bytes(b: &[u8]) -> JsValue {
     Uint8Array::from(b).into()

@@ -105,7 +105,7 @@ test('hundreds of concurrent polls from one client', async () => {
 test('the lifecycle: transcribe fixtures from disk with phased progress', async () => {
   const { readFileSync } = await import('node:fs');
   const dir = process.env.EKA_FIXTURES;
-  assert.ok(dir, 'EKA_FIXTURES must name ../shared/fixtures/audio');
+  assert.ok(dir, 'EKA_FIXTURES must name tests/fixtures/audio');
   const parts = ['consultation-part0.wav', 'consultation-part1.wav'].map((f) => readFileSync(`${dir}/${f}`));
   const phases = [];
   const r = await client.transcribe(parts, {
