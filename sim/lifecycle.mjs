@@ -12,6 +12,9 @@
 //   upload_origin: "other" the string upload_url points at another origin (localhost)
 //   presigned: true        always answer the presigned (object) form of upload_url
 //   max_chunk_bytes: n     answer 413 chunk_too_large above n bytes (default 10 MiB)
+//   hold_upload_ms: n      hold each audio upload's answer n ms (abandoned uploads show
+//                          as `closed_early` in /__sim/requests)
+//   upload_url: "malformed"  answer an upload_url that is neither a URL nor a presigned form
 
 import { createHash, randomBytes } from 'node:crypto';
 import * as B from './bodies.mjs';
@@ -89,7 +92,13 @@ export class Lifecycle {
       const host = sim.upload_origin === 'other' ? origin.replace('127.0.0.1', 'localhost') : origin;
       uploadUrl = `${host}/voice/v1/sessions/${encodeURIComponent(id)}/audio`;
     }
+    if (sim.upload_url === 'malformed') uploadUrl = { uploadData: { url: 42 } };
     return [201, { session_id: id, status: 'created', created_at: iso(now), expires_at: iso(s.expires), upload_url: uploadUrl, patient_details: req.patient_details ?? null }];
+  }
+
+  /** How long the answers to uploads of session `id` are held (simulate.hold_upload_ms). */
+  uploadHoldMs(id) {
+    return Number(this.sessions.get(id)?.sim.hold_upload_ms || 0);
   }
 
   gone(s) {

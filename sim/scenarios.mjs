@@ -1,7 +1,9 @@
 // Scripted Get Session scenarios. A session id `<name>` or `<name>.<anything>` plays the
 // scenario `<name>`: one step per request, the last step repeating. Steps:
-//   { status, body: (id, createdMs) => object | string, raw?: true (send `body` as text),
-//     headers?: {...}, holdMs?: n (long-poll: answer after n ms) }
+//   { status, body: (id, createdMs, req) => object | string, raw?: true (send `body` as text),
+//     headers?: {...}, holdMs?: n (long-poll: answer after n ms),
+//     cut?: true (send the headers and half the body, then reset the connection),
+//     gzip?: true (send the body gzip-compressed, Content-Encoding: gzip) }
 // Users can add their own with POST /__sim/scenarios {name, steps} (bodies as JSON).
 
 import * as B from './bodies.mjs';
@@ -73,6 +75,22 @@ export const SCENARIOS = {
   'unauthorized-once': [json(401, B.envelope1('token_expired', 'Token expired')), done],
   // 401 always.
   unauthorized: [json(401, B.envelope3('Unauthorized'))],
+  // The first answer (a 200, or a 202) is cut in the middle of its body, then done.
+  'cut-once': [{ ...done, cut: true }, done],
+  'cut-202-once': [{ ...pending('processing'), cut: true }, done],
+  // A complete 200 whose body is cut JSON (not a transport failure).
+  'truncated-json': [{ status: 200, raw: true, body: (id) => JSON.stringify(B.completedBody(id, Date.now())).slice(0, 40) }],
+  // A 400 that echoes the request's Authorization header in its message and body.
+  'echo-auth': [{
+    status: 400,
+    body: (id, t, req) => ({ error: { code: 'bad_header', message: `rejected header: ${req.headers.authorization}` }, echo: { headers: { authorization: req.headers.authorization } } }),
+  }],
+  // A 200 whose 4 MB JSON body is sent gzip-compressed (a few KB on the wire).
+  'gzip-bomb': [{ status: 200, gzip: true, body: (id, t) => ({ ...B.completedBody(id, t), padding: ' '.repeat(4 << 20) }) }],
+  // A 200 whose `status` is a 1 MB string.
+  'huge-status': [{ status: 200, body: (id, t) => ({ ...B.completedBody(id, t), status: 'x'.repeat(1 << 20) }) }],
+  // A 307 to another origin (localhost instead of 127.0.0.1), where `instant` would answer.
+  'redirect-away': [{ status: 307, raw: true, body: () => '', headers: (req) => ({ location: `http://${req.headers.host.replace('127.0.0.1', 'localhost')}/voice/v1/sessions/instant.redirected` }) }],
 };
 
 /** The scenario for a session id, from the built-ins or `custom`. */

@@ -22,6 +22,7 @@
 // envelope); a token starting with `expired` answers 401 `token_expired`.
 
 import http from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { pathToFileURL } from 'node:url';
 import { scenarioFor, fromJson, SCENARIOS } from './scenarios.mjs';
 import { Lifecycle, MAX_CHUNK_BYTES } from './lifecycle.mjs';
@@ -31,7 +32,7 @@ const CORS = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'GET, POST, PATCH, OPTIONS',
   'access-control-allow-headers': 'authorization, content-type, accept',
-  'access-control-expose-headers': 'retry-after',
+  'access-control-expose-headers': 'retry-after, content-encoding',
   'access-control-max-age': '600',
 };
 const KNOWN_TEMPLATES = new Set(['eka_emr_template', 'clinical_notes_template']);
@@ -42,6 +43,16 @@ function send(res, status, body, headers = {}, raw = false) {
   const text = raw ? String(body) : JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', ...CORS, ...headers });
   res.end(text);
+}
+
+/** A scripted answer cut in the middle of its body, or sent gzip-compressed. */
+function sendOdd(res, step, body, headers = {}) {
+  const text = Buffer.from(step.raw ? String(body) : JSON.stringify(body));
+  const wire = step.gzip ? gzipSync(text) : text;
+  const extra = step.gzip ? { 'content-encoding': 'gzip' } : {};
+  res.writeHead(step.status, { 'content-type': 'application/json', ...CORS, ...headers, ...extra, 'content-length': wire.length });
+  if (!step.cut) return res.end(wire);
+  res.write(wire.subarray(0, wire.length >> 1), () => setTimeout(() => res.socket?.destroy(), 20));
 }
 
 /** Reads a request body, keeping at most `limit` bytes (`tooLarge` when there were more). */
@@ -120,10 +131,19 @@ export function createSimulator({ verbose = false } = {}) {
     }
     if (req.method === 'POST' && action === 'audio' && file !== undefined && segments.length === 6) {
       const body = await readBody(req, MAX_CHUNK_BYTES);
-      record(id, req, { bytes: body.received });
+      const entry = record(id, req, { bytes: body.received });
       const denied = authFails(req);
       if (denied) return send(res, ...denied);
-      return send(res, ...life.upload({ id, name: decode(file), headers: req.headers, body, tooLarge: body.tooLarge }));
+      const answer = life.upload({ id, name: decode(file), headers: req.headers, body, tooLarge: body.tooLarge });
+      const hold = life.uploadHoldMs(id);
+      if (!hold) return send(res, ...answer);
+      // Held: an upload the client abandons shows as `closed_early` here.
+      const timer = setTimeout(() => send(res, ...answer), hold);
+      res.on('close', () => {
+        if (!res.writableEnded) entry.closed_early = true;
+        clearTimeout(timer);
+      });
+      return;
     }
     if (req.method === 'POST' && action === 'end' && segments.length === 5) {
       const body = await readBody(req);
@@ -217,12 +237,13 @@ export function createSimulator({ verbose = false } = {}) {
     const step = steps[Math.min(s.n, steps.length - 1)];
     s.n += 1;
     const answer = () => {
-      const body = step.body(id, s.created);
+      const body = step.body(id, s.created, req);
       if (!step.raw && !applyFilter(body, query)) {
         return send(res, 404, B.envelope1('template_not_found', 'No such template or document'));
       }
-      const headers = typeof step.headers === 'function' ? step.headers() : step.headers;
-      send(res, step.status, body, headers, step.raw);
+      const headers = typeof step.headers === 'function' ? step.headers(req) : step.headers;
+      if (step.cut || step.gzip) sendOdd(res, step, body, headers);
+      else send(res, step.status, body, headers, step.raw);
       entry.status = step.status;
       entry.answered_at = Date.now();
     };

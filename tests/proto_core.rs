@@ -264,7 +264,7 @@ fn answer_table() {
 #[test]
 fn errors_carry_the_service_message_and_code_from_every_envelope() {
     // Envelope 1 and 2: error.code + error.message (display_message as fallback).
-    let env1 = BodyFacts::read(404, |p| match p {
+    let env1 = BodyFacts::read(404, |p, _| match p {
         ["error", "code"] => Some("session_not_found".into()),
         ["error", "message"] => Some("Session ses_x not found".into()),
         _ => None,
@@ -274,7 +274,7 @@ fn errors_carry_the_service_message_and_code_from_every_envelope() {
     };
     assert_eq!(e.message, "not found (HTTP 404): Session ses_x not found");
     assert_eq!(e.api_code.as_deref(), Some("session_not_found"));
-    let env2 = BodyFacts::read(429, |p| match p {
+    let env2 = BodyFacts::read(429, |p, _| match p {
         ["status"] => Some("failed".into()),
         ["error", "code"] => Some("rate_limit_exceeded".into()),
         ["error", "display_message"] => Some("Slow down".into()),
@@ -286,19 +286,21 @@ fn errors_carry_the_service_message_and_code_from_every_envelope() {
     assert_eq!(e.message, "rate limited (HTTP 429): Slow down");
     assert_eq!(e.api_code.as_deref(), Some("rate_limit_exceeded"));
     // Envelope 3: gateway {"message"} or {"error": "…"}; no code.
-    let gw = BodyFacts::read(401, |p| (p == ["message"]).then(|| "Unauthorized".into()));
+    let gw = BodyFacts::read(401, |p, _| {
+        (p == ["message"]).then(|| "Unauthorized".into())
+    });
     let Verdict::Unauthorized(e) = classify(401, Some(&gw)) else {
         panic!()
     };
     assert_eq!(e.message, "unauthorized (HTTP 401): Unauthorized");
     assert_eq!(e.api_code, None);
-    let s = BodyFacts::read(500, |p| (p == ["error"]).then(|| "boom".into()));
+    let s = BodyFacts::read(500, |p, _| (p == ["error"]).then(|| "boom".into()));
     let Verdict::Transient(e) = classify(500, Some(&s)) else {
         panic!()
     };
     assert_eq!(e.message, "server error (HTTP 500): boom");
     // Blank messages are skipped.
-    let blank = BodyFacts::read(400, |p| match p {
+    let blank = BodyFacts::read(400, |p, _| match p {
         ["error", "message"] => Some("  ".into()),
         ["message"] => Some("real".into()),
         _ => None,
@@ -863,6 +865,7 @@ fn random_answers_never_panic_and_always_settle() {
     for _ in 0..3000 {
         let cfg = PollConfig {
             interval_ms: rng.pick(&[0, 1, 1000, u64::MAX]),
+            min_interval_ms: rng.pick(&[0, 100]),
             timeout_ms: rng.pick(&[0, 1, 5_000, 600_000, u64::MAX / 2]),
             request_timeout_ms: rng.pick(&[1, 30_000, u64::MAX]),
             max_retries: rng.pick(&[0, 1, 5, u32::MAX]),

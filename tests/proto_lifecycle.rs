@@ -314,13 +314,23 @@ fn urls_and_the_token_origin_rule() {
         "http://127.0.0.1:8787/voice/v1/sessions"
     );
     assert_eq!(
-        end_url(&base, "ses_1"),
+        end_url(&base, "ses_1").unwrap(),
         "http://127.0.0.1:8787/voice/v1/sessions/ses_1/end"
     );
     assert_eq!(
-        default_upload_url(&base, "s 1"),
+        default_upload_url(&base, "s 1").unwrap(),
         "http://127.0.0.1:8787/voice/v1/sessions/s%201/audio"
     );
+    // Dot segments would resolve away: refused by every builder of a session URL.
+    for dots in [".", ".."] {
+        for e in [
+            end_url(&base, dots).unwrap_err(),
+            default_upload_url(&base, dots).unwrap_err(),
+            session_url(&base, dots, Filter::None).unwrap_err(),
+        ] {
+            assert_eq!(e.code, ErrorCode::InvalidArgument, "{dots}");
+        }
+    }
     assert_eq!(
         raw_upload_url(
             &base,

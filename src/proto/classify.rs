@@ -38,7 +38,8 @@
 //! | 429 | `Transient(rate_limited)`, `Retry-After` honoured |
 //! | 5xx | `Transient(server_error)`, `Retry-After` honoured |
 //! | other 4xx (400 `session_ended`, 422, …) | `Fatal(bad_request)`, the service's code in `api_code` |
-//! | anything else (1xx, other 2xx, 3xx) | `Fatal(invalid_response)` |
+//! | 3xx, or 0 (a browser's opaque redirect) | `Fatal(invalid_response)`: redirects are never followed (the IO layer sends every request with `redirect: "manual"`), so neither the token nor audio bytes can be forwarded to another origin, and a foreign answer is never taken for the session |
+//! | anything else (1xx, other 2xx) | `Fatal(invalid_response)` |
 //!
 //! Error messages take the service's own message from whichever envelope it used:
 //! `{"error": {"code", "message"}}`, `{"status": "failed", "error": {"code", "message",
@@ -125,38 +126,50 @@ const MESSAGE_PATHS: [&[&str]; 4] = [
     &["error"],
 ];
 
+/// The most characters of `status`, `session_id` and the service's error code that
+/// [`BodyFacts::read`] asks for: longer values are cut by the IO layer (a real one is a
+/// short word; an enormous one never grows the client's memory).
+pub const MAX_FIELD_CHARS: usize = 256;
+
+/// The most characters of the service's message that [`BodyFacts::read`] asks for.
+pub const MAX_MESSAGE_CHARS: usize = 1024;
+
 impl BodyFacts {
     /// Reads the facts of a JSON object through `get`, which returns the string at a
-    /// path of keys (or `None` when absent or not a string). Only what the answer's HTTP
-    /// status can need is read (each read crosses into JS): `status` always, `session_id`
-    /// for 200/201, the service's error code and message for anything but a 2xx session.
+    /// path of keys, cut to at most the given number of characters ([`MAX_FIELD_CHARS`],
+    /// [`MAX_MESSAGE_CHARS`]), or `None` when absent or not a string. Only what the
+    /// answer's HTTP status can need is read (each read crosses into JS): `status` always,
+    /// `session_id` for 200/201, the service's error code and message for anything but a
+    /// 2xx session.
     ///
     /// ```
     /// use eka_voice::proto::BodyFacts;
-    /// let f = BodyFacts::read(404, |path| match path {
+    /// let f = BodyFacts::read(404, |path, _max| match path {
     ///     ["error", "code"] => Some("session_not_found".into()),
     ///     ["message"] => Some("gone".into()),
     ///     _ => None,
     /// });
     /// assert_eq!(f.api_code.as_deref(), Some("session_not_found"));
     /// assert_eq!(f.message.as_deref(), Some("gone"));
-    /// let pending = BodyFacts::read(202, |path| (path == ["status"]).then(|| "processing".into()));
+    /// let pending = BodyFacts::read(202, |path, _| (path == ["status"]).then(|| "processing".into()));
     /// assert_eq!((pending.status.as_deref(), pending.message), (Some("processing"), None));
     /// ```
-    pub fn read(http: u16, get: impl Fn(&[&str]) -> Option<String>) -> BodyFacts {
-        let status = get(&["status"]);
+    pub fn read(http: u16, get: impl Fn(&[&str], usize) -> Option<String>) -> BodyFacts {
+        let status = get(&["status"], MAX_FIELD_CHARS);
         let error_facts = !(200..300).contains(&http) || status.is_none();
         BodyFacts {
             object: true,
             session_id: matches!(http, 200 | 201)
-                .then(|| get(&["session_id"]))
+                .then(|| get(&["session_id"], MAX_FIELD_CHARS))
                 .flatten(),
-            api_code: error_facts.then(|| get(&["error", "code"])).flatten(),
+            api_code: error_facts
+                .then(|| get(&["error", "code"], MAX_FIELD_CHARS))
+                .flatten(),
             message: error_facts
                 .then(|| {
                     MESSAGE_PATHS
                         .iter()
-                        .find_map(|p| get(p).filter(|m| !m.trim().is_empty()))
+                        .find_map(|p| get(p, MAX_MESSAGE_CHARS).filter(|m| !m.trim().is_empty()))
                 })
                 .flatten(),
             status,
@@ -291,6 +304,10 @@ fn classify_error(op: Op, http: u16, facts: Option<&BodyFacts>) -> Verdict {
         429 => Verdict::Transient(e(ErrorCode::RateLimited, "rate limited")),
         500..=599 => Verdict::Transient(e(ErrorCode::ServerError, "server error")),
         400..=499 => Verdict::Fatal(e(ErrorCode::BadRequest, "bad request")),
+        0 | 300..=399 => Verdict::Fatal(e(
+            ErrorCode::InvalidResponse,
+            "the answer is a redirect, which the Voice API never sends: not followed",
+        )),
         _ => Verdict::Fatal(e(ErrorCode::InvalidResponse, "unexpected HTTP status")),
     }
 }
@@ -305,6 +322,11 @@ fn classify_error(op: Op, http: u16, facts: Option<&BodyFacts>) -> Verdict {
 pub fn expects_session_body(http: u16) -> bool {
     SESSION_BODY_STATUSES.contains(&http)
 }
+
+/// The largest answer body a client reads unless told otherwise (`maxResponseBytes`):
+/// 32 MiB, some thirty times the largest session seen. A bigger answer is not read and
+/// fails with `invalid_response` (see [`Poller::on_oversized`](super::Poller::on_oversized)).
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// The HTTP statuses whose answers carry a session body (see [`expects_session_body`]).
 pub const SESSION_BODY_STATUSES: &[u16] = &[200, 201, 202, 206, 410];

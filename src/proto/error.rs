@@ -121,6 +121,87 @@ impl Error {
     }
 }
 
+/// What replaces a secret in a message.
+pub const REDACTED: &str = "[redacted]";
+
+impl Error {
+    /// Removes secrets from the message (see [`redact`]): the bearer `token` the failed
+    /// request carried, wherever it appears, and anything in the `Bearer <credentials>`
+    /// form. A service that echoes the `Authorization` header in its error message must
+    /// not put the token into `error.message` (nor into a stack or a log line).
+    ///
+    /// ```
+    /// use eka_voice::proto::{Error, ErrorCode};
+    /// let mut e = Error::new(ErrorCode::Unauthorized, "bad token s3cr3t (Authorization: Bearer s3cr3t)");
+    /// e.redact(Some("s3cr3t"));
+    /// assert_eq!(e.message, "bad token [redacted] (Authorization: Bearer [redacted])");
+    /// ```
+    pub fn redact(&mut self, token: Option<&str>) {
+        if let Some(clean) = redact(&self.message, token) {
+            self.message = clean;
+        }
+    }
+}
+
+/// `text` without secrets, or `None` when it holds none: every occurrence of `secret`
+/// (when not empty) becomes [`REDACTED`], and so do the credentials of every
+/// `Bearer <credentials>` (case-insensitive; the credentials run to the next space, quote,
+/// comma, semicolon or bracket).
+///
+/// ```
+/// use eka_voice::proto::redact;
+/// assert_eq!(redact("token abc!", Some("abc")).as_deref(), Some("token [redacted]!"));
+/// assert_eq!(redact("auth: bearer x.y.z, ok", None).as_deref(), Some("auth: bearer [redacted], ok"));
+/// assert_eq!(redact("nothing here", Some("abc")), None);
+/// ```
+pub fn redact(text: &str, secret: Option<&str>) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = text;
+    let mut changed = false;
+    while !rest.is_empty() {
+        if let Some(after) = secret
+            .filter(|s| !s.is_empty())
+            .and_then(|s| rest.strip_prefix(s))
+        {
+            out.push_str(REDACTED);
+            rest = after;
+            changed = true;
+        } else if let Some(n) = bearer_prefix(rest) {
+            let (head, tail) = rest.split_at_checked(n).unwrap_or((rest, ""));
+            out.push_str(head);
+            let end = tail
+                .find(|c: char| c.is_whitespace() || "\"',;()[]{}<>".contains(c))
+                .unwrap_or(tail.len());
+            out.push_str(REDACTED);
+            rest = tail.get(end..).unwrap_or("");
+            changed = true;
+        } else {
+            let mut chars = rest.chars();
+            if let Some(c) = chars.next() {
+                out.push(c);
+            }
+            rest = chars.as_str();
+        }
+    }
+    changed.then_some(out)
+}
+
+/// The length of `Bearer` plus the spaces after it, when `s` starts with that and
+/// credentials follow.
+fn bearer_prefix(s: &str) -> Option<usize> {
+    let head = s.get(..6)?;
+    if !head.eq_ignore_ascii_case("bearer") {
+        return None;
+    }
+    let after = s.get(6..)?;
+    let spaces = after.len() - after.trim_start_matches([' ', '\t']).len();
+    let creds = after.get(spaces..)?;
+    (spaces > 0
+        && creds.starts_with(|c: char| !c.is_whitespace() && !"\"',;".contains(c))
+        && !creds.starts_with(REDACTED))
+    .then_some(6 + spaces)
+}
+
 impl core::fmt::Display for Error {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(self.code.as_str())?;

@@ -17,7 +17,7 @@
 
 use super::audio::AudioFormat;
 use super::error::{push_decimal, Error, ErrorCode};
-use super::url::{push_encoded, BaseUrl};
+use super::url::{push_encoded, session_path_url, BaseUrl};
 use alloc::{string::String, string::ToString, vec::Vec};
 
 /// Appends `s` as a JSON string literal.
@@ -243,24 +243,17 @@ pub fn create_url(base: &BaseUrl, presigned: bool) -> String {
 ///
 /// ```
 /// use eka_voice::proto::{end_url, BaseUrl};
-/// assert_eq!(end_url(&BaseUrl::default(), "a/b"), "https://api.eka.care/voice/v1/sessions/a%2Fb/end");
+/// assert_eq!(end_url(&BaseUrl::default(), "a/b").unwrap(), "https://api.eka.care/voice/v1/sessions/a%2Fb/end");
+/// assert!(end_url(&BaseUrl::default(), ".").is_err());
 /// ```
-pub fn end_url(base: &BaseUrl, session_id: &str) -> String {
-    let mut url = String::from(base.as_str());
-    url.push_str("/voice/v1/sessions/");
-    push_encoded(&mut url, session_id);
-    url.push_str("/end");
-    url
+pub fn end_url(base: &BaseUrl, session_id: &str) -> Result<String, Error> {
+    session_path_url(base, session_id, "/end")
 }
 
 /// The default audio endpoint of a session, when the caller has only its id:
 /// `{base}/voice/v1/sessions/{id}/audio`.
-pub fn default_upload_url(base: &BaseUrl, session_id: &str) -> String {
-    let mut url = String::from(base.as_str());
-    url.push_str("/voice/v1/sessions/");
-    push_encoded(&mut url, session_id);
-    url.push_str("/audio");
-    url
+pub fn default_upload_url(base: &BaseUrl, session_id: &str) -> Result<String, Error> {
+    session_path_url(base, session_id, "/audio")
 }
 
 /// The End Session body: `{"audio_files_sent": n, "audio_files_uploaded": m}`.
@@ -441,6 +434,11 @@ impl UploadLedger {
         } else {
             self.failed.push(file_name.to_string());
         }
+    }
+
+    /// How many chunks got a number but have not settled (nor been released) yet.
+    pub fn in_flight(&self) -> u32 {
+        (self.used.len() as u32).saturating_sub(self.sent)
     }
 
     /// `(audio_files_sent, audio_files_uploaded)` for End Session.

@@ -16,7 +16,8 @@
 //! | [`Action::Reject`] | rejects with the error | — |
 //!
 //! Rules:
-//! - `interval_ms` is the minimum time between the STARTS of two requests: after a
+//! - `interval_ms` (never below `min_interval_ms`, 100 ms unless the caller lowers it)
+//!   is the minimum time between the STARTS of two requests: after a
 //!   long-polled (held) request the next one starts at once, after a quick one the
 //!   machine sleeps out the rest of the interval. A `Retry-After` on a 202 pushes the
 //!   next start later, never earlier.
@@ -36,7 +37,7 @@
 //!   retried on transient failures, resolved on success.
 
 use super::backoff::Backoff;
-use super::classify::{classify_answer, BodyFacts, Op, Verdict};
+use super::classify::{classify_answer, http_error, BodyFacts, Op, Verdict};
 use super::error::{push_decimal, Error, ErrorCode};
 use super::retry_after::parse_retry_after;
 use alloc::string::String;
@@ -44,18 +45,26 @@ use alloc::string::String;
 /// The largest delay a JS timer accepts (2³¹−1 ms); longer sleeps are clamped to it.
 pub const MAX_TIMER_MS: u64 = 2_147_483_647;
 
+/// The smallest time between the starts of two polls unless the caller lowers it
+/// explicitly (`minIntervalMs`): `intervalMs: 0` must not turn a client into a flood of
+/// requests against a service that answers 202 at once.
+pub const MIN_INTERVAL_MS: u64 = 100;
+
 /// Options of one poll (or one get).
 ///
 /// ```
 /// use eka_voice::proto::PollConfig;
 /// let c = PollConfig::default();
-/// assert_eq!((c.interval_ms, c.timeout_ms, c.request_timeout_ms, c.max_retries),
-///            (1000, 600_000, 30_000, 5));
+/// assert_eq!((c.interval_ms, c.min_interval_ms, c.timeout_ms, c.request_timeout_ms, c.max_retries),
+///            (1000, 100, 600_000, 30_000, 5));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PollConfig {
     /// Minimum time between the starts of two requests (`intervalMs`, default 1000).
     pub interval_ms: u64,
+    /// The floor of `interval_ms` (`minIntervalMs`, default [`MIN_INTERVAL_MS`]; 0 lets
+    /// a caller who knows what it does poll back to back).
+    pub min_interval_ms: u64,
     /// Deadline of the whole operation (`timeoutMs`, default 10 minutes).
     pub timeout_ms: u64,
     /// Abort a request that takes longer (`requestTimeoutMs`, default 30 000; keep it
@@ -77,6 +86,7 @@ impl Default for PollConfig {
     fn default() -> Self {
         PollConfig {
             interval_ms: 1000,
+            min_interval_ms: MIN_INTERVAL_MS,
             timeout_ms: 600_000,
             request_timeout_ms: 30_000,
             max_retries: 5,
@@ -223,11 +233,30 @@ impl Poller {
         self.retry(now_ms, e, None, rand01)
     }
 
+    /// The answer's body was larger than the IO layer's limit (`limit` bytes): it was
+    /// not read, and the call fails with `invalid_response` (not retried: the same
+    /// request would get the same answer).
+    ///
+    /// ```
+    /// use eka_voice::proto::{Action, ErrorCode, PollConfig, Poller};
+    /// let mut p = Poller::new(PollConfig::default());
+    /// p.start(0);
+    /// let Action::Reject(e) = p.on_oversized(200, 1024) else { panic!() };
+    /// assert_eq!((e.code, e.status), (ErrorCode::InvalidResponse, Some(200)));
+    /// ```
+    pub fn on_oversized(&mut self, http: u16, limit: u64) -> Action {
+        let mut m = String::from("the answer is larger than ");
+        push_decimal(&mut m, limit);
+        m.push_str(" bytes (maxResponseBytes), not read");
+        Action::Reject(http_error(ErrorCode::InvalidResponse, http, None, &m))
+    }
+
     /// The caller has reported the last pending body as progress.
     pub fn on_progressed(&mut self, now_ms: u64) -> Action {
+        let interval = self.cfg.interval_ms.max(self.cfg.min_interval_ms);
         let next = self
             .last_send_ms
-            .saturating_add(self.cfg.interval_ms)
+            .saturating_add(interval)
             .max(self.not_before_ms);
         self.sleep_until(now_ms, next)
     }

@@ -7,7 +7,8 @@
 //! - it may carry a path prefix (a proxy such as `https://emr.example/eka`) but no
 //!   query, fragment or credentials;
 //! - the session id is percent-encoded as ONE path segment: a `/`, `?`, `#` or `%` in
-//!   it never changes the path or the query;
+//!   it never changes the path or the query, and the ids `.` and `..` (dot segments, which
+//!   URL parsers resolve away, encoded or not) are refused;
 //! - at most one filter is sent: `template_id` or `document_id`, never both.
 
 use super::error::Error;
@@ -172,16 +173,27 @@ impl<'a> Filter<'a> {
     }
 }
 
-/// Checks a session id given by a caller: a non-blank string.
+/// Checks a session id given by a caller: a non-blank string that is not `.` or `..`.
+///
+/// The id is percent-encoded as one path segment, but `.` and `..` are unreserved
+/// characters: `sessions/..` would be resolved by every URL parser (and so would
+/// `%2E%2E`) to the parent path, sending the request — with the bearer token — to another
+/// endpoint. Such ids are refused before anything is sent.
 ///
 /// ```
 /// assert!(eka_voice::proto::check_session_id(" ").is_err());
+/// assert!(eka_voice::proto::check_session_id("..").is_err());
 /// assert!(eka_voice::proto::check_session_id("ses_1").is_ok());
+/// assert!(eka_voice::proto::check_session_id("...").is_ok());
 /// ```
 pub fn check_session_id(id: &str) -> Result<(), Error> {
     if id.trim().is_empty() {
         Err(Error::invalid_argument(
             "sessionId must be a non-empty string",
+        ))
+    } else if id == "." || id == ".." {
+        Err(Error::invalid_argument(
+            "sessionId must not be `.` or `..` (a URL path would resolve it away)",
         ))
     } else {
         Ok(())
@@ -197,13 +209,10 @@ pub fn check_session_id(id: &str) -> Result<(), Error> {
 ///     session_url(&b, "a/b?c", Filter::Template("t 1")).unwrap(),
 ///     "https://api.eka.care/voice/v1/sessions/a%2Fb%3Fc?template_id=t%201"
 /// );
+/// assert!(session_url(&b, "..", Filter::None).is_err());
 /// ```
 pub fn session_url(base: &BaseUrl, session_id: &str, filter: Filter<'_>) -> Result<String, Error> {
-    check_session_id(session_id)?;
-    let mut url = String::with_capacity(base.as_str().len() + 24 + session_id.len() * 3);
-    url.push_str(base.as_str());
-    url.push_str("/voice/v1/sessions/");
-    push_encoded(&mut url, session_id);
+    let mut url = session_path_url(base, session_id, "")?;
     match filter {
         Filter::None => {}
         Filter::Template(t) => {
@@ -215,6 +224,28 @@ pub fn session_url(base: &BaseUrl, session_id: &str, filter: Filter<'_>) -> Resu
             push_encoded(&mut url, d);
         }
     }
+    Ok(url)
+}
+
+/// `{base}/voice/v1/sessions/{id}{suffix}`: the one builder of every URL under a session
+/// (Get Session, End Session's `/end`, the default `/audio` endpoint). The id is checked
+/// ([`check_session_id`]) and percent-encoded as one path segment; `suffix` is the
+/// client's own constant.
+///
+/// ```
+/// use eka_voice::proto::{session_path_url, BaseUrl};
+/// let b = BaseUrl::default();
+/// assert_eq!(session_path_url(&b, "a/b", "/end").unwrap(), "https://api.eka.care/voice/v1/sessions/a%2Fb/end");
+/// assert!(session_path_url(&b, ".", "/end").is_err());
+/// ```
+pub fn session_path_url(base: &BaseUrl, session_id: &str, suffix: &str) -> Result<String, Error> {
+    check_session_id(session_id)?;
+    let mut url =
+        String::with_capacity(base.as_str().len() + 24 + session_id.len() * 3 + suffix.len());
+    url.push_str(base.as_str());
+    url.push_str("/voice/v1/sessions/");
+    push_encoded(&mut url, session_id);
+    url.push_str(suffix);
     Ok(url)
 }
 

@@ -1,10 +1,13 @@
 //! An optional `AbortSignal`, watched as a future, and races against it.
 //!
 //! One `abort` listener per operation; it is removed when the watch is dropped (no
-//! closure is ever leaked with `forget`).
+//! closure is ever leaked with `forget`). The signal is the caller's object, read only
+//! through catching helpers: a signal whose `aborted` or `reason` getter (or whose
+//! `addEventListener`) throws ends the call with an `invalid_argument` error instead of
+//! an exception inside the wasm.
 
 use alloc::rc::Rc;
-use core::cell::{Cell, RefCell};
+use core::cell::RefCell;
 use core::future::{poll_fn, Future};
 use core::pin::Pin;
 use core::task::{Poll, Waker};
@@ -14,12 +17,12 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
-use super::js::{sleep_promise, SleepPromise};
+use super::js::{signal_reason, sleep_promise, SleepPromise};
 use crate::proto::MAX_TIMER_MS;
 
+/// The waker of the task waiting on the watch, woken by the `abort` listener.
 #[derive(Default)]
 struct Shared {
-    fired: Cell<bool>,
     waker: RefCell<Option<Waker>>,
 }
 
@@ -28,44 +31,53 @@ pub struct AbortWatch {
     signal: Option<AbortSignal>,
     shared: Rc<Shared>,
     listener: Option<Closure<dyn FnMut()>>,
+    /// Reading or watching the signal threw: the call ends with this error.
+    broken: Option<JsValue>,
 }
 
 impl AbortWatch {
     /// Starts watching `signal` (no-op when `None`).
     pub fn new(signal: Option<AbortSignal>) -> AbortWatch {
-        let shared = Rc::new(Shared::default());
-        let listener = signal.as_ref().filter(|s| !s.aborted()).map(|s| {
-            let sh = shared.clone();
-            let cb = Closure::<dyn FnMut()>::new(move || {
-                sh.fired.set(true);
-                if let Some(w) = sh.waker.borrow_mut().take() {
-                    w.wake();
-                }
-            });
-            let _ = s.add_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
-            cb
-        });
-        AbortWatch {
+        let mut watch = AbortWatch {
             signal,
-            shared,
-            listener,
+            shared: Rc::new(Shared::default()),
+            listener: None,
+            broken: None,
+        };
+        let Some(s) = watch.signal.as_ref() else {
+            return watch;
+        };
+        match signal_reason(s) {
+            Ok(r) if r.is_undefined() => {
+                let sh = watch.shared.clone();
+                let cb = Closure::<dyn FnMut()>::new(move || {
+                    if let Some(w) = sh.waker.borrow_mut().take() {
+                        w.wake();
+                    }
+                });
+                match s.add_event_listener_with_callback("abort", cb.as_ref().unchecked_ref()) {
+                    Ok(()) => watch.listener = Some(cb),
+                    Err(_) => watch.broken = Some(unreadable()),
+                }
+            }
+            Ok(_) => {}
+            Err(_) => watch.broken = Some(unreadable()),
         }
+        watch
     }
 
     /// `Some(reason)` once the signal is aborted: `signal.reason`, or an `AbortError`
-    /// when the runtime gives none.
+    /// when the runtime gives none; an `invalid_argument` error when the signal cannot be
+    /// read.
     pub fn reason(&self) -> Option<JsValue> {
-        let s = self
-            .signal
-            .as_ref()
-            .filter(|s| s.aborted() || self.shared.fired.get())?;
-        let reason = s.reason();
-        if reason.is_undefined() {
-            let e = js_sys::Error::new("The operation was aborted");
-            e.set_name("AbortError");
-            return Some(e.into());
+        if let Some(e) = &self.broken {
+            return Some(e.clone());
         }
-        Some(reason)
+        match signal_reason(self.signal.as_ref()?) {
+            Ok(r) if r.is_undefined() => None,
+            Ok(r) => Some(r),
+            Err(_) => Some(unreadable()),
+        }
     }
 
     /// Runs `fut` until it ends or the signal aborts (checked first: an aborted
@@ -106,6 +118,15 @@ impl AbortWatch {
     pub async fn sleep(&self, ms: u64) -> Result<(), JsValue> {
         self.race(&mut Sleep::new(ms)).await
     }
+}
+
+/// The error of a signal that cannot be read.
+fn unreadable() -> JsValue {
+    super::errors::plain(
+        crate::proto::ErrorCode::InvalidArgument,
+        "`signal` could not be read (its `aborted`, `reason` or `addEventListener` threw)",
+        None,
+    )
 }
 
 impl Drop for AbortWatch {

@@ -24,12 +24,9 @@ pub struct Chunk {
     pub head: Vec<u8>,
 }
 
-/// The size of a chunk value without reading it (for progress totals).
-pub fn size_of(v: &JsValue) -> Option<u64> {
-    js::chunk_size(v).map(|n| n as u64)
-}
-
-/// Reads a chunk value; checks its type and size (not empty, at most 10 MiB).
+/// Reads a chunk value; checks its type and size (not empty, at most 10 MiB). The bytes of
+/// an `ArrayBuffer` or a view are copied now (what the call uploads, and retries, is what
+/// the buffer held when it was made); a Blob is immutable and only re-sliced.
 pub async fn read(v: &JsValue) -> Result<Chunk, Error> {
     let read = JsFuture::from(js::read_chunk(v, SNIFF_BYTES as u32)).await;
     let a: Array = read

@@ -15,7 +15,8 @@ use super::options::{ClientOptions, PollOptions};
 use super::sessions::Sessions;
 use super::token::Tokens;
 use crate::proto::{
-    session_url, Action, BaseUrl, Error, Filter, Op, PollConfig, Poller, SESSION_BODY_STATUSES,
+    session_url, Action, BaseUrl, Error, Filter, Op, PollConfig, Poller,
+    DEFAULT_MAX_RESPONSE_BYTES, SESSION_BODY_STATUSES,
 };
 
 /// A Voice API client: a validated base URL and a token source.
@@ -23,6 +24,8 @@ pub struct Client {
     base: BaseUrl,
     tokens: Tokens,
     sessions: Sessions,
+    /// `maxResponseBytes`: the largest answer body read.
+    max_response_bytes: u64,
     /// The core's [`SESSION_BODY_STATUSES`] as a JS array, built once for every request.
     session_statuses: JsValue,
 }
@@ -38,6 +41,7 @@ impl Client {
             base,
             tokens: Tokens::new(o.token, o.get_token)?,
             sessions: Sessions::default(),
+            max_response_bytes: o.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
             session_statuses: SESSION_BODY_STATUSES
                 .iter()
                 .map(|&s| JsValue::from(s))
@@ -61,6 +65,7 @@ impl Client {
         let defaults = PollConfig::default();
         PollConfig {
             interval_ms: o.interval_ms.unwrap_or(defaults.interval_ms),
+            min_interval_ms: o.min_interval_ms.unwrap_or(defaults.min_interval_ms),
             timeout_ms: o.timeout_ms.unwrap_or(defaults.timeout_ms),
             request_timeout_ms: o.request_timeout_ms.unwrap_or(defaults.request_timeout_ms),
             max_retries: o.max_retries.unwrap_or(defaults.max_retries),
@@ -161,6 +166,7 @@ impl Client {
                         url: call.url,
                         init: &init,
                         session_statuses: &self.session_statuses,
+                        max_bytes: self.max_response_bytes,
                     };
                     match exchange(&req, timeout_ms, abort, &mut controller).await {
                         Exchange::Answer(a) => {
@@ -173,6 +179,10 @@ impl Client {
                                 a.retry_after.as_deref(),
                                 Math::random(),
                             )
+                        }
+                        Exchange::Oversized(status) => {
+                            body = JsValue::UNDEFINED;
+                            poller.on_oversized(status, self.max_response_bytes)
                         }
                         Exchange::Failed(t) => {
                             body = JsValue::UNDEFINED;
@@ -210,7 +220,9 @@ impl Client {
                     stamp(&body, http_status);
                     return Ok(body);
                 }
-                Action::Reject(e) => return Err(errors::to_js(&e, &body, id)),
+                Action::Reject(e) => {
+                    return Err(errors::from_answer(&e, &body, id, token.as_deref()))
+                }
             };
         }
     }

@@ -2,7 +2,8 @@
 //! [`Error`] into it.
 //!
 //! Fields: `name` (`'VoiceApiError'`), `code`, `status`, `apiCode`, `body`, `sessionId`,
-//! `message`. `toJSON()` serialises exactly those. No field ever holds a token.
+//! `message`. `toJSON()` serialises exactly those. No field ever holds a token: errors
+//! built from an answer go through [`from_answer`], which redacts it.
 
 use super::js::{error_class, JsVoiceApiError};
 use crate::proto::{Error, ErrorCode};
@@ -27,6 +28,25 @@ pub fn to_js(e: &Error, body: &JsValue, session_id: Option<&str>) -> JsValue {
         body.clone(),
     )
     .into()
+}
+
+/// A `VoiceApiError` for a failed answer, without secrets: the bearer `token` the request
+/// carried (and anything in the `Bearer …` form) is removed from the message — so from
+/// the stack too — and from the body (see [`crate::proto::redact`]).
+pub fn from_answer(
+    e: &Error,
+    body: &JsValue,
+    session_id: Option<&str>,
+    token: Option<&str>,
+) -> JsValue {
+    let mut e = e.clone();
+    e.redact(token);
+    let body = if body.is_undefined() {
+        JsValue::UNDEFINED
+    } else {
+        super::js::redact_body(body, token, 0)
+    };
+    to_js(&e, &body, session_id)
 }
 
 /// A `VoiceApiError` for a core error with no answer body behind it (a bad call, a

@@ -9,9 +9,16 @@
 //! few fields a decision or a message needs ([`BodyFacts`]) and hands the parsed object on
 //! untouched. Error bodies are read as text first, so that a non-JSON error page still
 //! yields its HTTP status (and the text, as `body`).
+//!
+//! Guarantees: a body larger than the client's `maxResponseBytes` is not read
+//! ([`Exchange::Oversized`]); a body cut short is a transport failure (retried), a whole
+//! body that is not JSON an answer without facts (`invalid_response`); only bounded
+//! strings are copied into the wasm ([`facts_of`]); and an exchange that is DROPPED before
+//! it ended (its call was abandoned, e.g. an aborted `transcribe`) aborts its request and
+//! clears its timer, as reqwest and gloo-net do.
 
 use alloc::string::String;
-use js_sys::{Array, Reflect};
+use js_sys::Array;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
@@ -37,6 +44,8 @@ pub struct Answer {
 pub enum Exchange {
     /// An answer came.
     Answer(Answer),
+    /// An answer came with this HTTP status, its body over the size limit (not read).
+    Oversized(u16),
     /// No answer (network failure or time-out).
     Failed(Transport),
     /// The caller's signal aborted; its reason.
@@ -53,6 +62,27 @@ pub struct Request<'a> {
     /// The statuses whose body is a session (read with `json()`): the core's
     /// [`SESSION_BODY_STATUSES`](crate::proto::SESSION_BODY_STATUSES) as a JS array.
     pub session_statuses: &'a JsValue,
+    /// The largest body read, in bytes (`maxResponseBytes`).
+    pub max_bytes: u64,
+}
+
+/// The request's `AbortController` while the request runs: dropped before the exchange
+/// ended, it aborts the request (and the helper then clears its timer).
+struct AbortOnDrop(Option<AbortController>);
+
+impl AbortOnDrop {
+    /// The exchange ended: nothing to abort.
+    fn disarm(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(c) = self.0.take() {
+            c.abort();
+        }
+    }
 }
 
 /// The `RequestInit` of a call: `method`, `accept`, the JSON `content-type` when `json`,
@@ -88,18 +118,25 @@ pub async fn exchange(
         Err(e) => return Exchange::Failed(Transport::Network(js::describe(&e))),
     };
     let ms = timeout_ms.min(MAX_TIMER_MS) as f64;
-    let sent = js::exchange(req.url, req.init, &ctl, ms, req.session_statuses);
+    let max = req.max_bytes as f64;
+    let running = AbortOnDrop(Some(ctl.clone()));
+    let sent = js::exchange(req.url, req.init, &ctl, ms, req.session_statuses, max);
     let outcome = match sent {
         Ok(promise) => abort.race(&mut JsFuture::from(promise)).await,
         Err(e) => Ok(Err(e)),
     };
+    running.disarm();
     match outcome {
         // `null`: the helper's timer fired and aborted the controller.
         Ok(Ok(answer)) if answer.is_null() => Exchange::Failed(Transport::TimedOut),
         Ok(Ok(answer)) => {
-            *controller = Some(ctl);
             let answer: Array = answer.unchecked_into();
             let status = answer.get(0).as_f64().unwrap_or(0.0) as u16;
+            if answer.get(3).is_truthy() {
+                // The helper aborted the controller to stop the body.
+                return Exchange::Oversized(status);
+            }
+            *controller = Some(ctl);
             let body = answer.get(1);
             let facts = facts_of(status, &body);
             Exchange::Answer(Answer {
@@ -126,14 +163,12 @@ pub fn facts_of(http: u16, body: &JsValue) -> Option<BodyFacts> {
     if !body.is_object() || Array::is_array(body) {
         return None;
     }
-    Some(BodyFacts::read(http, |path| {
-        let mut v = body.clone();
-        for key in path {
-            if !v.is_object() {
-                return None;
-            }
-            v = Reflect::get(&v, &JsValue::from_str(key)).ok()?;
-        }
-        v.as_string()
+    Some(BodyFacts::read(http, |path, max| {
+        let (a, b) = match path {
+            [a] => (*a, None),
+            [a, b] => (*a, Some(*b)),
+            _ => return None,
+        };
+        js::field(body, a, b, max as u32)
     }))
 }

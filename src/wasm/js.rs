@@ -54,9 +54,11 @@ extern "C" {
     pub fn request_init(method: &str, token: Option<&str>, body: &JsValue, json: bool) -> JsValue;
 
     /// `fetch(url, init)` under `controller`, its body read (`json()` for the statuses in
-    /// the array `session_statuses`, else text, parsed when it is JSON) -> `[status, body,
-    /// retryAfter]`, or `null` when `timeout_ms` ran out first (the helper then aborted
-    /// `controller`, cutting the request or the body short).
+    /// the array `session_statuses` when the length is known, else text, parsed when it is
+    /// JSON; a body over `max_bytes` is not read) -> `[status, body, retryAfter,
+    /// oversized]`, or `null` when `timeout_ms` ran out first (the helper then aborted
+    /// `controller`, cutting the request or the body short). Rejects when no whole answer
+    /// arrived (a transport failure).
     #[wasm_bindgen(catch)]
     pub fn exchange(
         url: &str,
@@ -64,30 +66,52 @@ extern "C" {
         controller: &AbortController,
         timeout_ms: f64,
         session_statuses: &JsValue,
+        max_bytes: f64,
     ) -> Result<Promise, JsValue>;
+
+    /// The string at `o[a]` (or `o[a][b]`) of a parsed body, cut to `max` characters.
+    #[wasm_bindgen]
+    pub fn field(o: &JsValue, a: &str, b: Option<&str>, max: u32) -> Option<String>;
+
+    /// An error body without secrets (see [`proto::redact`](crate::proto::redact)): the
+    /// token anywhere, the credentials of any `Bearer …`. Objects are changed in place.
+    #[wasm_bindgen(js_name = redactBody)]
+    pub fn redact_body(body: &JsValue, secret: Option<&str>, depth: u32) -> JsValue;
+
+    /// A caller's `AbortSignal`: `undefined` while not aborted, else its reason (an
+    /// `AbortError` when it has none); `Err` when reading it threw.
+    #[wasm_bindgen(catch, js_name = signalReason)]
+    pub fn signal_reason(signal: &JsValue) -> Result<JsValue, JsValue>;
+
+    /// Calls a `getToken` source; what it returns or throws becomes the promise's outcome.
+    #[wasm_bindgen(js_name = callToken)]
+    pub fn call_token(source: &JsValue) -> Promise;
 
     /// A short description of a thrown value: its `message` (and its cause's).
     #[wasm_bindgen]
     pub fn describe(e: &JsValue) -> String;
 
-    /// An audio chunk (Blob, ArrayBuffer or view) -> `[body, size, mime, first n bytes]`;
-    /// rejects with `0` (not a chunk) or `1` (the Blob could not be read).
+    /// An audio chunk (Blob, ArrayBuffer, SharedArrayBuffer or view) -> `[body, size, mime,
+    /// first n bytes]`, read through the platform's own getters; bytes are copied. Rejects
+    /// with `0` (not a chunk) or `1` (the Blob could not be read).
     #[wasm_bindgen(js_name = readChunk)]
     pub fn read_chunk(v: &JsValue, n: u32) -> Promise;
-
-    /// The size of an audio chunk, `undefined` if it is none.
-    #[wasm_bindgen(js_name = chunkSize)]
-    pub fn chunk_size(v: &JsValue) -> Option<f64>;
 
     /// An `upload_url` -> `undefined`, the URL string, or `[url, key, value, …]` of a
     /// presigned upload; throws a message string when it is neither.
     #[wasm_bindgen(catch, js_name = uploadTarget)]
     pub fn upload_target(u: &JsValue) -> Result<JsValue, JsValue>;
 
-    /// An iterator over an (async) iterable; throws `0` (not iterable), `1` (opening it
-    /// threw) or `2` (no `next()`).
-    #[wasm_bindgen(catch)]
-    pub fn iterate(chunks: &JsValue) -> Result<JsValue, JsValue>;
+    /// The caller's chunks -> `[iterator, count, bytes]` (`count` and `bytes` for an array,
+    /// whose elements are copied once; `bytes` undefined when a size is unknown); throws
+    /// `0` (not iterable), `1` (reading or opening it threw) or `2` (no `next()`).
+    #[wasm_bindgen(catch, js_name = openChunks)]
+    pub fn open_chunks(chunks: &JsValue) -> Result<Array, JsValue>;
+
+    /// Calls the iterator's `return()` (ignoring what it throws): no more chunks will be
+    /// asked for.
+    #[wasm_bindgen(js_name = closeChunks)]
+    pub fn close_chunks(it: &JsValue);
 
     /// The next chunk (awaited when it is a promise) as `[value]`, or `null` when done.
     #[wasm_bindgen(js_name = nextChunk)]

@@ -13,10 +13,11 @@ use super::client::{Call, Client};
 use super::errors;
 use super::js;
 use super::options::PollOptions;
-use super::sessions::{target_of, SessionState, Target};
+use super::sessions::target_of;
 use crate::proto::{
     check_presigned_url, create_url, default_upload_url, end_body, end_url, mime_of,
-    presigned_fields, raw_upload_url, resolve_format, CreateSession, Error, Op, UploadLedger,
+    presigned_fields, raw_upload_url, resolve_format, CreateSession, Error, Op, SessionState,
+    Target, UploadLedger,
 };
 
 /// Options of `uploadAudio`: `{ index?, format?, signal?, requestTimeoutMs?, maxRetries? }`.
@@ -52,10 +53,11 @@ impl Client {
             .ok()
             .and_then(|v| v.as_string())
             .unwrap_or_default();
+        // A malformed `upload_url` is the service's fault: refused now rather than
+        // silently replaced by the default endpoint at the first upload.
         let target =
             target_of(&Reflect::get(&created, &"upload_url".into()).unwrap_or(JsValue::UNDEFINED))
-                .ok()
-                .flatten();
+                .map_err(|e| errors::to_js(&e, &created, Some(&id)))?;
         self.sessions().with(&id, |s| {
             *s = SessionState {
                 target,
@@ -98,21 +100,35 @@ impl Client {
             .map_err(|e| (false, errors::without_body(&e, Some(&id))))?;
             (id, t)
         };
-        let invalid = |e: Error| (true, errors::without_body(&e, Some(&id)));
-        crate::proto::check_session_id(&id).map_err(invalid)?;
-        let c = chunk::read(value).await.map_err(invalid)?;
+        let c = chunk::read(value).await;
+        self.upload_read(&id, given_target, c, o, abort).await
+    }
+
+    /// `uploadAudio` of a chunk already read (`transcribe` reads chunks first, for their
+    /// size): names it, sends it to the session's target, keeps the ledger.
+    pub async fn upload_read(
+        &self,
+        id: &str,
+        given_target: Option<Target>,
+        chunk: Result<chunk::Chunk, Error>,
+        o: &UploadOptions,
+        abort: &AbortWatch,
+    ) -> Result<JsValue, (bool, JsValue)> {
+        let invalid = |e: Error| (true, errors::without_body(&e, Some(id)));
+        crate::proto::check_session_id(id).map_err(invalid)?;
+        let c = chunk.map_err(invalid)?;
         let format =
             resolve_format(o.format.as_deref(), c.mime.as_deref(), &c.head).map_err(invalid)?;
         let (target, n, name) = self
             .sessions()
-            .with(&id, |state| {
+            .with(id, |state| {
                 if given_target.is_some() {
                     state.target = given_target;
                 }
-                let target = state
-                    .target
-                    .clone()
-                    .unwrap_or_else(|| Target::Raw(default_upload_url(self.base(), &id)));
+                let target = match state.target.clone() {
+                    Some(t) => t,
+                    None => Target::Raw(default_upload_url(self.base(), id)?),
+                };
                 state
                     .ledger
                     .assign(o.index, format)
@@ -120,9 +136,9 @@ impl Client {
             })
             .map_err(invalid)?;
         let outcome = self
-            .send_chunk(&id, &target, &c, format, &name, &o.call, abort)
+            .send_chunk(id, &target, &c, format, &name, &o.call, abort)
             .await;
-        self.sessions().with(&id, |state| match &outcome {
+        self.sessions().with(id, |state| match &outcome {
             Err(SendError::Refused(_)) => state.ledger.release(n),
             other => state.ledger.settle(&name, other.is_ok()),
         });
@@ -200,7 +216,7 @@ impl Client {
                 )),
             };
         let body: JsValue = end_body(sent, uploaded).into();
-        let url = end_url(self.base(), id);
+        let url = end_url(self.base(), id).map_err(|e| errors::without_body(&e, Some(id)))?;
         let ended = self
             .post_json(&url, &body, Op::EndSession, call, abort, id)
             .await?;

@@ -26,10 +26,11 @@
 // before the modules, because `concat!` finds them only by textual scope.
 macro_rules! spec {
     (client) => {
-        "sbaseUrl stoken fgetToken"
+        "sbaseUrl stoken fgetToken pmaxResponseBytes"
     };
     (call) => {
-        "stemplateId sdocumentId mintervalMs mtimeoutMs MrequestTimeoutMs asignal nmaxRetries"
+        "stemplateId sdocumentId mintervalMs mtimeoutMs MrequestTimeoutMs asignal nmaxRetries \
+         mminIntervalMs"
     };
     (create) => {
         "ttemplates suploadType smodel TlanguageHint stranscriptLanguage ssessionMode \

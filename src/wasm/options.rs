@@ -20,6 +20,9 @@ pub struct ClientOptions {
     /// `() => string | Promise<string>`: asked before the first request when there is
     /// no `token`, and again (once) after a 401.
     pub get_token: Option<Function>,
+    /// `maxResponseBytes` (default 32 MiB): the largest answer body read; a bigger one
+    /// fails with `invalid_response`.
+    pub max_response_bytes: Option<u64>,
 }
 
 /// Options of one `pollSession` / `getSession` call (JS: camelCase names).
@@ -31,6 +34,9 @@ pub struct PollOptions {
     pub document_id: Option<String>,
     /// `intervalMs` (default 1000): minimum time between the starts of two requests.
     pub interval_ms: Option<u64>,
+    /// `minIntervalMs` (default 100): the floor of `intervalMs`; 0 lets a caller poll
+    /// back to back.
+    pub min_interval_ms: Option<u64>,
     /// `timeoutMs` (default 600 000): deadline of the whole call.
     pub timeout_ms: Option<u64>,
     /// `requestTimeoutMs` (default 30 000): aborts one hanging request (transient).
@@ -43,16 +49,17 @@ pub struct PollOptions {
     pub max_retries: Option<u32>,
 }
 
-/// The spec of the client options (see [`read`]): `baseUrl`, `token`, `getToken`.
+/// The spec of the client options (see [`read`]): `baseUrl`, `token`, `getToken`,
+/// `maxResponseBytes`.
 pub const CLIENT: &str = spec!(client);
 /// The spec of the retry and timeout options of any call, `onProgress` aside.
 pub const CALL: &str = spec!(call);
 /// The spec of the Create Session options (see [`create_options`]).
 pub const CREATE: &str = spec!(create);
 /// How many values [`CLIENT`], [`CALL`] and [`CREATE`] read.
-pub const CLIENT_LEN: u32 = 3;
+pub const CLIENT_LEN: u32 = 4;
 /// See [`CLIENT_LEN`].
-pub const CALL_LEN: u32 = 7;
+pub const CALL_LEN: u32 = 8;
 /// See [`CLIENT_LEN`].
 pub const CREATE_LEN: u32 = 10;
 
@@ -116,9 +123,11 @@ impl Values {
         self.get(i).as_bool()
     }
 
-    /// A function (`f`).
+    /// A function (`f`; the helper checked `typeof`: no `instanceof`, which would run a
+    /// Proxy's `getPrototypeOf` trap inside the wasm).
     pub fn function(&self, i: u32) -> Option<Function> {
-        self.get(i).dyn_into().ok()
+        let v = self.get(i);
+        (!v.is_undefined()).then(|| v.unchecked_into())
     }
 
     /// A count (`n`, `p`).
@@ -170,6 +179,7 @@ pub fn client_options(v: &Values, at: u32) -> ClientOptions {
         base_url: v.string(at),
         token: v.string(at + 1),
         get_token: v.function(at + 2),
+        max_response_bytes: v.count(at + 3).map(u64::from),
     }
 }
 
@@ -184,6 +194,7 @@ pub fn call_options(v: &Values, at: u32, on_progress: Option<Function>) -> PollO
         request_timeout_ms: v.millis(at + 4),
         signal: v.signal(at + 5),
         max_retries: v.count(at + 6),
+        min_interval_ms: v.millis(at + 7),
         on_progress,
     }
 }

@@ -1,77 +1,44 @@
-//! What a client remembers of the sessions it uploads to: where their audio goes (the
-//! `upload_url` in any of its forms) and their upload ledger. Forgotten at End Session.
+//! What a client remembers of the sessions it uploads to (the core's bounded
+//! [`proto::Sessions`](crate::proto::Sessions), behind a `RefCell`), and the reading of
+//! an `upload_url` from JS.
 
-use alloc::{string::String, string::ToString, vec::Vec};
+use alloc::vec::Vec;
 use core::cell::RefCell;
 
 use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::proto::{Error, ErrorCode, UploadLedger};
+use crate::proto::{Error, ErrorCode, SessionState, Target};
 
-/// Where a session's audio goes.
-#[derive(Clone, Debug)]
-pub enum Target {
-    /// A string `upload_url`: `POST {url}/audio_<n>.<ext>`, raw body, bearer token.
-    Raw(String),
-    /// An object `upload_url`: multipart POST to `url` with `fields`, no token.
-    Presigned {
-        /// `uploadData.url`.
-        url: String,
-        /// `uploadData.fields`, in order.
-        fields: Vec<(String, String)>,
-    },
-}
-
-/// What a client remembers of a session it uploads to.
+/// The per-session state of one client (see [`crate::proto::sessions`]).
 #[derive(Default)]
-pub struct SessionState {
-    /// Where its audio goes, once known.
-    pub target: Option<Target>,
-    /// Its chunk numbers and outcomes.
-    pub ledger: UploadLedger,
-}
-
-/// Per-session upload state of one client (forgotten at End Session). A short list: a
-/// client uploads to a few sessions at a time, and a map would cost wasm size.
-#[derive(Default)]
-pub struct Sessions(RefCell<Vec<(String, SessionState)>>);
+pub struct Sessions(RefCell<crate::proto::Sessions>);
 
 impl Sessions {
     /// Runs `f` on the state of session `id`, created when missing.
     pub fn with<R>(&self, id: &str, f: impl FnOnce(&mut SessionState) -> R) -> R {
-        let mut list = self.0.borrow_mut();
-        let i = match list.iter().position(|(k, _)| k == id) {
-            Some(i) => i,
-            None => {
-                list.push((id.to_string(), SessionState::default()));
-                list.len() - 1
-            }
-        };
-        f(&mut list[i].1)
+        self.0.borrow_mut().with(id, f)
     }
 
     /// Runs `f` on the state of session `id`, when there is one.
     pub fn peek<R>(&self, id: &str, f: impl FnOnce(&SessionState) -> R) -> Option<R> {
-        self.0
-            .borrow()
-            .iter()
-            .find(|(k, _)| k == id)
-            .map(|(_, s)| f(s))
+        self.0.borrow().peek(id, f)
     }
 
     /// Forgets session `id`.
     pub fn remove(&self, id: &str) {
-        self.0.borrow_mut().retain(|(k, _)| k != id);
+        self.0.borrow_mut().remove(id);
     }
 }
 
-/// Reads `upload_url` in any of its forms.
+/// Reads `upload_url` in any of its forms: `None` when absent, an `invalid_response`
+/// error when it is neither a string nor a presigned object.
 pub fn target_of(upload_url: &JsValue) -> Result<Option<Target>, Error> {
     let t = super::js::upload_target(upload_url).map_err(|e| {
         Error::new(
             ErrorCode::InvalidResponse,
-            e.as_string().unwrap_or_default(),
+            e.as_string()
+                .unwrap_or_else(|| "upload_url could not be read".into()),
         )
     })?;
     if let Some(url) = t.as_string() {

@@ -1,6 +1,12 @@
 // The package's JS helpers, bound in src/wasm/js.rs (wasm-bindgen copies this file into
 // the package's snippets/ and the build minifies it). JS plumbing only: every protocol
 // rule these functions apply is handed in by the Rust core.
+//
+// The boundary rule: the caller's objects (options, signals, chunks, iterators, callbacks)
+// are touched ONLY here, each value read once, and nothing they throw escapes into the
+// wasm: a helper either catches, or is async (a throw becomes a rejection), or is bound
+// with `catch` in js.rs. A JS exception unwinding through wasm frames would skip their
+// clean-up (the build has no unwinding) and leave the instance broken.
 
 export class VoiceApiError extends Error {
   constructor(message, code, status, apiCode, sessionId, body) {
@@ -52,7 +58,12 @@ function option(o, kind, k) {
       return t === 'object' && typeof v.aborted === 'boolean' && typeof v.addEventListener === 'function'
         ? v : fail(k, 'an AbortSignal');
     case 'T': if (t === 'string') return [v]; // falls through
-    case 't': return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : fail(k, 'an array of strings');
+    case 't': {
+      // Copied, each element read once: the caller's array (or a Proxy) is not read again.
+      let out;
+      try { out = Array.isArray(v) ? Array.prototype.slice.call(v) : undefined; } catch { }
+      return out && out.every((x) => typeof x === 'string') ? out : fail(k, 'an array of strings');
+    }
     case 'j': {
       if (t !== 'object' || Array.isArray(v)) fail(k, 'a plain object');
       let json;
@@ -66,26 +77,41 @@ export function requestInit(method, token, body, json) {
   const headers = { accept: 'application/json' };
   if (json) headers['content-type'] = 'application/json';
   if (token !== undefined) headers.authorization = 'Bearer ' + token;
-  const init = { method, headers };
+  // Redirects are never followed: the core refuses them (3xx, or a browser's opaque
+  // redirect with status 0) as invalid_response.
+  const init = { method, headers, redirect: 'manual' };
   if (body !== undefined) init.body = body;
   return init;
 }
 const TIMED_OUT = Symbol('request timed out');
-export async function exchange(url, init, controller, timeoutMs, sessionStatuses) {
+// `fetch(url, init)` under `controller`, with a request timer, its body read: `json()` for
+// the statuses in `sessionStatuses` when its length is known, else text (parsed when it is
+// JSON); a body over `maxBytes` is not read. -> [status, body, retryAfter, oversized], or
+// null when the timer ran out. A body that did not arrive whole rejects (a transport
+// failure); a complete body that is not JSON leaves `body` undefined.
+export async function exchange(url, init, controller, timeoutMs, sessionStatuses, maxBytes) {
   init.signal = controller.signal;
   const timer = setTimeout(() => controller.abort(TIMED_OUT), timeoutMs);
   try {
     const r = await fetch(url, init);
-    const status = r.status;
-    const retryAfter = r.headers.get('retry-after') ?? undefined;
-    let body;
-    if (sessionStatuses.includes(status)) {
-      try { body = await r.json(); } catch (e) { if (controller.signal.reason === TIMED_OUT) throw e; }
-    } else {
-      const text = await r.text();
-      if (text) try { body = JSON.parse(text); } catch { body = text; }
+    const status = r.status, h = r.headers;
+    const retryAfter = h.get('retry-after') ?? undefined;
+    const length = h.get('content-length'), encoding = h.get('content-encoding');
+    // Known: the length on the wire is the length of the body (no compression seen; a
+    // browser hides Content-Encoding unless the server exposes it through CORS).
+    const known = length !== null && (encoding === null || encoding === 'identity');
+    let body, text;
+    if (length !== null && +length > maxBytes) text = undefined;
+    else if (known && sessionStatuses.includes(status)) {
+      try { body = await r.json(); } catch (e) { if (!(e instanceof SyntaxError)) throw e; }
+      return [status, body, retryAfter, false];
+    } else text = known ? await r.text() : await capped(r, maxBytes);
+    if (text === undefined) {
+      controller.abort();
+      return [status, undefined, retryAfter, true];
     }
-    return [status, body, retryAfter];
+    if (text) try { body = JSON.parse(text); } catch { if (!sessionStatuses.includes(status)) body = text; }
+    return [status, body, retryAfter, false];
   } catch (e) {
     if (controller.signal.reason === TIMED_OUT) return null;
     throw e;
@@ -93,6 +119,46 @@ export async function exchange(url, init, controller, timeoutMs, sessionStatuses
     clearTimeout(timer);
   }
 }
+// A body of unknown length as text, counting the bytes as they come; undefined past `max`.
+async function capped(r, max) {
+  if (!r.body) return '';
+  const reader = r.body.getReader(), parts = [];
+  let n = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if ((n += value.length) > max) return void reader.cancel().catch(() => { });
+    parts.push(value);
+  }
+  const all = new Uint8Array(n);
+  for (let i = 0, at = 0; i < parts.length; at += parts[i++].length) all.set(parts[i], at);
+  return new TextDecoder().decode(all);
+}
+// The string at `o[a]` (or `o[a][b]`) of a parsed body, cut to `max` characters: only
+// bounded strings are copied into the wasm.
+export function field(o, a, b, max) {
+  let v = o[a];
+  if (b !== undefined) v = v !== null && typeof v === 'object' ? v[b] : undefined;
+  return typeof v === 'string' ? (v.length > max ? v.slice(0, max) : v) : undefined;
+}
+// Secrets out of an error body (mutated in place when it is an object), by the core's rule
+// (proto::redact): the token anywhere, and the credentials of any `Bearer <credentials>`.
+const BEARER = /(bearer[ \t]+)(?!\[redacted\])[^\s"',;()[\]{}<>]+/gi;
+export function redactBody(b, secret, depth) {
+  if (typeof b === 'string') return (secret ? b.split(secret).join('[redacted]') : b).replace(BEARER, '$1[redacted]');
+  if (b !== null && typeof b === 'object' && depth < 64) for (const k of Object.keys(b)) b[k] = redactBody(b[k], secret, depth + 1);
+  return b;
+}
+// The state of a caller's AbortSignal (read through its own getters, so it may throw: bound
+// with `catch`): undefined while not aborted, else its reason (an AbortError when none).
+export function signalReason(s) {
+  if (!s.aborted) return undefined;
+  const r = s.reason;
+  return r === undefined ? new DOMException('The operation was aborted', 'AbortError') : r;
+}
+// Calls a getToken source: whatever it throws or returns (a value, a promise, a thenable
+// whose `then` throws) becomes this promise's outcome.
+export async function callToken(f) { return f(); }
 export function describe(e) {
   try {
     const m = typeof e?.message === 'string' ? e.message : typeof e === 'string' ? e : '';
@@ -100,20 +166,43 @@ export function describe(e) {
     return m && typeof c === 'string' ? m + ' (' + c + ')' : m;
   } catch { return ''; }
 }
-const bytesOf = (v) => v instanceof ArrayBuffer ? new Uint8Array(v)
-  : ArrayBuffer.isView(v) ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength) : undefined;
-export async function readChunk(v, n) {
-  if (v instanceof Blob) {
-    let head;
-    try { head = new Uint8Array(await v.slice(0, n).arrayBuffer()); } catch { throw 1; }
-    return [v.slice(0, v.size), v.size, v.type, head];
+// Audio chunks are read through the platform's own getters (Blob.prototype.size, the
+// typed arrays' byteLength, …), never through the chunk's: a Proxy or an object with
+// throwing getters is simply not a chunk, and no caller code runs.
+const getter = (o, k) => Object.getOwnPropertyDescriptor(o, k).get;
+const VIEW = ['buffer', 'byteOffset', 'byteLength'];
+const TYPED = VIEW.map((k) => getter(Object.getPrototypeOf(Uint8Array.prototype), k));
+const DATA = VIEW.map((k) => getter(DataView.prototype, k));
+const BUFFERS = [ArrayBuffer, globalThis.SharedArrayBuffer].filter(Boolean).map((B) => getter(B.prototype, 'byteLength'));
+const blobSize = getter(Blob.prototype, 'size'), blobType = getter(Blob.prototype, 'type');
+const call = (f, v) => { try { return f.call(v); } catch { } };
+// [buffer, offset, length] of an ArrayBuffer, a SharedArrayBuffer or any view; else undefined.
+function region(v) {
+  if (ArrayBuffer.isView(v)) {
+    for (const g of [TYPED, DATA]) { const r = g.map((f) => call(f, v)); if (r[2] !== undefined) return r; }
+    return undefined;
   }
-  const b = bytesOf(v);
-  if (!b) throw 0;
-  return [b, b.length, '', b.subarray(0, n)];
+  for (const f of BUFFERS) { const n = call(f, v); if (n !== undefined) return [v, 0, n]; }
 }
-export function chunkSize(v) {
-  return v instanceof Blob ? v.size : bytesOf(v)?.length;
+// The size of a chunk, undefined if it is none.
+function sizeOf(v) {
+  return call(blobSize, v) ?? region(v)?.[2];
+}
+// A chunk -> [body, size, mime, first n bytes]; rejects with 0 (not a chunk) or 1 (the Blob
+// could not be read). Bytes are COPIED when the call starts: fetch refuses views of a
+// SharedArrayBuffer, and later changes to the caller's buffer cannot change the upload.
+export async function readChunk(v, n) {
+  const size = call(blobSize, v);
+  if (size !== undefined) {
+    let head;
+    try { head = new Uint8Array(await Blob.prototype.arrayBuffer.call(Blob.prototype.slice.call(v, 0, n))); } catch { throw 1; }
+    return [Blob.prototype.slice.call(v, 0, size), size, blobType.call(v), head];
+  }
+  const r = region(v);
+  if (!r) throw 0;
+  const b = new Uint8Array(r[2]);
+  b.set(new Uint8Array(r[0], r[1], r[2]));
+  return [b, b.length, '', b.subarray(0, n)];
 }
 export function uploadTarget(u) {
   if (u == null || typeof u === 'string') return u ?? undefined;
@@ -137,18 +226,37 @@ export function presignedForm(fields, body, type, name) {
   form.append('file', new Blob([body], { type }), name);
   return form;
 }
-export function iterate(chunks) {
+// The caller's chunks -> [iterator, count, bytes] (count and bytes for an array, whose
+// elements are copied once, here; bytes undefined when a size is unknown). Throws 0 (not
+// iterable), 1 (reading or opening it threw) or 2 (no next()).
+export function openChunks(chunks) {
   if (chunks === null || typeof chunks !== 'object') throw 0;
-  const f = chunks[Symbol.asyncIterator] ?? chunks[Symbol.iterator];
+  try {
+    if (Array.isArray(chunks)) {
+      const copy = Array.prototype.slice.call(chunks);
+      let bytes = 0;
+      for (const c of copy) bytes += sizeOf(c) ?? NaN;
+      return [copy.values(), copy.length, Number.isNaN(bytes) ? undefined : bytes];
+    }
+  } catch { throw 1; }
+  let f, it;
+  try { f = chunks[Symbol.asyncIterator] ?? chunks[Symbol.iterator]; } catch { throw 1; }
   if (typeof f !== 'function') throw 0;
-  let it;
   try { it = f.call(chunks); } catch { throw 1; }
-  if (typeof it?.next !== 'function') throw 2;
-  return it;
+  let next;
+  try { next = it?.next; } catch { throw 1; }
+  if (typeof next !== 'function') throw 2;
+  return [it, undefined, undefined];
 }
+// The next chunk (awaited when it is a promise) as `[value]`, or `null` when done.
 export async function nextChunk(it) {
   const step = await it.next();
   return step?.done ? null : [await step?.value];
+}
+// Tells an iterator that no more chunks will be asked for (`return()`), so that a
+// recorder's clean-up runs; what it throws or rejects with is ignored.
+export function closeChunks(it) {
+  try { Promise.resolve(it.return?.()).catch(() => { }); } catch { }
 }
 export function progressEvent(phase, sessionId, snapshot, counts) {
   const e = { phase };

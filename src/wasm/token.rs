@@ -8,28 +8,43 @@
 //! - concurrent requests that need a fresh token together share ONE `getToken` call:
 //!   a refresh is keyed by the generation of the token that failed, so a request that
 //!   failed with an already-replaced token just uses the new one;
+//! - a refresh lives only as long as someone waits for it: when it settles, its result
+//!   is published (or its failure reported) and it is forgotten; when every caller
+//!   waiting for it has left (aborted, or hit its deadline), it is forgotten too, so that
+//!   a `getToken()` that hung once, or a result nobody took, is never reused — the next
+//!   401 asks again;
 //! - a token must be printable ASCII without spaces; it never appears in an error.
 
+use alloc::rc::Rc;
 use alloc::string::String;
 use core::cell::{Cell, RefCell};
 
-use js_sys::{Function, Object, Promise};
+use js_sys::{Function, Promise};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
 use super::abort::AbortWatch;
 use super::errors;
+use super::js;
 use crate::proto::{Error, ErrorCode};
 
 /// A token and the generation it belongs to.
 pub type Versioned = (Option<String>, u32);
+
+/// One `getToken()` call in flight, shared by the requests that wait for it.
+struct Refresh {
+    promise: Promise,
+    /// The generation of the token it replaces.
+    replaces: u32,
+    waiters: Cell<u32>,
+}
 
 /// See the module docs.
 pub struct Tokens {
     current: RefCell<Option<String>>,
     generation: Cell<u32>,
     source: Option<Function>,
-    inflight: RefCell<Option<Promise>>,
+    inflight: RefCell<Option<Rc<Refresh>>>,
 }
 
 fn check(token: &str) -> Result<(), Error> {
@@ -39,6 +54,23 @@ fn check(token: &str) -> Result<(), Error> {
         Err(Error::invalid_argument(
             "the token must be a non-empty string of printable ASCII characters without spaces",
         ))
+    }
+}
+
+/// Counts one waiter of a refresh while it lives; the last one to leave before the
+/// refresh settled forgets it.
+struct Waiting<'a> {
+    tokens: &'a Tokens,
+    refresh: Rc<Refresh>,
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        let left = self.refresh.waiters.get().saturating_sub(1);
+        self.refresh.waiters.set(left);
+        if left == 0 {
+            self.tokens.forget(&self.refresh);
+        }
     }
 }
 
@@ -59,6 +91,11 @@ impl Tokens {
     /// Whether a fresh token can be asked for.
     pub fn can_refresh(&self) -> bool {
         self.source.is_some()
+    }
+
+    /// The token the next request carries (for redacting errors).
+    pub fn current(&self) -> Option<String> {
+        self.current.borrow().clone()
     }
 
     /// The token for the next request: the current one, or the first from `getToken`.
@@ -87,41 +124,29 @@ impl Tokens {
         session_id: &str,
     ) -> Result<Option<Versioned>, JsValue> {
         let Some(source) = &self.source else {
-            return Ok(Some((self.current.borrow().clone(), self.generation.get())));
+            return Ok(Some(self.versioned()));
         };
         if self.generation.get() != failed {
-            return Ok(Some((self.current.borrow().clone(), self.generation.get())));
+            return Ok(Some(self.versioned()));
         }
-        let existing = self.inflight.borrow().clone();
-        let promise = match existing {
-            Some(p) => p,
-            None => {
-                let p = match source.call0(&JsValue::UNDEFINED) {
-                    Ok(v) => Promise::resolve(&v),
-                    Err(e) => Promise::reject(&e),
-                };
-                *self.inflight.borrow_mut() = Some(p.clone());
-                p
-            }
+        let refresh = self.join(source, failed);
+        let waiting = Waiting {
+            tokens: self,
+            refresh: refresh.clone(),
         };
-        // An abort or a deadline leaves the shared call in place for the other requests
-        // waiting on it.
-        let Some(outcome) = abort
-            .race_timeout(&mut JsFuture::from(promise.clone()), within_ms)
-            .await?
-        else {
+        let outcome = abort
+            .race_timeout(&mut JsFuture::from(refresh.promise.clone()), within_ms)
+            .await;
+        // Settled: the refresh is over for everyone (the first waiter to wake publishes).
+        // Left (abort, deadline): only the last waiter to leave forgets it (`Waiting`).
+        let published = matches!(outcome, Ok(Some(_))) && self.forget(&refresh);
+        drop(waiting);
+        let Some(outcome) = outcome? else {
             return Ok(None);
         };
-        // The first waiter to wake up after the call settled publishes its result.
-        let mine = self
-            .inflight
-            .borrow()
-            .as_ref()
-            .is_some_and(|p| Object::is(p, &promise));
-        if mine {
-            *self.inflight.borrow_mut() = None;
-        }
-        let value = outcome.map_err(|thrown| source_failed(&thrown, session_id))?;
+        let secret = self.current();
+        let value =
+            outcome.map_err(|thrown| source_failed(&thrown, session_id, secret.as_deref()))?;
         let token = value
             .as_string()
             .ok_or_else(|| {
@@ -129,20 +154,56 @@ impl Tokens {
             })
             .and_then(|t| check(&t).map(|_| t))
             .map_err(|e| errors::without_body(&e, Some(session_id)))?;
-        if mine {
+        if published && self.generation.get() == refresh.replaces {
             *self.current.borrow_mut() = Some(token);
-            self.generation.set(failed.wrapping_add(1));
+            self.generation.set(refresh.replaces.wrapping_add(1));
         }
-        Ok(Some((self.current.borrow().clone(), self.generation.get())))
+        Ok(Some(self.versioned()))
+    }
+
+    fn versioned(&self) -> Versioned {
+        (self.current.borrow().clone(), self.generation.get())
+    }
+
+    /// The refresh in flight for generation `failed`, or a new `getToken()` call; counted
+    /// as one more waiter.
+    fn join(&self, source: &Function, failed: u32) -> Rc<Refresh> {
+        let mut slot = self.inflight.borrow_mut();
+        let refresh = match slot.as_ref().filter(|r| r.replaces == failed) {
+            Some(r) => r.clone(),
+            None => {
+                let r = Rc::new(Refresh {
+                    promise: js::call_token(source),
+                    replaces: failed,
+                    waiters: Cell::new(0),
+                });
+                *slot = Some(r.clone());
+                r
+            }
+        };
+        refresh.waiters.set(refresh.waiters.get() + 1);
+        refresh
+    }
+
+    /// Forgets `refresh` if it is still the one in flight; true when it was.
+    fn forget(&self, refresh: &Rc<Refresh>) -> bool {
+        let mut slot = self.inflight.borrow_mut();
+        let mine = slot.as_ref().is_some_and(|r| Rc::ptr_eq(r, refresh));
+        if mine {
+            *slot = None;
+        }
+        mine
     }
 }
 
-fn source_failed(thrown: &JsValue, session_id: &str) -> JsValue {
+fn source_failed(thrown: &JsValue, session_id: &str, secret: Option<&str>) -> JsValue {
     let mut m = String::from("getToken() failed");
-    let why = super::js::describe(thrown);
+    let why = js::describe(thrown);
     if !why.is_empty() {
         m.push_str(": ");
         m.push_str(&why);
     }
-    errors::plain(ErrorCode::Unauthorized, &m, Some(session_id))
+    let mut e = Error::new(ErrorCode::Unauthorized, m);
+    e.redact(secret);
+    errors::without_body(&e, Some(session_id))
 }

@@ -1,24 +1,29 @@
 //! `transcribe`: create → upload every chunk as it arrives from an (async) iterable, with
-//! bounded parallelism → end → poll; one signal, one progress callback with phases.
+//! bounded parallelism → end → poll; one signal, one progress callback with phases, and
+//! one deadline counted from the last chunk ([`TranscribeDeadline`]). When it stops before
+//! the chunks ran out, it calls the iterator's `return()`; uploads still in flight are
+//! dropped, which aborts their requests.
 
 use alloc::rc::Rc;
-use alloc::{boxed::Box, vec::Vec};
+use alloc::{boxed::Box, string::String, vec::Vec};
 use core::future::{poll_fn, Future};
 use core::pin::Pin;
 use core::task::Poll;
 
-use js_sys::{Array, Function, Reflect};
+use js_sys::{Array, Date, Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use super::abort::AbortWatch;
+use super::abort::{AbortWatch, Sleep};
 use super::chunk;
 use super::client::Client;
 use super::errors;
 use super::js;
 use super::lifecycle::UploadOptions;
 use super::options::PollOptions;
-use crate::proto::{CreateSession, Error, Phase, UploadLedger, UploadProgress};
+use crate::proto::{
+    CreateSession, Error, Phase, PollConfig, TranscribeDeadline, UploadLedger, UploadProgress,
+};
 
 /// A progress event (see [`js::progress_event`]).
 fn event(
@@ -59,24 +64,65 @@ pub struct TranscribeOptions {
 enum Event {
     Next(Result<JsValue, JsValue>),
     Uploaded(u64, Result<JsValue, (bool, JsValue)>),
+    Deadline,
 }
 
 type Upload<'a> = Pin<Box<dyn Future<Output = (u64, Result<JsValue, (bool, JsValue)>)> + 'a>>;
 
-/// Opens an iterator over `chunks`: async iterables first, then sync ones.
-fn iterate(chunks: &JsValue) -> Result<JsValue, Error> {
-    js::iterate(chunks).map_err(|code| {
-        Error::invalid_argument(match code.as_f64() {
-            Some(1.0) => "chunks could not be iterated",
-            Some(2.0) => "chunks: the iterator has no next()",
-            _ => "chunks must be an iterable or async iterable of Blob / ArrayBuffer / Uint8Array",
+/// The caller's chunks, opened once: the iterator, and the totals when they are known.
+/// Dropped before the iterator is done, it calls the iterator's `return()` (so that a
+/// recorder's clean-up runs).
+struct Source {
+    it: JsValue,
+    done: bool,
+    progress: UploadProgress,
+}
+
+impl Source {
+    fn open(chunks: &JsValue) -> Result<Source, Error> {
+        let opened = js::open_chunks(chunks).map_err(|code| {
+            Error::invalid_argument(match code.as_f64() {
+                Some(1.0) => "chunks could not be iterated",
+                Some(2.0) => "chunks: the iterator has no next()",
+                _ => "chunks must be an iterable or async iterable of Blob / ArrayBuffer / Uint8Array",
+            })
+        })?;
+        let count = opened.get(1).as_f64().map(|n| n as u32);
+        if count == Some(0) {
+            return Err(Error::invalid_argument("no audio chunks were given"));
+        }
+        let bytes = opened.get(2).as_f64().map(|n| n as u64);
+        Ok(Source {
+            it: opened.get(0),
+            done: false,
+            progress: UploadProgress::new(count, bytes),
         })
-    })
+    }
+}
+
+impl Drop for Source {
+    fn drop(&mut self) {
+        if !self.done {
+            js::close_chunks(&self.it);
+        }
+    }
+}
+
+/// The options of one step of `transcribe`: the call's, with what is left of its deadline.
+fn step(o: &PollOptions, deadline: &TranscribeDeadline) -> Result<PollOptions, JsValue> {
+    let now = Date::now() as u64;
+    if deadline.passed(now) {
+        return Err(errors::without_body(&deadline.timeout(), None));
+    }
+    let mut o = o.clone();
+    o.timeout_ms = Some(deadline.remaining(now));
+    Ok(o)
 }
 
 impl Client {
     /// `transcribe`: create → upload all chunks as they arrive (bounded parallelism) →
-    /// end → poll, with one signal and one progress callback.
+    /// end → poll, with one signal and one progress callback. `timeoutMs` counts from the
+    /// last chunk on ([`TranscribeDeadline`]).
     pub async fn transcribe(
         self: Rc<Self>,
         chunks: JsValue,
@@ -87,40 +133,66 @@ impl Client {
             Some(f) => f.call1(&JsValue::UNDEFINED, &e).map(|_| ()),
             None => Ok(()),
         };
-        let iterator = iterate(&chunks).map_err(|e| errors::without_body(&e, None))?;
-        let mut progress = match chunks.dyn_ref::<Array>() {
-            Some(a) => UploadProgress::new(
-                Some(a.length()),
-                a.iter().map(|c| chunk::size_of(&c)).sum::<Option<u64>>(),
-            ),
-            None => UploadProgress::default(),
-        };
-        if progress.chunks_total == Some(0) {
-            let e = Error::invalid_argument("no audio chunks were given");
-            return Err(errors::without_body(&e, None));
-        }
+        let mut source = Source::open(&chunks).map_err(|e| errors::without_body(&e, None))?;
+        let timeout = o
+            .poll
+            .timeout_ms
+            .unwrap_or(PollConfig::default().timeout_ms);
+        let mut deadline = TranscribeDeadline::new(Date::now() as u64, timeout);
         emit(event(Phase::Creating, None, &JsValue::UNDEFINED, None))?;
-        let created = self.create(&o.create, o.presigned, &o.poll, &abort).await?;
+        let created = self
+            .create(&o.create, o.presigned, &step(&o.poll, &deadline)?, &abort)
+            .await?;
         let id = Reflect::get(&created, &"session_id".into())
             .ok()
             .and_then(|v| v.as_string())
             .unwrap_or_default();
+        let first_failure = self
+            .upload_all(&id, &mut source, &o, &mut deadline, &abort, &emit)
+            .await?;
+        drop(source);
+        let missing = self.may_go_on(&id, o.allow_partial, first_failure.as_ref())?;
+        emit(event(Phase::Ending, Some(&id), &JsValue::UNDEFINED, None))?;
+        self.end(&id, None, None, &step(&o.poll, &deadline)?, &abort)
+            .await?;
+        let report = |snapshot: &JsValue| emit(event(Phase::Processing, Some(&id), snapshot, None));
+        let poll = step(&o.poll, &deadline)?;
+        let result = self.poll_with(&id, &poll, false, &abort, &report).await?;
+        if !missing.is_empty() {
+            let list: Array = missing.iter().map(|m| JsValue::from_str(m)).collect();
+            let _ = Reflect::set(&result, &"missing_chunks".into(), &list);
+        }
+        Ok(result)
+    }
+
+    /// Uploads every chunk of `source` as it arrives, `concurrency` at a time; resolves
+    /// with the first failure of a chunk (the ledger has them all), rejects when the call
+    /// must end (abort, deadline, a bad chunk, what the iterator or `onProgress` threw).
+    async fn upload_all(
+        &self,
+        id: &str,
+        source: &mut Source,
+        o: &TranscribeOptions,
+        deadline: &mut TranscribeDeadline,
+        abort: &AbortWatch,
+        emit: &dyn Fn(JsValue) -> Result<(), JsValue>,
+    ) -> Result<Option<JsValue>, JsValue> {
         let uploading =
-            |p: &UploadProgress| event(Phase::Uploading, Some(&id), &JsValue::UNDEFINED, Some(p));
-        emit(uploading(&progress))?;
+            |p: &UploadProgress| event(Phase::Uploading, Some(id), &JsValue::UNDEFINED, Some(p));
+        emit(uploading(&source.progress))?;
         let mut inflight: Vec<Upload<'_>> = Vec::new();
         let mut next: Option<JsFuture> = None;
-        let mut exhausted = false;
         let mut index = 0u32;
         let mut first_failure: Option<JsValue> = None;
         let limit = o.concurrency.max(1) as usize;
         loop {
-            if next.is_none() && !exhausted && inflight.len() < limit {
-                next = Some(JsFuture::from(js::next_chunk(&iterator)));
+            if next.is_none() && !source.done && inflight.len() < limit {
+                next = Some(JsFuture::from(js::next_chunk(&source.it)));
             }
             if next.is_none() && inflight.is_empty() {
-                break;
+                return Ok(first_failure);
             }
+            let mut timer = Sleep::new(deadline.remaining(Date::now() as u64));
             let ev = abort
                 .race(&mut poll_fn(|cx| {
                     for i in 0..inflight.len() {
@@ -135,78 +207,73 @@ impl Client {
                             return Poll::Ready(Event::Next(r));
                         }
                     }
-                    Poll::Pending
+                    Pin::new(&mut timer).poll(cx).map(|_| Event::Deadline)
                 }))
                 .await?;
             match ev {
-                Event::Next(Err(thrown)) => return Err(thrown),
-                Event::Next(Ok(step)) => {
+                Event::Deadline => {
+                    return Err(errors::without_body(&deadline.timeout(), Some(id)));
+                }
+                Event::Next(Err(thrown)) => {
+                    // The iterator threw: the protocol does not call its `return()`.
+                    source.done = true;
+                    return Err(thrown);
+                }
+                Event::Next(Ok(step_value)) => {
                     // `[value]`, or `null` once the iterator is done.
-                    let Some(step) = step.dyn_ref::<Array>() else {
-                        exhausted = true;
+                    let Some(value) = step_value.dyn_ref::<Array>().map(|a| a.get(0)) else {
+                        source.done = true;
                         continue;
                     };
-                    let value = step.get(0);
-                    let size = chunk::size_of(&value).unwrap_or(0);
+                    deadline.on_chunk(Date::now() as u64);
                     let opts = UploadOptions {
                         index: Some(index),
                         format: None,
-                        call: o.poll.clone(),
+                        call: step(&o.poll, deadline)?,
                     };
                     index += 1;
-                    let this = &self;
-                    let abort = &abort;
-                    let id = id.clone();
                     inflight.push(Box::pin(async move {
-                        let r = this
-                            .upload(&JsValue::from(id.as_str()), &value, &opts, abort)
-                            .await;
-                        (size, r)
+                        let c = chunk::read(&value).await;
+                        let size = c.as_ref().map_or(0, |c| c.size);
+                        (size, self.upload_read(id, None, c, &opts, abort).await)
                     }));
                 }
                 Event::Uploaded(size, result) => {
-                    progress.settle(size, result.is_ok());
-                    match result {
-                        Ok(_) => {}
-                        Err((caller_error, e)) => {
-                            if let Some(reason) = abort.reason() {
-                                return Err(reason);
-                            }
-                            if caller_error {
-                                return Err(e);
-                            }
-                            first_failure.get_or_insert(e);
+                    source.progress.settle(size, result.is_ok());
+                    if let Err((caller_error, e)) = result {
+                        if let Some(reason) = abort.reason() {
+                            return Err(reason);
                         }
+                        if caller_error {
+                            return Err(e);
+                        }
+                        first_failure.get_or_insert(e);
                     }
-                    emit(uploading(&progress))?;
+                    emit(uploading(&source.progress))?;
                 }
             }
         }
-        drop(inflight);
+    }
+
+    /// Whether processing may go on after the uploads (the ledger's rule): the missing
+    /// chunks' names, or the `upload_failed` error naming them and the first failure.
+    fn may_go_on(
+        &self,
+        id: &str,
+        allow_partial: bool,
+        first_failure: Option<&JsValue>,
+    ) -> Result<Vec<String>, JsValue> {
         let missing = self
             .sessions()
-            .peek(&id, |s| s.ledger.check(o.allow_partial))
-            .unwrap_or_else(|| UploadLedger::default().check(o.allow_partial));
-        let missing = missing.map_err(|mut e| {
-            if let Some(first) = first_failure.as_ref().map(js::describe) {
+            .peek(id, |s| s.ledger.check(allow_partial))
+            .unwrap_or_else(|| UploadLedger::default().check(allow_partial));
+        missing.map_err(|mut e| {
+            if let Some(first) = first_failure.map(js::describe) {
                 e.message.push_str("; first failure: ");
                 e.message.push_str(&first);
             }
-            errors::to_js(
-                &e,
-                first_failure.as_ref().unwrap_or(&JsValue::UNDEFINED),
-                Some(&id),
-            )
-        })?;
-        emit(event(Phase::Ending, Some(&id), &JsValue::UNDEFINED, None))?;
-        self.end(&id, None, None, &o.poll, &abort).await?;
-        let report = |snapshot: &JsValue| emit(event(Phase::Processing, Some(&id), snapshot, None));
-        let result = self.poll_with(&id, &o.poll, false, &abort, &report).await?;
-        if !missing.is_empty() {
-            let list: Array = missing.iter().map(|m| JsValue::from_str(m)).collect();
-            let _ = Reflect::set(&result, &"missing_chunks".into(), &list);
-        }
-        Ok(result)
+            errors::to_js(&e, first_failure.unwrap_or(&JsValue::UNDEFINED), Some(id))
+        })
     }
 }
 

@@ -1,0 +1,126 @@
+//! What a client remembers of the sessions it uploads to: where their audio goes (the
+//! `upload_url` in any of its forms) and their [`UploadLedger`]. Forgotten at End Session.
+//!
+//! Rules:
+//! - a session's state is created by Create Session or by its first upload, and removed
+//!   when End Session succeeds;
+//! - the table is bounded ([`MAX_SESSIONS`]): a script that creates sessions and never
+//!   ends them must not grow the client's memory without end. When a new session would
+//!   pass the bound, the entry touched longest ago WITHOUT an upload in flight is
+//!   forgotten (an upload in flight is never forgotten, so nothing in progress is lost).
+//!   A forgotten session is as one this client never saw: End Session then needs
+//!   `audioFilesSent`, and uploads without an `index` count from 0 again.
+
+use super::lifecycle::UploadLedger;
+use alloc::{string::String, string::ToString, vec::Vec};
+
+/// How many sessions a client remembers at most (see the module docs).
+pub const MAX_SESSIONS: usize = 4096;
+
+/// Where a session's audio goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// A string `upload_url`: `POST {url}/audio_<n>.<ext>`, raw body, bearer token.
+    Raw(String),
+    /// An object `upload_url`: multipart POST to `url` with `fields`, no token.
+    Presigned {
+        /// `uploadData.url`.
+        url: String,
+        /// `uploadData.fields`, in order.
+        fields: Vec<(String, String)>,
+    },
+}
+
+/// What a client remembers of a session it uploads to.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SessionState {
+    /// Where its audio goes, once known.
+    pub target: Option<Target>,
+    /// Its chunk numbers and outcomes.
+    pub ledger: UploadLedger,
+}
+
+/// The per-session state of one client, bounded by [`MAX_SESSIONS`] (see the module
+/// docs). A list, not a map: lookups are rare (one per upload) and a map costs wasm size.
+///
+/// ```
+/// use eka_voice::proto::{AudioFormat, Sessions};
+/// let mut t = Sessions::default();
+/// t.with("s1", |s| s.ledger.assign(None, AudioFormat::Wav).unwrap());
+/// assert_eq!(t.peek("s1", |s| s.ledger.in_flight()), Some(1));
+/// t.remove("s1");
+/// assert_eq!(t.len(), 0);
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Sessions {
+    list: Vec<(String, u64, SessionState)>,
+    clock: u64,
+    capacity: Option<usize>,
+}
+
+impl Sessions {
+    /// A table that remembers at most `capacity` sessions (at least 1).
+    pub fn with_capacity(capacity: usize) -> Sessions {
+        Sessions {
+            capacity: Some(capacity.max(1)),
+            ..Sessions::default()
+        }
+    }
+
+    /// Runs `f` on the state of session `id`, created when missing (which may forget the
+    /// stalest idle session, see the module docs).
+    pub fn with<R>(&mut self, id: &str, f: impl FnOnce(&mut SessionState) -> R) -> R {
+        self.clock += 1;
+        let i = match self.list.iter().position(|(k, _, _)| k == id) {
+            Some(i) => i,
+            None => {
+                self.make_room();
+                self.list
+                    .push((id.to_string(), self.clock, SessionState::default()));
+                self.list.len() - 1
+            }
+        };
+        let entry = &mut self.list[i];
+        entry.1 = self.clock;
+        f(&mut entry.2)
+    }
+
+    /// Runs `f` on the state of session `id`, when there is one.
+    pub fn peek<R>(&self, id: &str, f: impl FnOnce(&SessionState) -> R) -> Option<R> {
+        self.list
+            .iter()
+            .find(|(k, _, _)| k == id)
+            .map(|(_, _, s)| f(s))
+    }
+
+    /// Forgets session `id`.
+    pub fn remove(&mut self, id: &str) {
+        self.list.retain(|(k, _, _)| k != id);
+    }
+
+    /// How many sessions are remembered.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// Whether no session is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    fn make_room(&mut self) {
+        if self.list.len() < self.capacity.unwrap_or(MAX_SESSIONS) {
+            return;
+        }
+        let stalest = self
+            .list
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, _, s))| s.ledger.in_flight() == 0)
+            .min_by_key(|(_, (_, touched, _))| *touched)
+            .map(|(i, _)| i);
+        if let Some(i) = stalest {
+            self.list.swap_remove(i);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! The rules of `transcribe` (create → upload chunks as they arrive → end → poll) that are
+//! about time.
+//!
+//! `timeoutMs` of a `transcribe` bounds the call FROM THE LAST CHUNK ON: the deadline is
+//! `timeoutMs` after the later of the call's start and the arrival of the latest chunk.
+//! So a live recording may last as long as it keeps producing chunks (a consultation of
+//! an hour with the default 10 minutes), while a recorder that stalls — no chunk for
+//! `timeoutMs` — and everything after the last chunk (the remaining uploads, End Session,
+//! the processing) are bounded. Every step gets what is left of the deadline when it
+//! starts; the wait for the next chunk is cut to it.
+
+use super::error::{push_decimal, Error, ErrorCode};
+use alloc::string::String;
+
+/// The moving deadline of one `transcribe` call; see the module docs.
+///
+/// ```
+/// use eka_voice::proto::TranscribeDeadline;
+/// let mut d = TranscribeDeadline::new(1_000, 500);
+/// assert_eq!(d.remaining(1_200), 300);
+/// d.on_chunk(1_400); // a chunk arrived: 500 ms from now
+/// assert_eq!(d.remaining(1_600), 300);
+/// assert_eq!(d.remaining(2_000), 0);
+/// assert!(d.passed(1_900));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TranscribeDeadline {
+    timeout_ms: u64,
+    at_ms: u64,
+}
+
+impl TranscribeDeadline {
+    /// A call started at `now_ms` with `timeoutMs` = `timeout_ms`.
+    pub fn new(now_ms: u64, timeout_ms: u64) -> TranscribeDeadline {
+        TranscribeDeadline {
+            timeout_ms,
+            at_ms: now_ms.saturating_add(timeout_ms),
+        }
+    }
+
+    /// A chunk arrived at `now_ms`: the deadline moves to `timeout_ms` from now (never
+    /// earlier than it was).
+    pub fn on_chunk(&mut self, now_ms: u64) {
+        self.at_ms = self.at_ms.max(now_ms.saturating_add(self.timeout_ms));
+    }
+
+    /// Milliseconds left at `now_ms` (0 once passed): the `timeoutMs` of the next step.
+    pub fn remaining(&self, now_ms: u64) -> u64 {
+        self.at_ms.saturating_sub(now_ms)
+    }
+
+    /// Whether the deadline has passed at `now_ms`.
+    pub fn passed(&self, now_ms: u64) -> bool {
+        now_ms >= self.at_ms
+    }
+
+    /// The `timeout` error of a call whose deadline passed.
+    ///
+    /// ```
+    /// let e = eka_voice::proto::TranscribeDeadline::new(0, 500).timeout();
+    /// assert_eq!(e.message, "transcribe: nothing to show within 500 ms of the last chunk (timeoutMs)");
+    /// ```
+    pub fn timeout(&self) -> Error {
+        let mut m = String::from("transcribe: nothing to show within ");
+        push_decimal(&mut m, self.timeout_ms);
+        m.push_str(" ms of the last chunk (timeoutMs)");
+        Error::new(ErrorCode::Timeout, m)
+    }
+}
