@@ -132,8 +132,8 @@ impl Error {
     ///
     /// ```
     /// use eka_voice::proto::{Error, ErrorCode};
-    /// let mut e = Error::new(ErrorCode::Unauthorized, "bad token s3cr3t (Authorization: Bearer s3cr3t)");
-    /// e.redact(Some("s3cr3t"));
+    /// let mut e = Error::new(ErrorCode::Unauthorized, "bad token s3cr3t-t0k3n (Authorization: Bearer s3cr3t-t0k3n)");
+    /// e.redact(Some("s3cr3t-t0k3n"));
     /// assert_eq!(e.message, "bad token [redacted] (Authorization: Bearer [redacted])");
     /// ```
     pub fn redact(&mut self, token: Option<&str>) {
@@ -143,14 +143,19 @@ impl Error {
     }
 }
 
+/// The shortest `secret` that [`redact`] replaces wherever it appears: a shorter one (no
+/// real bearer token is) would mangle every message it occurs in as a word or a letter.
+pub const MIN_SECRET_CHARS: usize = 8;
+
 /// `text` without secrets, or `None` when it holds none: every occurrence of `secret`
-/// (when not empty) becomes [`REDACTED`], and so do the credentials of every
-/// `Bearer <credentials>` (case-insensitive; the credentials run to the next space, quote,
-/// comma, semicolon or bracket).
+/// (when it has at least [`MIN_SECRET_CHARS`] bytes) becomes [`REDACTED`], and so do the
+/// credentials of every `Bearer <credentials>`, whatever their length (case-insensitive;
+/// the credentials run to the next space, quote, comma, semicolon or bracket).
 ///
 /// ```
 /// use eka_voice::proto::redact;
-/// assert_eq!(redact("token abc!", Some("abc")).as_deref(), Some("token [redacted]!"));
+/// assert_eq!(redact("token abcdefgh!", Some("abcdefgh")).as_deref(), Some("token [redacted]!"));
+/// assert_eq!(redact("a tiny token", Some("t")), None);
 /// assert_eq!(redact("auth: bearer x.y.z, ok", None).as_deref(), Some("auth: bearer [redacted], ok"));
 /// assert_eq!(redact("nothing here", Some("abc")), None);
 /// ```
@@ -160,7 +165,7 @@ pub fn redact(text: &str, secret: Option<&str>) -> Option<String> {
     let mut changed = false;
     while !rest.is_empty() {
         if let Some(after) = secret
-            .filter(|s| !s.is_empty())
+            .filter(|s| s.len() >= MIN_SECRET_CHARS)
             .and_then(|s| rest.strip_prefix(s))
         {
             out.push_str(REDACTED);

@@ -34,7 +34,7 @@ pub use classify::{
     classify, classify_answer, expects_session_body, http_error, BodyFacts, Op, SessionStatus,
     Verdict, DEFAULT_MAX_RESPONSE_BYTES, MAX_FIELD_CHARS, MAX_MESSAGE_CHARS, SESSION_BODY_STATUSES,
 };
-pub use error::{push_decimal, redact, Error, ErrorCode, REDACTED};
+pub use error::{push_decimal, redact, Error, ErrorCode, MIN_SECRET_CHARS, REDACTED};
 pub use lifecycle::{
     check_presigned_url, create_url, default_upload_url, end_body, end_url, mime_of,
     presigned_fields, push_json_string, raw_upload_url, CreateSession, Phase, UploadLedger,

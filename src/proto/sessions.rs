@@ -108,19 +108,20 @@ impl Sessions {
         self.list.is_empty()
     }
 
+    /// Forgets idle sessions, stalest first, until one more fits (or none is idle).
     fn make_room(&mut self) {
-        if self.list.len() < self.capacity.unwrap_or(MAX_SESSIONS) {
-            return;
-        }
-        let stalest = self
-            .list
-            .iter()
-            .enumerate()
-            .filter(|(_, (_, _, s))| s.ledger.in_flight() == 0)
-            .min_by_key(|(_, (_, touched, _))| *touched)
-            .map(|(i, _)| i);
-        if let Some(i) = stalest {
-            self.list.swap_remove(i);
+        while self.list.len() >= self.capacity.unwrap_or(MAX_SESSIONS) {
+            let stalest = self
+                .list
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, _, s))| s.ledger.in_flight() == 0)
+                .min_by_key(|(_, (_, touched, _))| *touched)
+                .map(|(i, _)| i);
+            match stalest {
+                Some(i) => drop(self.list.swap_remove(i)),
+                None => return,
+            }
         }
     }
 }

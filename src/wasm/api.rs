@@ -13,6 +13,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use super::abort::AbortWatch;
+use super::chunk;
 use super::client::Client;
 use super::errors;
 use super::lifecycle::UploadOptions;
@@ -82,19 +83,24 @@ impl VoiceClient {
                 format: v.string(1),
                 call: call_options(&v, 2, None),
             });
-        match parsed {
-            Ok(o) => {
-                let inner = self.inner.clone();
-                spawn(async move {
-                    let abort = AbortWatch::new(o.call.signal.clone());
-                    inner
-                        .upload(&session, &chunk, &o, &abort)
-                        .await
-                        .map_err(|(_, e)| e)
-                })
-            }
-            Err(e) => reject(&e, session.as_string().as_deref()),
-        }
+        let o = match parsed {
+            Ok(o) => o,
+            Err(e) => return reject(&e, session.as_string().as_deref()),
+        };
+        // The session and the chunk are read now, once: the caller may reuse them.
+        let (id, target) = match Client::upload_session(&session) {
+            Ok(s) => s,
+            Err((_, e)) => return Promise::reject(&e),
+        };
+        let taken = chunk::take(&chunk);
+        let inner = self.inner.clone();
+        spawn(async move {
+            let abort = AbortWatch::new(o.call.signal.clone());
+            inner
+                .upload(&id, target, taken, &o, &abort)
+                .await
+                .map_err(|(_, e)| e)
+        })
     }
 
     /// `client.endSession(sessionId, { audioFilesSent?, audioFilesUploaded?, signal? })`.

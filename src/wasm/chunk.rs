@@ -1,8 +1,12 @@
-//! Audio chunks from JS: a `Blob` (or `File`), an `ArrayBuffer` or any `ArrayBufferView`
-//! (`Uint8Array`, Node's `Buffer`, …). Reads what the core needs to name the chunk (its
-//! size, MIME type and first bytes) and prepares a body that fetch sends as is, with no
-//! `Content-Type` (a Blob is re-sliced without its type: the service's allow-list
-//! rejects common values such as `audio/webm`).
+//! Audio chunks from JS: a `Blob` (or `File`), an `ArrayBuffer`, a `SharedArrayBuffer` or
+//! any `ArrayBufferView` (`Uint8Array`, Node's `Buffer`, …). A chunk is TAKEN when the call
+//! receives it ([`take`], synchronous): the bytes of a buffer or a view are copied then —
+//! what the call uploads, and retries, is what the buffer held at that moment, whatever
+//! the caller does with it afterwards — and a Blob (immutable) is re-sliced without its
+//! type (the service's allow-list rejects common values such as `audio/webm`). Only the
+//! platform's own getters are used: a Proxy, or an object whose getters lie or throw, is
+//! not a chunk. Then [`Taken::read`] reads what the core needs to name it (its first
+//! bytes).
 
 use alloc::{string::String, vec::Vec};
 use js_sys::{Array, Uint8Array};
@@ -24,25 +28,46 @@ pub struct Chunk {
     pub head: Vec<u8>,
 }
 
-/// Reads a chunk value; checks its type and size (not empty, at most 10 MiB). The bytes of
-/// an `ArrayBuffer` or a view are copied now (what the call uploads, and retries, is what
-/// the buffer held when it was made); a Blob is immutable and only re-sliced.
-pub async fn read(v: &JsValue) -> Result<Chunk, Error> {
-    let read = JsFuture::from(js::read_chunk(v, SNIFF_BYTES as u32)).await;
-    let a: Array = read
-        .map_err(|e| match e.as_f64() {
-            Some(1.0) => Error::invalid_argument("the audio Blob could not be read"),
-            _ => Error::invalid_argument(
-                "an audio chunk must be a Blob, an ArrayBuffer or a Uint8Array",
-            ),
-        })?
-        .unchecked_into();
-    let size = a.get(1).as_f64().unwrap_or(0.0) as u64;
+/// A chunk taken from the caller, its size checked (not empty, at most 10 MiB).
+pub struct Taken {
+    body: JsValue,
+    size: u64,
+    mime: Option<String>,
+}
+
+/// Takes a chunk value now (see the module docs).
+pub fn take(v: &JsValue) -> Result<Taken, Error> {
+    let t = js::take_chunk(v);
+    let Some(t) = t.dyn_ref::<Array>() else {
+        return Err(Error::invalid_argument(
+            "an audio chunk must be a Blob, an ArrayBuffer or a Uint8Array",
+        ));
+    };
+    let size = t.get(1).as_f64().unwrap_or(0.0) as u64;
     check_chunk_size(size)?;
-    Ok(Chunk {
-        body: a.get(0),
+    Ok(Taken {
+        body: t.get(0),
         size,
-        mime: a.get(2).as_string().filter(|t| !t.is_empty()),
-        head: a.get(3).unchecked_into::<Uint8Array>().to_vec(),
+        mime: t.get(2).as_string().filter(|m| !m.is_empty()),
     })
+}
+
+impl Taken {
+    /// The size in bytes.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// Reads the first bytes (a Blob is read asynchronously).
+    pub async fn read(self) -> Result<Chunk, Error> {
+        let head = JsFuture::from(js::chunk_head(&self.body, SNIFF_BYTES as u32))
+            .await
+            .map_err(|_| Error::invalid_argument("the audio Blob could not be read"))?;
+        Ok(Chunk {
+            body: self.body,
+            size: self.size,
+            mime: self.mime,
+            head: head.unchecked_into::<Uint8Array>().to_vec(),
+        })
+    }
 }

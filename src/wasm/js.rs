@@ -91,11 +91,16 @@ extern "C" {
     #[wasm_bindgen]
     pub fn describe(e: &JsValue) -> String;
 
-    /// An audio chunk (Blob, ArrayBuffer, SharedArrayBuffer or view) -> `[body, size, mime,
-    /// first n bytes]`, read through the platform's own getters; bytes are copied. Rejects
-    /// with `0` (not a chunk) or `1` (the Blob could not be read).
-    #[wasm_bindgen(js_name = readChunk)]
-    pub fn read_chunk(v: &JsValue, n: u32) -> Promise;
+    /// Takes an audio chunk (Blob, ArrayBuffer, SharedArrayBuffer or view) now, through the
+    /// platform's own getters -> `[body, size, mime]`, or `undefined` when it is none. The
+    /// bytes of a buffer or a view are copied; a Blob is re-sliced without its type.
+    #[wasm_bindgen(js_name = takeChunk)]
+    pub fn take_chunk(v: &JsValue) -> JsValue;
+
+    /// The first `n` bytes of a taken chunk's body (a Uint8Array); rejects when a Blob
+    /// cannot be read.
+    #[wasm_bindgen(js_name = chunkHead)]
+    pub fn chunk_head(body: &JsValue, n: u32) -> Promise;
 
     /// An `upload_url` -> `undefined`, the URL string, or `[url, key, value, …]` of a
     /// presigned upload; throws a message string when it is neither.

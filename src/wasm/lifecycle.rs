@@ -67,56 +67,49 @@ impl Client {
         Ok(created)
     }
 
-    /// `uploadAudio`: one chunk, retried on transient failures. `session` is a session id
-    /// or a session object (its `upload_url` is used). Errors that are the caller's
+    /// The session argument of `uploadAudio`: a session id, or a session object (its
+    /// `session_id` and `upload_url`, each read once, now). Errors that are the caller's
     /// (`invalid_argument`) come back as `Err((true, e))`.
-    pub async fn upload(
-        &self,
-        session: &JsValue,
-        value: &JsValue,
-        o: &UploadOptions,
-        abort: &AbortWatch,
-    ) -> Result<JsValue, (bool, JsValue)> {
-        let (id, given_target) = if let Some(id) = session.as_string() {
-            (id, None)
-        } else {
-            let id = Reflect::get(session, &"session_id".into())
-                .ok()
-                .and_then(|v| v.as_string());
-            let id = id.ok_or_else(|| {
-                (
-                    true,
-                    errors::without_body(
-                        &Error::invalid_argument(
-                            "session must be a session id or an object with a string `session_id`",
-                        ),
-                        None,
+    pub fn upload_session(session: &JsValue) -> Result<(String, Option<Target>), (bool, JsValue)> {
+        if let Some(id) = session.as_string() {
+            return Ok((id, None));
+        }
+        let id = Reflect::get(session, &"session_id".into())
+            .ok()
+            .and_then(|v| v.as_string());
+        let id = id.ok_or_else(|| {
+            (
+                true,
+                errors::without_body(
+                    &Error::invalid_argument(
+                        "session must be a session id or an object with a string `session_id`",
                     ),
-                )
-            })?;
-            let t = target_of(
-                &Reflect::get(session, &"upload_url".into()).unwrap_or(JsValue::UNDEFINED),
+                    None,
+                ),
             )
-            .map_err(|e| (false, errors::without_body(&e, Some(&id))))?;
-            (id, t)
-        };
-        let c = chunk::read(value).await;
-        self.upload_read(&id, given_target, c, o, abort).await
+        })?;
+        let t =
+            target_of(&Reflect::get(session, &"upload_url".into()).unwrap_or(JsValue::UNDEFINED))
+                .map_err(|e| (false, errors::without_body(&e, Some(&id))))?;
+        Ok((id, t))
     }
 
-    /// `uploadAudio` of a chunk already read (`transcribe` reads chunks first, for their
-    /// size): names it, sends it to the session's target, keeps the ledger.
-    pub async fn upload_read(
+    /// `uploadAudio`: one chunk (taken when the call was made, see [`chunk::take`]),
+    /// retried on transient failures: names it, sends it to the session's target (the
+    /// given one, else the one Create Session answered, else the default endpoint), keeps
+    /// the ledger. Errors that are the caller's (`invalid_argument`) come back as
+    /// `Err((true, e))`.
+    pub async fn upload(
         &self,
         id: &str,
         given_target: Option<Target>,
-        chunk: Result<chunk::Chunk, Error>,
+        chunk: Result<chunk::Taken, Error>,
         o: &UploadOptions,
         abort: &AbortWatch,
     ) -> Result<JsValue, (bool, JsValue)> {
         let invalid = |e: Error| (true, errors::without_body(&e, Some(id)));
         crate::proto::check_session_id(id).map_err(invalid)?;
-        let c = chunk.map_err(invalid)?;
+        let c = chunk.map_err(invalid)?.read().await.map_err(invalid)?;
         let format =
             resolve_format(o.format.as_deref(), c.mime.as_deref(), &c.head).map_err(invalid)?;
         let (target, n, name) = self

@@ -142,10 +142,11 @@ export function field(o, a, b, max) {
   return typeof v === 'string' ? (v.length > max ? v.slice(0, max) : v) : undefined;
 }
 // Secrets out of an error body (mutated in place when it is an object), by the core's rule
-// (proto::redact): the token anywhere, and the credentials of any `Bearer <credentials>`.
+// (proto::redact): the token anywhere (when it has at least MIN_SECRET_CHARS = 8
+// characters), and the credentials of any `Bearer <credentials>`.
 const BEARER = /(bearer[ \t]+)(?!\[redacted\])[^\s"',;()[\]{}<>]+/gi;
 export function redactBody(b, secret, depth) {
-  if (typeof b === 'string') return (secret ? b.split(secret).join('[redacted]') : b).replace(BEARER, '$1[redacted]');
+  if (typeof b === 'string') return (secret?.length >= 8 ? b.split(secret).join('[redacted]') : b).replace(BEARER, '$1[redacted]');
   if (b !== null && typeof b === 'object' && depth < 64) for (const k of Object.keys(b)) b[k] = redactBody(b[k], secret, depth + 1);
   return b;
 }
@@ -188,21 +189,22 @@ function region(v) {
 function sizeOf(v) {
   return call(blobSize, v) ?? region(v)?.[2];
 }
-// A chunk -> [body, size, mime, first n bytes]; rejects with 0 (not a chunk) or 1 (the Blob
-// could not be read). Bytes are COPIED when the call starts: fetch refuses views of a
-// SharedArrayBuffer, and later changes to the caller's buffer cannot change the upload.
-export async function readChunk(v, n) {
+// Takes a chunk NOW -> [body, size, mime], or undefined when it is none: the bytes of a
+// buffer or a view are copied (fetch refuses views of a SharedArrayBuffer, and a caller that
+// reuses its buffer cannot change what is uploaded, or retried); a Blob is immutable and
+// only re-sliced without its type.
+export function takeChunk(v) {
   const size = call(blobSize, v);
-  if (size !== undefined) {
-    let head;
-    try { head = new Uint8Array(await Blob.prototype.arrayBuffer.call(Blob.prototype.slice.call(v, 0, n))); } catch { throw 1; }
-    return [Blob.prototype.slice.call(v, 0, size), size, blobType.call(v), head];
-  }
+  if (size !== undefined) return [Blob.prototype.slice.call(v, 0, size), size, blobType.call(v)];
   const r = region(v);
-  if (!r) throw 0;
+  if (!r) return undefined;
   const b = new Uint8Array(r[2]);
   b.set(new Uint8Array(r[0], r[1], r[2]));
-  return [b, b.length, '', b.subarray(0, n)];
+  return [b, b.length, ''];
+}
+// The first n bytes of a taken chunk's body; rejects when a Blob cannot be read.
+export async function chunkHead(body, n) {
+  return body instanceof Uint8Array ? body.subarray(0, n) : new Uint8Array(await body.slice(0, n).arrayBuffer());
 }
 export function uploadTarget(u) {
   if (u == null || typeof u === 'string') return u ?? undefined;
@@ -248,10 +250,16 @@ export function openChunks(chunks) {
   if (typeof next !== 'function') throw 2;
   return [it, undefined, undefined];
 }
-// The next chunk (awaited when it is a promise) as `[value]`, or `null` when done.
+// The next chunk as `[value]`, or `null` when done. A value that is a real Promise is
+// awaited (what it rejects with rejects the call); anything else — a Proxy, an object with
+// a `then` — is taken as it is, without running its code.
 export async function nextChunk(it) {
   const step = await it.next();
-  return step?.done ? null : [await step?.value];
+  if (step?.done) return null;
+  const v = step?.value;
+  let promise;
+  try { promise = Promise.prototype.then.call(v, (x) => x); } catch { return [v]; }
+  return [await promise];
 }
 // Tells an iterator that no more chunks will be asked for (`return()`), so that a
 // recorder's clean-up runs; what it throws or rejects with is ignored.

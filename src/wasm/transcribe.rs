@@ -225,6 +225,7 @@ impl Client {
                         source.done = true;
                         continue;
                     };
+                    // Taken now: the caller's buffer may change once `next()` is called again.
                     deadline.on_chunk(Date::now() as u64);
                     let opts = UploadOptions {
                         index: Some(index),
@@ -232,10 +233,10 @@ impl Client {
                         call: step(&o.poll, deadline)?,
                     };
                     index += 1;
+                    let taken = chunk::take(&value);
+                    let size = taken.as_ref().map_or(0, chunk::Taken::size);
                     inflight.push(Box::pin(async move {
-                        let c = chunk::read(&value).await;
-                        let size = c.as_ref().map_or(0, |c| c.size);
-                        (size, self.upload_read(id, None, c, &opts, abort).await)
+                        (size, self.upload(id, None, taken, &opts, abort).await)
                     }));
                 }
                 Event::Uploaded(size, result) => {
