@@ -42,7 +42,12 @@ count "simulator (node:test)" "$tmp/sim-tests.log"
 say "building the npm package; size check (deterministic, so it belongs in the tests)"
 bash scripts/build.sh
 node scripts/size.mjs --check
-summary+=("$(printf '%-34s %s' "size (gzip, limit in scripts/size.mjs)" "$(node -e 'import("./scripts/size.mjs").then(m => { const t = m.measure().total; console.log((t.gzip / 1024).toFixed(1) + " KB gzip, " + (t.raw / 1024).toFixed(1) + " KB raw"); })')")")
+summary+=("$(printf '%-34s %s' "size (browser entry, gzip -9)" "$(node -e 'import("./scripts/size.mjs").then(m => { const e = m.measure().entries.browser; console.log((e.gzip / 1024).toFixed(1) + " KB of " + (e.budget / 1024) + " KB, " + (e.raw / 1024).toFixed(1) + " KB raw"); })')")")
+
+say "faults: the built package through a TCP fault proxy (node --test tests/faults/faults.test.mjs)"
+node --test --test-reporter=tap tests/faults/faults.test.mjs 2>&1 | tee "$tmp/faults.log" | grep -E '^\s*(not )?ok |^# (pass|fail)'
+grep -q '^# fail 0' "$tmp/faults.log" || { cat "$tmp/faults.log"; exit 1; }
+count "faults (node:test, TCP proxy)" "$tmp/faults.log"
 
 say "starting the simulator"
 source scripts/sim-lib.sh

@@ -304,10 +304,7 @@ fn classify_error(op: Op, http: u16, facts: Option<&BodyFacts>) -> Verdict {
         429 => Verdict::Transient(e(ErrorCode::RateLimited, "rate limited")),
         500..=599 => Verdict::Transient(e(ErrorCode::ServerError, "server error")),
         400..=499 => Verdict::Fatal(e(ErrorCode::BadRequest, "bad request")),
-        0 | 300..=399 => Verdict::Fatal(e(
-            ErrorCode::InvalidResponse,
-            "the answer is a redirect, which the Voice API never sends: not followed",
-        )),
+        0 | 300..=399 => Verdict::Fatal(e(ErrorCode::InvalidResponse, "redirect not followed")),
         _ => Verdict::Fatal(e(ErrorCode::InvalidResponse, "unexpected HTTP status")),
     }
 }

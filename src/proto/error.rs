@@ -5,7 +5,7 @@
 //! the service's message. They never contain a token: nothing in this module ever
 //! sees one.
 
-use alloc::string::String;
+use alloc::{string::String, vec::Vec};
 /// The stable, documented category of a failure. Its [`ErrorCode::as_str`] form is the
 /// `code` property of a JS `VoiceApiError`.
 ///
@@ -160,51 +160,55 @@ pub const MIN_SECRET_CHARS: usize = 8;
 /// assert_eq!(redact("nothing here", Some("abc")), None);
 /// ```
 pub fn redact(text: &str, secret: Option<&str>) -> Option<String> {
-    let mut out = String::new();
-    let mut rest = text;
-    let mut changed = false;
-    while !rest.is_empty() {
-        if let Some(after) = secret
-            .filter(|s| s.len() >= MIN_SECRET_CHARS)
-            .and_then(|s| rest.strip_prefix(s))
-        {
-            out.push_str(REDACTED);
-            rest = after;
-            changed = true;
-        } else if let Some(n) = bearer_prefix(rest) {
-            let (head, tail) = rest.split_at_checked(n).unwrap_or((rest, ""));
-            out.push_str(head);
-            let end = tail
-                .find(|c: char| c.is_whitespace() || "\"',;()[]{}<>".contains(c))
-                .unwrap_or(tail.len());
-            out.push_str(REDACTED);
-            rest = tail.get(end..).unwrap_or("");
-            changed = true;
-        } else {
-            let mut chars = rest.chars();
-            if let Some(c) = chars.next() {
-                out.push(c);
-            }
-            rest = chars.as_str();
-        }
+    // A byte scan (no substring searcher, no panicking slices: they cost wasm size). Every
+    // cut starts and ends at an ASCII byte, so the result stays valid UTF-8.
+    let b = text.as_bytes();
+    let secret = secret
+        .map(str::as_bytes)
+        .filter(|s| s.len() >= MIN_SECRET_CHARS);
+    let mut out = Vec::new();
+    let (mut i, mut copied) = (0, 0);
+    while let Some(rest) = b.get(i..).filter(|r| !r.is_empty()) {
+        let cut = match secret {
+            Some(s) if rest.starts_with(s) => Some((0, s.len())),
+            _ => bearer_credentials(rest),
+        };
+        let Some((from, to)) = cut else {
+            i += 1;
+            continue;
+        };
+        out.extend_from_slice(b.get(copied..i + from).unwrap_or_default());
+        out.extend_from_slice(REDACTED.as_bytes());
+        i += to;
+        copied = i;
     }
-    changed.then_some(out)
-}
-
-/// The length of `Bearer` plus the spaces after it, when `s` starts with that and
-/// credentials follow.
-fn bearer_prefix(s: &str) -> Option<usize> {
-    let head = s.get(..6)?;
-    if !head.eq_ignore_ascii_case("bearer") {
+    if copied == 0 {
         return None;
     }
-    let after = s.get(6..)?;
-    let spaces = after.len() - after.trim_start_matches([' ', '\t']).len();
-    let creds = after.get(spaces..)?;
-    (spaces > 0
-        && creds.starts_with(|c: char| !c.is_whitespace() && !"\"',;".contains(c))
-        && !creds.starts_with(REDACTED))
-    .then_some(6 + spaces)
+    out.extend_from_slice(b.get(copied..).unwrap_or_default());
+    String::from_utf8(out).ok()
+}
+
+/// Whether a byte ends `Bearer` credentials: ASCII white space, a quote, a separator or
+/// a bracket.
+fn ends_credentials(c: u8) -> bool {
+    c.is_ascii_whitespace() || b"\"',;()[]{}<>".contains(&c)
+}
+
+/// Where the credentials of a `Bearer <credentials>` at the start of `s` lie (`from..to`
+/// in `s`), unless they are already [`REDACTED`].
+fn bearer_credentials(s: &[u8]) -> Option<(usize, usize)> {
+    if !s.get(..6)?.eq_ignore_ascii_case(b"bearer") {
+        return None;
+    }
+    let from = 6 + s
+        .get(6..)?
+        .iter()
+        .take_while(|&&c| c == b' ' || c == b'\t')
+        .count();
+    let creds = s.get(from..)?;
+    let len = creds.iter().take_while(|&&c| !ends_credentials(c)).count();
+    (from > 6 && len > 0 && !creds.starts_with(REDACTED.as_bytes())).then_some((from, from + len))
 }
 
 impl core::fmt::Display for Error {

@@ -71,18 +71,19 @@ impl Sessions {
     /// stalest idle session, see the module docs).
     pub fn with<R>(&mut self, id: &str, f: impl FnOnce(&mut SessionState) -> R) -> R {
         self.clock += 1;
-        let i = match self.list.iter().position(|(k, _, _)| k == id) {
-            Some(i) => i,
-            None => {
-                self.make_room();
-                self.list
-                    .push((id.to_string(), self.clock, SessionState::default()));
-                self.list.len() - 1
-            }
-        };
-        let entry = &mut self.list[i];
-        entry.1 = self.clock;
-        f(&mut entry.2)
+        if !self.list.iter().any(|(k, _, _)| k == id) {
+            self.make_room();
+            self.list
+                .push((id.to_string(), self.clock, SessionState::default()));
+        }
+        let mut state = SessionState::default();
+        // (Never absent: it was just found or pushed. No indexing: no panic path.)
+        let entry = self.list.iter_mut().find(|(k, _, _)| k == id);
+        let entry = entry.map(|(_, touched, s)| {
+            *touched = self.clock;
+            s
+        });
+        f(entry.unwrap_or(&mut state))
     }
 
     /// Runs `f` on the state of session `id`, when there is one.
@@ -111,15 +112,15 @@ impl Sessions {
     /// Forgets idle sessions, stalest first, until one more fits (or none is idle).
     fn make_room(&mut self) {
         while self.list.len() >= self.capacity.unwrap_or(MAX_SESSIONS) {
+            // `touched` values are unique: the stalest idle entry is the one with the least.
             let stalest = self
                 .list
                 .iter()
-                .enumerate()
-                .filter(|(_, (_, _, s))| s.ledger.in_flight() == 0)
-                .min_by_key(|(_, (_, touched, _))| *touched)
-                .map(|(i, _)| i);
+                .filter(|(_, _, s)| s.ledger.in_flight() == 0)
+                .map(|(_, touched, _)| *touched)
+                .min();
             match stalest {
-                Some(i) => drop(self.list.swap_remove(i)),
+                Some(t) => self.list.retain(|(_, touched, _)| *touched != t),
                 None => return,
             }
         }

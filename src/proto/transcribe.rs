@@ -58,12 +58,12 @@ impl TranscribeDeadline {
     ///
     /// ```
     /// let e = eka_voice::proto::TranscribeDeadline::new(0, 500).timeout();
-    /// assert_eq!(e.message, "transcribe: nothing to show within 500 ms of the last chunk (timeoutMs)");
+    /// assert_eq!(e.message, "no chunk and no final answer within 500 ms (timeoutMs, from the last chunk)");
     /// ```
     pub fn timeout(&self) -> Error {
-        let mut m = String::from("transcribe: nothing to show within ");
+        let mut m = String::from("no chunk and no final answer within ");
         push_decimal(&mut m, self.timeout_ms);
-        m.push_str(" ms of the last chunk (timeoutMs)");
+        m.push_str(" ms (timeoutMs, from the last chunk)");
         Error::new(ErrorCode::Timeout, m)
     }
 }

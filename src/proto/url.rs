@@ -192,9 +192,7 @@ pub fn check_session_id(id: &str) -> Result<(), Error> {
             "sessionId must be a non-empty string",
         ))
     } else if id == "." || id == ".." {
-        Err(Error::invalid_argument(
-            "sessionId must not be `.` or `..` (a URL path would resolve it away)",
-        ))
+        Err(Error::invalid_argument("sessionId must not be `.` or `..`"))
     } else {
         Ok(())
     }

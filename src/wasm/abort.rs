@@ -124,7 +124,7 @@ impl AbortWatch {
 fn unreadable() -> JsValue {
     super::errors::plain(
         crate::proto::ErrorCode::InvalidArgument,
-        "`signal` could not be read (its `aborted`, `reason` or `addEventListener` threw)",
+        "`signal` could not be read",
         None,
     )
 }

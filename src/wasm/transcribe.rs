@@ -195,11 +195,19 @@ impl Client {
             let mut timer = Sleep::new(deadline.remaining(Date::now() as u64));
             let ev = abort
                 .race(&mut poll_fn(|cx| {
-                    for i in 0..inflight.len() {
-                        if let Poll::Ready((size, r)) = inflight[i].as_mut().poll(cx) {
-                            drop(inflight.swap_remove(i));
-                            return Poll::Ready(Event::Uploaded(size, r));
-                        }
+                    let mut settled = None;
+                    inflight.retain_mut(|u| match settled {
+                        Some(_) => true,
+                        None => match u.as_mut().poll(cx) {
+                            Poll::Ready(out) => {
+                                settled = Some(out);
+                                false
+                            }
+                            Poll::Pending => true,
+                        },
+                    });
+                    if let Some((size, r)) = settled {
+                        return Poll::Ready(Event::Uploaded(size, r));
                     }
                     if let Some(f) = next.as_mut() {
                         if let Poll::Ready(r) = Pin::new(f).poll(cx) {
