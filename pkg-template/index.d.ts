@@ -16,6 +16,12 @@ export interface ClientOptions {
    * requests of one client that hit a 401 together share one call.
    */
   getToken?: () => string | PromiseLike<string>;
+  /**
+   * The largest answer body read, in bytes (default 33554432, 32 MiB). A bigger answer is not
+   * read and rejects with `invalid_response`. (In a browser, a compressed answer is bounded
+   * by its Content-Length unless the server exposes `Content-Encoding` through CORS.)
+   */
+  maxResponseBytes?: number;
 }
 
 /** Options of `getSession`: one request. */
@@ -36,6 +42,8 @@ export interface GetOptions {
 export interface PollOptions extends GetOptions {
   /** Minimum time between the STARTS of two requests (default 1000). A long-polled request is followed at once. */
   intervalMs?: number;
+  /** The floor of `intervalMs` (default 100): `intervalMs: 0` still waits 100 ms. Set 0 to poll back to back. */
+  minIntervalMs?: number;
   /** Called with each 202 answer (a snapshot of the session). What it throws rejects the poll. */
   onProgress?: (snapshot: PendingSession) => void;
   /** Consecutive transient failures (network, 408, 429, 5xx) tolerated before rejecting (default 5). */
@@ -299,6 +307,12 @@ export interface TranscribeOptions extends CreateSessionOptions, Omit<PollOption
   concurrency?: number;
   /** Go on when some chunks failed but at least one made it; the result lists `missing_chunks`. */
   allowPartialUpload?: boolean;
+  /**
+   * Deadline counted FROM THE LAST CHUNK (default 600000): the call rejects with `timeout` when
+   * no chunk arrived for this long, or when the uploads, End Session and the processing did not
+   * finish within it after the last chunk. A live recording may last longer in all.
+   */
+  timeoutMs?: number;
   onProgress?: (event: TranscribeProgress) => void;
 }
 
@@ -325,7 +339,7 @@ export declare class VoiceClient {
   endSession(sessionId: string, options?: EndOptions): Promise<EndedSession>;
   /** Create → upload every chunk as it arrives → end → poll. */
   transcribe(
-    chunks: Iterable<AudioChunk | PromiseLike<AudioChunk>> | AsyncIterable<AudioChunk>,
+    chunks: Iterable<AudioChunk | Promise<AudioChunk>> | AsyncIterable<AudioChunk>,
     options?: TranscribeOptions,
   ): Promise<TranscribeResult>;
   /** Frees the client's wasm memory now (it is also freed when garbage-collected). */

@@ -5,7 +5,8 @@
 //!   (`localhost`, `127.0.0.0/8`, `[::1]`), so that a bearer token never travels in
 //!   clear text over a network;
 //! - it may carry a path prefix (a proxy such as `https://emr.example/eka`) but no
-//!   query, fragment or credentials;
+//!   query, fragment or credentials, and no white space, control characters or
+//!   backslashes (which URL parsers drop or rewrite);
 //! - the session id is percent-encoded as ONE path segment: a `/`, `?`, `#` or `%` in
 //!   it never changes the path or the query, and the ids `.` and `..` (dot segments, which
 //!   URL parsers resolve away, encoded or not) are refused;
@@ -59,6 +60,13 @@ impl BaseUrl {
         };
         if rest.contains(['?', '#']) {
             return Err(bad("must not have a query or a fragment"));
+        }
+        // What a URL parser would drop or rewrite (white space, controls, a backslash read
+        // as a slash) would make the URL used differ from the one checked.
+        if rest.bytes().any(|b| b <= b' ' || b == 0x7f || b == b'\\') {
+            return Err(bad(
+                "must not contain spaces, control characters or backslashes",
+            ));
         }
         let (authority, path) = rest
             .split_at_checked(rest.find('/').unwrap_or(rest.len()))

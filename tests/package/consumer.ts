@@ -112,6 +112,9 @@ export async function main(): Promise<void> {
   const t: TranscribeResult = await client.transcribe(recorder(), { concurrency: 2, allowPartialUpload: true, intervalMs: 500, onProgress });
   void t.missing_chunks;
   await client.transcribe([new ArrayBuffer(8), new Uint8Array(8)]);
+  await client.pollSession('s', { intervalMs: 0, minIntervalMs: 0 });
+  const bounded = new VoiceClient({ token: 't', maxResponseBytes: 1 << 20 });
+  void bounded;
   // @ts-expect-error uploadType is chunked or single
   await client.createSession({ uploadType: 'stream' });
   // @ts-expect-error the session id is a string
