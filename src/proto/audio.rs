@@ -48,6 +48,23 @@ impl AudioFormat {
         }
     }
 
+    /// The MIME type, from the service's allow-list (the `Content-Type` field of a
+    /// presigned upload).
+    ///
+    /// ```
+    /// assert_eq!(eka_voice::proto::AudioFormat::Webm.mime(), "audio/webm;codecs=opus");
+    /// ```
+    pub fn mime(self) -> &'static str {
+        match self {
+            AudioFormat::Wav => "audio/wav",
+            AudioFormat::Webm => "audio/webm;codecs=opus",
+            AudioFormat::Ogg => "audio/ogg",
+            AudioFormat::Mp3 => "audio/mp3",
+            AudioFormat::M4a => "audio/m4a",
+            AudioFormat::Mp4 => "audio/mp4",
+        }
+    }
+
     /// A format from an extension (`wav`, `.wav`) or a MIME type (`audio/wav`,
     /// `audio/x-wav`, `audio/mpeg`, `audio/webm;codecs=opus`, …); case-insensitive.
     pub fn parse(s: &str) -> Option<AudioFormat> {

@@ -194,6 +194,7 @@ pub enum Op {
 
 /// What an answer means for the operation that asked.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[must_use]
 pub enum Verdict {
     /// Still processing: the body is a snapshot; poll again.
     Pending,
@@ -207,19 +208,6 @@ pub enum Verdict {
     Transient(Error),
     /// Not worth retrying.
     Fatal(Error),
-}
-
-/// Classifies an answer to `GET /voice/v1/sessions/{id}`. `facts` is `None` when the
-/// body was not a JSON object (or could not be read).
-///
-/// ```
-/// use eka_voice::proto::{classify, BodyFacts, SessionStatus, Verdict};
-/// let done = BodyFacts { object: true, status: Some("completed".into()), ..Default::default() };
-/// assert_eq!(classify(200, Some(&done)), Verdict::Finished(SessionStatus::Completed));
-/// assert!(matches!(classify(503, None), Verdict::Transient(_)));
-/// ```
-pub fn classify(http: u16, facts: Option<&BodyFacts>) -> Verdict {
-    classify_answer(Op::GetSession, http, facts)
 }
 
 /// Classifies an answer to any operation; see the module docs for the table.
@@ -309,23 +297,13 @@ fn classify_error(op: Op, http: u16, facts: Option<&BodyFacts>) -> Verdict {
     }
 }
 
-/// Whether an answer with this HTTP status should carry a session body (parsed as JSON
-/// directly); other answers carry error bodies, which may not be JSON at all.
-///
-/// ```
-/// assert!(eka_voice::proto::expects_session_body(206));
-/// assert!(!eka_voice::proto::expects_session_body(502));
-/// ```
-pub fn expects_session_body(http: u16) -> bool {
-    SESSION_BODY_STATUSES.contains(&http)
-}
-
 /// The largest answer body a client reads unless told otherwise (`maxResponseBytes`):
 /// 32 MiB, some thirty times the largest session seen. A bigger answer is not read and
 /// fails with `invalid_response` (see [`Poller::on_oversized`](super::Poller::on_oversized)).
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
 
-/// The HTTP statuses whose answers carry a session body (see [`expects_session_body`]).
+/// The HTTP statuses whose answers carry a session body (parsed as JSON directly); other
+/// answers carry error bodies, which may not be JSON at all.
 pub const SESSION_BODY_STATUSES: &[u16] = &[200, 201, 202, 206, 410];
 
 /// Builds an error for an HTTP answer: `"<what> (HTTP <n>): <service message>"`.

@@ -14,6 +14,7 @@ use alloc::{string::String, vec::Vec};
 /// assert_eq!(ErrorCode::NotFound.as_str(), "not_found");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ErrorCode {
     /// 404: no such session (or template / document). Never retried.
     NotFound,

@@ -7,9 +7,11 @@
 //! | [`retry_after`] | `Retry-After` delta-seconds or HTTP-date → ms |
 //! | [`backoff`] | capped exponential backoff with jitter (random as input) |
 //! | [`poll`] | [`Poller`]: `on_*(now, …) -> Action` |
-//! | [`lifecycle`] | Create / upload / End bodies and URLs, the upload ledger |
+//! | [`create`] | Create Session: body and URL |
+//! | [`upload`] | where and how a chunk is uploaded, the upload ledger |
+//! | [`end`] | End Session: body and URL |
 //! | [`sessions`] | what a client remembers of a session: upload target, ledger (bounded) |
-//! | [`transcribe`] | the deadline of `transcribe`, counted from the last chunk |
+//! | [`transcribe`] | `transcribe`'s phases, progress, and deadline (from the last chunk) |
 //! | [`audio`] | audio formats: names, MIME types, sniffing, size limit |
 //! | [`error`] | [`Error`] with a stable [`ErrorCode`] |
 //!
@@ -18,12 +20,15 @@
 pub mod audio;
 pub mod backoff;
 pub mod classify;
+pub mod create;
+pub mod end;
 pub mod error;
-pub mod lifecycle;
+mod json;
 pub mod poll;
 pub mod retry_after;
 pub mod sessions;
 pub mod transcribe;
+pub mod upload;
 pub mod url;
 
 pub use audio::{
@@ -31,19 +36,19 @@ pub use audio::{
 };
 pub use backoff::Backoff;
 pub use classify::{
-    classify, classify_answer, expects_session_body, http_error, BodyFacts, Op, SessionStatus,
-    Verdict, DEFAULT_MAX_RESPONSE_BYTES, MAX_FIELD_CHARS, MAX_MESSAGE_CHARS, SESSION_BODY_STATUSES,
+    classify_answer, http_error, BodyFacts, Op, SessionStatus, Verdict, DEFAULT_MAX_RESPONSE_BYTES,
+    MAX_FIELD_CHARS, MAX_MESSAGE_CHARS, SESSION_BODY_STATUSES,
 };
+pub use create::{create_url, CreateSession, UploadType, MAX_ADDITIONAL_DATA_BYTES};
+pub use end::{end_body, end_url};
 pub use error::{push_decimal, redact, Error, ErrorCode, MIN_SECRET_CHARS, REDACTED};
-pub use lifecycle::{
-    check_presigned_url, create_url, default_upload_url, end_body, end_url, mime_of,
-    presigned_fields, push_json_string, raw_upload_url, CreateSession, Phase, UploadLedger,
-    UploadProgress, UploadType, MAX_ADDITIONAL_DATA_BYTES,
-};
 pub use poll::{Action, PollConfig, Poller, Transport, MAX_TIMER_MS, MIN_INTERVAL_MS};
 pub use retry_after::{parse_http_date, parse_retry_after, MAX_RETRY_AFTER_MS};
 pub use sessions::{SessionState, Sessions, Target, MAX_SESSIONS};
-pub use transcribe::TranscribeDeadline;
+pub use transcribe::{Phase, TranscribeDeadline, UploadProgress};
+pub use upload::{
+    check_presigned_url, default_upload_url, presigned_fields, raw_upload_url, UploadLedger,
+};
 pub use url::{
     check_session_id, push_encoded, session_path_url, session_url, BaseUrl, Filter,
     DEFAULT_BASE_URL,

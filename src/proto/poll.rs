@@ -100,6 +100,7 @@ impl Default for PollConfig {
 
 /// What the IO layer must do next.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[must_use = "the IO layer must perform the action and report back"]
 pub enum Action {
     /// Send the request now; abort it after `timeout_ms`.
     Send {

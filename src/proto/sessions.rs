@@ -11,7 +11,7 @@
 //!   A forgotten session is as one this client never saw: End Session then needs
 //!   `audioFilesSent`, and uploads without an `index` count from 0 again.
 
-use super::lifecycle::UploadLedger;
+use super::upload::UploadLedger;
 use alloc::{string::String, string::ToString, vec::Vec};
 
 /// How many sessions a client remembers at most (see the module docs).

@@ -1,5 +1,5 @@
-//! The rules of `transcribe` (create → upload chunks as they arrive → end → poll) that are
-//! about time.
+//! The rules of `transcribe` (create → upload chunks as they arrive → end → poll): its
+//! phases and progress, and its deadline.
 //!
 //! `timeoutMs` of a `transcribe` bounds the call FROM THE LAST CHUNK ON: the deadline is
 //! `timeoutMs` after the later of the call's start and the arrival of the latest chunk.
@@ -11,6 +11,79 @@
 
 use super::error::{push_decimal, Error, ErrorCode};
 use alloc::string::String;
+
+/// The phases `transcribe` reports through `onProgress`, in the order they come.
+///
+/// ```
+/// use eka_voice::proto::Phase;
+/// assert_eq!(Phase::Uploading.as_str(), "uploading");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Create Session is under way.
+    Creating,
+    /// Chunks are being uploaded (reported at the start and after each chunk).
+    Uploading,
+    /// End Session is under way.
+    Ending,
+    /// The service is processing (reported with each 202 snapshot).
+    Processing,
+}
+
+impl Phase {
+    /// The `phase` string of a progress event.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Creating => "creating",
+            Phase::Uploading => "uploading",
+            Phase::Ending => "ending",
+            Phase::Processing => "processing",
+        }
+    }
+}
+
+/// How far the uploads of a `transcribe` are: chunks settled (uploaded or finally failed)
+/// and bytes uploaded, against the totals when the input's size is known up front (an
+/// array), so that a UI can draw a real progress bar.
+///
+/// ```
+/// use eka_voice::proto::UploadProgress;
+/// let mut p = UploadProgress::new(Some(2), Some(300));
+/// p.settle(100, true);
+/// assert_eq!((p.chunks_done, p.bytes_done, p.bytes_total), (1, 100, Some(300)));
+/// p.settle(200, false); // failed: settled, but its bytes did not arrive
+/// assert_eq!((p.chunks_done, p.bytes_done), (2, 100));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct UploadProgress {
+    /// Chunks settled so far.
+    pub chunks_done: u32,
+    /// Chunks in all, when known.
+    pub chunks_total: Option<u32>,
+    /// Bytes uploaded so far.
+    pub bytes_done: u64,
+    /// Bytes in all, when known.
+    pub bytes_total: Option<u64>,
+}
+
+impl UploadProgress {
+    /// Nothing done yet, out of these totals.
+    pub fn new(chunks_total: Option<u32>, bytes_total: Option<u64>) -> UploadProgress {
+        UploadProgress {
+            chunks_total,
+            bytes_total,
+            ..UploadProgress::default()
+        }
+    }
+
+    /// One chunk of `bytes` settled: uploaded (`ok`) or finally failed.
+    pub fn settle(&mut self, bytes: u64, ok: bool) {
+        self.chunks_done = self.chunks_done.saturating_add(1);
+        if ok {
+            self.bytes_done = self.bytes_done.saturating_add(bytes);
+        }
+    }
+}
 
 /// The moving deadline of one `transcribe` call; see the module docs.
 ///

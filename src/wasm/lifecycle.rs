@@ -1,7 +1,8 @@
 //! The session lifecycle on top of the client: `createSession`, `uploadAudio` (raw and
 //! presigned) and `endSession` (`transcribe` builds on them, in its own module). Every
 //! decision (bodies, names, URLs, the origin rule, counts, "may we go on") is the core's
-//! ([`crate::proto::lifecycle`]); this module performs the calls.
+//! ([`crate::proto::create`], [`crate::proto::upload`], [`crate::proto::end`]); this
+//! module performs the calls.
 
 use alloc::string::String;
 use js_sys::Reflect;
@@ -15,9 +16,8 @@ use super::js;
 use super::options::PollOptions;
 use super::sessions::target_of;
 use crate::proto::{
-    check_presigned_url, create_url, default_upload_url, end_body, end_url, mime_of,
-    presigned_fields, raw_upload_url, resolve_format, CreateSession, Error, Op, SessionState,
-    Target, UploadLedger,
+    check_presigned_url, create_url, default_upload_url, end_body, end_url, presigned_fields,
+    raw_upload_url, resolve_format, CreateSession, Error, Op, SessionState, Target, UploadLedger,
 };
 
 /// Options of `uploadAudio`: `{ index?, format?, signal?, requestTimeoutMs?, maxRetries? }`.
@@ -167,7 +167,7 @@ impl Client {
                     flat.push(&JsValue::from(k));
                     flat.push(&JsValue::from(v));
                 }
-                let form = js::presigned_form(&flat, &c.body, mime_of(format), name)
+                let form = js::presigned_form(&flat, &c.body, format.mime(), name)
                     .map_err(SendError::Failed)?;
                 (url.clone(), form, Op::PresignedUpload, false)
             }

@@ -1,0 +1,28 @@
+//! Host tests of the sans-IO core: URL policy, Retry-After, backoff, the answer table
+//! and the polling machine under a virtual clock. They also build for wasm32, where they
+//! run under wasm-bindgen-test.
+
+mod classify;
+mod deadlines;
+mod poll;
+mod timing;
+mod url;
+
+use eka_voice::proto::BodyFacts;
+
+pub(crate) fn facts(status: &str) -> BodyFacts {
+    BodyFacts {
+        object: true,
+        status: Some(status.into()),
+        ..Default::default()
+    }
+}
+
+pub(crate) fn err_facts(code: &str, msg: &str) -> BodyFacts {
+    BodyFacts {
+        object: true,
+        api_code: Some(code.into()),
+        message: Some(msg.into()),
+        ..Default::default()
+    }
+}
