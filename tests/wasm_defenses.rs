@@ -93,6 +93,11 @@ async fn thousands_of_throwing_calls_leave_the_instance_usable() {
 }
 
 #[wasm_bindgen_test]
+async fn options_a_call_does_not_take_are_refused() {
+    run("options_a_call_does_not_take_are_refused").await;
+}
+
+#[wasm_bindgen_test]
 async fn dot_session_ids_are_refused_before_sending() {
     run("dot_session_ids_are_refused_before_sending").await;
 }

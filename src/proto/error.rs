@@ -5,7 +5,7 @@
 //! the service's message. They never contain a token: nothing in this module ever
 //! sees one.
 
-use alloc::{string::String, vec::Vec};
+use alloc::string::String;
 /// The stable, documented category of a failure. Its [`ErrorCode::as_str`] form is the
 /// `code` property of a JS `VoiceApiError`.
 ///
@@ -162,12 +162,12 @@ pub const MIN_SECRET_CHARS: usize = 8;
 /// ```
 pub fn redact(text: &str, secret: Option<&str>) -> Option<String> {
     // A byte scan (no substring searcher, no panicking slices: they cost wasm size). Every
-    // cut starts and ends at an ASCII byte, so the result stays valid UTF-8.
+    // cut starts and ends at an ASCII byte, so every piece is a whole `str`.
     let b = text.as_bytes();
     let secret = secret
         .map(str::as_bytes)
         .filter(|s| s.len() >= MIN_SECRET_CHARS);
-    let mut out = Vec::new();
+    let mut out = String::new();
     let (mut i, mut copied) = (0, 0);
     while let Some(rest) = b.get(i..).filter(|r| !r.is_empty()) {
         let cut = match secret {
@@ -178,16 +178,16 @@ pub fn redact(text: &str, secret: Option<&str>) -> Option<String> {
             i += 1;
             continue;
         };
-        out.extend_from_slice(b.get(copied..i + from).unwrap_or_default());
-        out.extend_from_slice(REDACTED.as_bytes());
+        out.push_str(text.get(copied..i + from).unwrap_or_default());
+        out.push_str(REDACTED);
         i += to;
         copied = i;
     }
     if copied == 0 {
         return None;
     }
-    out.extend_from_slice(b.get(copied..).unwrap_or_default());
-    String::from_utf8(out).ok()
+    out.push_str(text.get(copied..).unwrap_or_default());
+    Some(out)
 }
 
 /// Whether a byte ends `Bearer` credentials: ASCII white space, a quote, a separator or

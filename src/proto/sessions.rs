@@ -70,20 +70,23 @@ impl Sessions {
     /// Runs `f` on the state of session `id`, created when missing (which may forget the
     /// stalest idle session, see the module docs).
     pub fn with<R>(&mut self, id: &str, f: impl FnOnce(&mut SessionState) -> R) -> R {
+        f(self.entry(id))
+    }
+
+    /// The state of session `id`, created when missing (not generic: one copy in the wasm).
+    fn entry(&mut self, id: &str) -> &mut SessionState {
         self.clock += 1;
-        if !self.list.iter().any(|(k, _, _)| k == id) {
-            self.make_room();
-            self.list
-                .push((id.to_string(), self.clock, SessionState::default()));
-        }
-        let mut state = SessionState::default();
-        // (Never absent: it was just found or pushed. No indexing: no panic path.)
-        let entry = self.list.iter_mut().find(|(k, _, _)| k == id);
-        let entry = entry.map(|(_, touched, s)| {
-            *touched = self.clock;
-            s
-        });
-        f(entry.unwrap_or(&mut state))
+        let i = match self.list.iter().position(|(k, _, _)| k == id) {
+            Some(i) => i,
+            None => {
+                self.make_room();
+                self.list.push((id.to_string(), 0, SessionState::default()));
+                self.list.len() - 1
+            }
+        };
+        let entry = &mut self.list[i];
+        entry.1 = self.clock;
+        &mut entry.2
     }
 
     /// Runs `f` on the state of session `id`, when there is one.

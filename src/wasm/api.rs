@@ -1,6 +1,8 @@
 //! The `#[wasm_bindgen]` exports: `VoiceClient`, `pollSession`, `getSession` and the
 //! `VoiceApiError` class. Every promise-returning export reports bad arguments by
-//! rejecting (never by throwing); the `VoiceClient` constructor throws.
+//! rejecting (never by throwing); the `VoiceClient` constructor throws. Each export reads
+//! its arguments once, before anything runs: the options by their declaration
+//! ([`options`](super::options)), the session id, the chunk.
 
 use alloc::rc::Rc;
 use alloc::{boxed::Box, string::String, string::ToString};
@@ -16,15 +18,13 @@ use super::abort::AbortWatch;
 use super::chunk;
 use super::client::Client;
 use super::errors;
-use super::lifecycle::UploadOptions;
 use super::options::{
-    call_options, client_options, create_options, read, ClientOptions, PollOptions, CALL_LEN,
-    CLIENT, CLIENT_LEN, CREATE_LEN,
+    read, ClientOptions, CreateArgs, EndOptions, GetOptions, OneShotGet, OneShotPoll, PollOptions,
+    TranscribeOptions, UploadOptions,
 };
-use super::transcribe::TranscribeOptions;
 use crate::proto::{check_session_id, Error};
 
-/// A Voice API client. JS: `new VoiceClient({ baseUrl?, token?, getToken? })`.
+/// A Voice API client. JS: `new VoiceClient({ baseUrl?, token?, getToken?, maxResponseBytes? })`.
 ///
 /// Rust/wasm users build it with [`VoiceClient::with_options`] and call
 /// [`VoiceClient::poll`] / [`VoiceClient::get`].
@@ -38,52 +38,52 @@ impl VoiceClient {
     /// `new VoiceClient(options?)`; throws a `VoiceApiError` (`invalid_argument`) for bad options.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<VoiceClient, JsValue> {
-        let v = read(&options, CLIENT).map_err(|e| errors::without_body(&e, None))?;
-        VoiceClient::with_options(client_options(&v, 0))
+        let o = read::<ClientOptions>(&options).map_err(|e| errors::without_body(&e, None))?;
+        VoiceClient::with_options(o)
     }
 
-    /// `client.getSession(sessionId, { templateId?, documentId?, signal?, requestTimeoutMs? })`:
+    /// `client.getSession(sessionId, { templateId?, documentId?, signal?, requestTimeoutMs?, timeoutMs? })`:
     /// one request, resolves with the session in any state (202 bodies included).
     #[wasm_bindgen(js_name = getSession)]
     pub fn get_session_js(&self, session_id: JsValue, options: JsValue) -> Promise {
-        self.start(session_id, &options, true)
+        let parsed = read::<GetOptions>(&options).and_then(|o| Ok((checked_id(&session_id)?, o)));
+        match parsed {
+            Ok((id, o)) => spawn(self.inner.clone().run(id, o.into(), true)),
+            Err(e) => reject(&e, session_id.as_string().as_deref()),
+        }
     }
 
     /// `client.pollSession(sessionId, options?)`: polls while 202, resolves on 200/206/410.
     #[wasm_bindgen(js_name = pollSession)]
     pub fn poll_session_js(&self, session_id: JsValue, options: JsValue) -> Promise {
-        self.start(session_id, &options, false)
+        let parsed = read::<PollOptions>(&options).and_then(|o| Ok((checked_id(&session_id)?, o)));
+        match parsed {
+            Ok((id, o)) => spawn(self.inner.clone().run(id, o, false)),
+            Err(e) => reject(&e, session_id.as_string().as_deref()),
+        }
     }
 
     /// `client.createSession(options?)`: `POST /voice/v1/sessions`.
     #[wasm_bindgen(js_name = createSession)]
     pub fn create_session_js(&self, options: JsValue) -> Promise {
-        let parsed = read(&options, concat!(spec!(create), " ", spec!(call))).and_then(|v| {
-            let (req, presigned) = create_options(&v, 0)?;
-            Ok((req, presigned, call_options(&v, CREATE_LEN, None)))
-        });
+        let parsed = read::<CreateArgs>(&options).and_then(|o| Ok((o.create.to_request()?, o)));
         match parsed {
-            Ok((req, presigned, call)) => {
+            Ok((req, o)) => {
                 let inner = self.inner.clone();
                 spawn(async move {
-                    let abort = AbortWatch::new(call.signal.clone());
-                    inner.create(&req, presigned, &call, &abort).await
+                    let abort = AbortWatch::new(o.call.request.signal.clone());
+                    let presigned = o.create.presigned_upload.unwrap_or(false);
+                    inner.create(&req, presigned, &o.call, &abort).await
                 })
             }
             Err(e) => reject(&e, None),
         }
     }
 
-    /// `client.uploadAudio(session | sessionId, chunk, { index?, format?, signal? })`.
+    /// `client.uploadAudio(session | sessionId, chunk, { index?, format?, signal?, … })`.
     #[wasm_bindgen(js_name = uploadAudio)]
     pub fn upload_audio_js(&self, session: JsValue, chunk: JsValue, options: JsValue) -> Promise {
-        let parsed =
-            read(&options, concat!("nindex sformat ", spec!(call))).map(|v| UploadOptions {
-                index: v.count(0),
-                format: v.string(1),
-                call: call_options(&v, 2, None),
-            });
-        let o = match parsed {
+        let o = match read::<UploadOptions>(&options) {
             Ok(o) => o,
             Err(e) => return reject(&e, session.as_string().as_deref()),
         };
@@ -95,7 +95,7 @@ impl VoiceClient {
         let taken = chunk::take(&chunk);
         let inner = self.inner.clone();
         spawn(async move {
-            let abort = AbortWatch::new(o.call.signal.clone());
+            let abort = AbortWatch::new(o.call.request.signal.clone());
             inner
                 .upload(&id, target, taken, &o, &abort)
                 .await
@@ -103,20 +103,17 @@ impl VoiceClient {
         })
     }
 
-    /// `client.endSession(sessionId, { audioFilesSent?, audioFilesUploaded?, signal? })`.
+    /// `client.endSession(sessionId, { audioFilesSent?, audioFilesUploaded?, signal?, … })`.
     #[wasm_bindgen(js_name = endSession)]
     pub fn end_session_js(&self, session_id: JsValue, options: JsValue) -> Promise {
-        let spec = concat!("naudioFilesSent naudioFilesUploaded ", spec!(call));
-        let parsed = read(&options, spec).and_then(|v| {
-            let id = checked_id(&session_id)?;
-            Ok((id, v.count(0), v.count(1), call_options(&v, 2, None)))
-        });
+        let parsed = read::<EndOptions>(&options).and_then(|o| Ok((checked_id(&session_id)?, o)));
         match parsed {
-            Ok((id, sent, uploaded, call)) => {
+            Ok((id, o)) => {
                 let inner = self.inner.clone();
                 spawn(async move {
-                    let abort = AbortWatch::new(call.signal.clone());
-                    inner.end(&id, sent, uploaded, &call, &abort).await
+                    let abort = AbortWatch::new(o.call.request.signal.clone());
+                    let (sent, uploaded) = (o.audio_files_sent, o.audio_files_uploaded);
+                    inner.end(&id, sent, uploaded, &o.call, &abort).await
                 })
             }
             Err(e) => reject(&e, session_id.as_string().as_deref()),
@@ -125,8 +122,8 @@ impl VoiceClient {
 
     /// `client.transcribe(chunks, options?)`: create → upload → end → poll.
     pub fn transcribe(&self, chunks: JsValue, options: JsValue) -> Promise {
-        match TranscribeOptions::read(&options) {
-            Ok(o) => spawn(self.inner.clone().transcribe(chunks, o)),
+        match read::<TranscribeOptions>(&options).and_then(|o| Ok((o.create.to_request()?, o))) {
+            Ok((req, o)) => spawn(self.inner.clone().transcribe(chunks, req, o)),
             Err(e) => reject(&e, None),
         }
     }
@@ -161,26 +158,12 @@ impl VoiceClient {
     }
 
     /// Gets a session once, in any state (Rust API of `getSession`).
-    pub async fn get(&self, session_id: &str, options: PollOptions) -> Result<JsValue, JsValue> {
+    pub async fn get(&self, session_id: &str, options: GetOptions) -> Result<JsValue, JsValue> {
         self.inner
             .clone()
-            .run(session_id.to_string(), options, true)
+            .run(session_id.to_string(), options.into(), true)
             .await
     }
-
-    fn start(&self, session_id: JsValue, options: &JsValue, once: bool) -> Promise {
-        let parsed = read(options, concat!(spec!(call), " fonProgress"))
-            .and_then(|v| Ok((checked_id(&session_id)?, poll_options(&v, 0))));
-        match parsed {
-            Ok((id, o)) => spawn(self.inner.clone().run(id, o, once)),
-            Err(e) => reject(&e, session_id.as_string().as_deref()),
-        }
-    }
-}
-
-/// The poll options (spec [`CALL`] then `onProgress`) read from `v` at `at`.
-fn poll_options(v: &super::options::Values, at: u32) -> PollOptions {
-    call_options(v, at, v.function(at + CALL_LEN))
 }
 
 /// The `sessionId` argument of an export: a string the core accepts as a session id.
@@ -192,35 +175,32 @@ fn checked_id(session_id: &JsValue) -> Result<String, Error> {
     Ok(id)
 }
 
-fn one_shot(session_id: JsValue, options: JsValue, once: bool) -> Promise {
-    let parsed = read(
-        &options,
-        concat!(spec!(client), " ", spec!(call), " fonProgress"),
-    )
-    .and_then(|v| {
-        let client = Client::new(client_options(&v, 0))?;
-        Ok((
-            Rc::new(client),
-            checked_id(&session_id)?,
-            poll_options(&v, CLIENT_LEN),
-        ))
-    });
-    match parsed {
-        Ok((inner, id, o)) => spawn(inner.run(id, o, once)),
-        Err(e) => reject(&e, session_id.as_string().as_deref()),
-    }
-}
-
 /// `pollSession(sessionId, { ...clientOptions, ...pollOptions })`: a one-shot client.
 #[wasm_bindgen(js_name = pollSession)]
 pub fn poll_session(session_id: JsValue, options: JsValue) -> Promise {
-    one_shot(session_id, options, false)
+    let parsed = read::<OneShotPoll>(&options).map(|o| (o.client, o.poll));
+    one_shot(session_id, parsed, false)
 }
 
-/// `getSession(sessionId, { ...clientOptions, templateId?, documentId?, signal? })`.
+/// `getSession(sessionId, { ...clientOptions, ...getOptions })`: a one-shot client.
 #[wasm_bindgen(js_name = getSession)]
 pub fn get_session(session_id: JsValue, options: JsValue) -> Promise {
-    one_shot(session_id, options, true)
+    let parsed = read::<OneShotGet>(&options).map(|o| (o.client, o.get.into()));
+    one_shot(session_id, parsed, true)
+}
+
+/// Runs a one-shot call with its client and poll options.
+fn one_shot(
+    session_id: JsValue,
+    parsed: Result<(ClientOptions, PollOptions), Error>,
+    once: bool,
+) -> Promise {
+    let started =
+        parsed.and_then(|(client, o)| Ok((Client::new(client)?, checked_id(&session_id)?, o)));
+    match started {
+        Ok((client, id, o)) => spawn(Rc::new(client).run(id, o, once)),
+        Err(e) => reject(&e, session_id.as_string().as_deref()),
+    }
 }
 
 /// The `VoiceApiError` class (the package re-exports it as `VoiceApiError`).

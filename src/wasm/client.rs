@@ -41,7 +41,9 @@ impl Client {
             base,
             tokens: Tokens::new(o.token, o.get_token)?,
             sessions: Sessions::default(),
-            max_response_bytes: o.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+            max_response_bytes: o
+                .max_response_bytes
+                .map_or(DEFAULT_MAX_RESPONSE_BYTES, u64::from),
             session_statuses: SESSION_BODY_STATUSES
                 .iter()
                 .map(|&s| JsValue::from(s))
@@ -64,11 +66,12 @@ impl Client {
     pub fn config(&self, o: &PollOptions, op: Op, once: bool) -> PollConfig {
         let defaults = PollConfig::default();
         PollConfig {
-            interval_ms: o.interval_ms.unwrap_or(defaults.interval_ms),
-            min_interval_ms: o.min_interval_ms.unwrap_or(defaults.min_interval_ms),
-            timeout_ms: o.timeout_ms.unwrap_or(defaults.timeout_ms),
-            request_timeout_ms: o.request_timeout_ms.unwrap_or(defaults.request_timeout_ms),
-            max_retries: o.max_retries.unwrap_or(defaults.max_retries),
+            interval_ms: o.pacing.interval_ms.unwrap_or(defaults.interval_ms),
+            min_interval_ms: o.pacing.min_interval_ms.unwrap_or(defaults.min_interval_ms),
+            timeout_ms: o.request.timeout_ms.unwrap_or(defaults.timeout_ms),
+            request_timeout_ms: (o.request.request_timeout_ms)
+                .unwrap_or(defaults.request_timeout_ms),
+            max_retries: o.retries.max_retries.unwrap_or(defaults.max_retries),
             // A presigned storage upload carries no token: a 401 there is not a token matter.
             can_refresh_token: self.tokens.can_refresh() && op != Op::PresignedUpload,
             once,
@@ -86,7 +89,7 @@ impl Client {
         o: PollOptions,
         once: bool,
     ) -> Result<JsValue, JsValue> {
-        let abort = AbortWatch::new(o.signal.clone());
+        let abort = AbortWatch::new(o.request.signal.clone());
         let report = |snapshot: &JsValue| match &o.on_progress {
             Some(f) => f.call1(&JsValue::UNDEFINED, snapshot).map(|_| ()),
             None => Ok(()),
@@ -104,7 +107,8 @@ impl Client {
         report: &dyn Fn(&JsValue) -> Result<(), JsValue>,
     ) -> Result<JsValue, JsValue> {
         let fail = |e: &Error| errors::without_body(e, Some(session_id));
-        let filter = Filter::from_options(o.template_id.as_deref(), o.document_id.as_deref())
+        let f = &o.filters;
+        let filter = Filter::from_options(f.template_id.as_deref(), f.document_id.as_deref())
             .map_err(|e| fail(&e))?;
         let url = session_url(&self.base, session_id, filter).map_err(|e| fail(&e))?;
         let call = Call {

@@ -13,24 +13,12 @@ use super::chunk;
 use super::client::{Call, Client};
 use super::errors;
 use super::js;
-use super::options::PollOptions;
+use super::options::{CallOptions, PollOptions, UploadOptions};
 use super::sessions::target_of;
 use crate::proto::{
     check_presigned_url, create_url, default_upload_url, end_body, end_url, presigned_fields,
     raw_upload_url, resolve_format, CreateSession, Error, Op, SessionState, Target, UploadLedger,
 };
-
-/// Options of `uploadAudio`: `{ index?, format?, signal?, requestTimeoutMs?, maxRetries? }`.
-#[derive(Clone, Debug, Default)]
-pub struct UploadOptions {
-    /// The chunk number `n` of `audio_<n>.<ext>` (default: counted per session from 0).
-    pub index: Option<u32>,
-    /// The audio format (`wav`, `webm`, … or a MIME type); default: the Blob's type, else
-    /// the bytes.
-    pub format: Option<String>,
-    /// Retry and timeout options (`signal`, `requestTimeoutMs`, `maxRetries`, `timeoutMs`).
-    pub call: PollOptions,
-}
 
 impl Client {
     /// `createSession`: resolves with the body as the API sent it plus `http_status`.
@@ -38,7 +26,7 @@ impl Client {
         &self,
         req: &CreateSession,
         presigned: bool,
-        call: &PollOptions,
+        call: &CallOptions,
         abort: &AbortWatch,
     ) -> Result<JsValue, JsValue> {
         let body: JsValue = req
@@ -151,7 +139,7 @@ impl Client {
         c: &chunk::Chunk,
         format: crate::proto::AudioFormat,
         name: &str,
-        call: &PollOptions,
+        call: &CallOptions,
         abort: &AbortWatch,
     ) -> Result<JsValue, SendError> {
         let refused = |e: Error| SendError::Refused(errors::without_body(&e, Some(id)));
@@ -179,9 +167,13 @@ impl Client {
             json: false,
             auth,
         };
-        self.execute(&call_desc, self.config(call, op, false), abort, id, &|_| {
-            Ok(())
-        })
+        self.execute(
+            &call_desc,
+            self.config(&PollOptions::from(call.clone()), op, false),
+            abort,
+            id,
+            &|_| Ok(()),
+        )
         .await
         .map_err(SendError::Failed)
     }
@@ -192,7 +184,7 @@ impl Client {
         id: &str,
         sent: Option<u32>,
         uploaded: Option<u32>,
-        call: &PollOptions,
+        call: &CallOptions,
         abort: &AbortWatch,
     ) -> Result<JsValue, JsValue> {
         crate::proto::check_session_id(id).map_err(|e| errors::without_body(&e, Some(id)))?;
@@ -225,7 +217,7 @@ impl Client {
         url: &str,
         body: &JsValue,
         op: Op,
-        call: &PollOptions,
+        call: &CallOptions,
         abort: &AbortWatch,
         session_id: &str,
     ) -> Result<JsValue, JsValue> {
@@ -236,9 +228,13 @@ impl Client {
             json: true,
             auth: true,
         };
-        self.execute(&c, self.config(call, op, false), abort, session_id, &|_| {
-            Ok(())
-        })
+        self.execute(
+            &c,
+            self.config(&PollOptions::from(call.clone()), op, false),
+            abort,
+            session_id,
+            &|_| Ok(()),
+        )
         .await
     }
 }

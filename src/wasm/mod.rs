@@ -21,23 +21,6 @@
 //! Timers and `fetch` are bound as globals (never `window.…`), so the same build runs in
 //! browsers, workers and Node.
 
-// The spec fragments of `options::read`, as macros so that a call's whole spec is one
-// literal built at compile time (`concat!(spec!(create), " ", spec!(call))`). Defined here,
-// before the modules, because `concat!` finds them only by textual scope.
-macro_rules! spec {
-    (client) => {
-        "sbaseUrl stoken fgetToken pmaxResponseBytes"
-    };
-    (call) => {
-        "stemplateId sdocumentId mintervalMs mtimeoutMs MrequestTimeoutMs asignal nmaxRetries \
-         mminIntervalMs"
-    };
-    (create) => {
-        "ttemplates suploadType smodel TlanguageHint stranscriptLanguage ssessionMode \
-         jpatientDetails jadditionalData ssessionId bpresignedUpload"
-    };
-}
-
 pub mod abort;
 pub mod api;
 pub mod chunk;
@@ -54,4 +37,4 @@ pub mod token;
 pub mod transcribe;
 
 pub use api::{get_session, poll_session, VoiceClient};
-pub use options::{ClientOptions, PollOptions};
+pub use options::{ClientOptions, GetOptions, PollOptions};

@@ -31,11 +31,26 @@ export function sleep(ms) {
   return p;
 }
 const specs = new Map();
+// Checks an options object against a call's spec (`<kind><key> ` entries, declared once per
+// call in src/wasm/options) -> the values in spec order. Throws a message naming the option
+// (never its value): a wrong type, or an option the call does not take (unless undefined).
 export function readOptions(o, spec) {
   if (o == null) o = {};
   else if (typeof o !== 'object') throw 'options must be an object';
   let entries = specs.get(spec);
-  if (!entries) specs.set(spec, (entries = spec.split(' ').map((e) => [e[0], e.slice(1)])));
+  if (!entries) {
+    entries = spec.split(' ').filter(Boolean).map((e) => [e[0], e.slice(1)]);
+    entries.known = new Set(entries.map((e) => e[1]));
+    specs.set(spec, entries);
+  }
+  let keys;
+  try { keys = Object.keys(o); } catch { throw 'options could not be read'; }
+  for (const k of keys) {
+    if (entries.known.has(k)) continue;
+    let v = null;
+    try { v = o[k]; } catch { }
+    if (v !== undefined) throw '`' + k + '` is not an option of this call';
+  }
   const out = new Array(entries.length);
   for (let i = 0; i < entries.length; i++) out[i] = option(o, entries[i][0], entries[i][1]);
   return out;

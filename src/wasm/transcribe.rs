@@ -10,7 +10,7 @@ use core::future::{poll_fn, Future};
 use core::pin::Pin;
 use core::task::Poll;
 
-use js_sys::{Array, Date, Function, Reflect};
+use js_sys::{Array, Date, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -19,8 +19,7 @@ use super::chunk;
 use super::client::Client;
 use super::errors;
 use super::js;
-use super::lifecycle::UploadOptions;
-use super::options::PollOptions;
+use super::options::{CallOptions, PollOptions, TranscribeOptions, UploadOptions};
 use crate::proto::{
     CreateSession, Error, Phase, PollConfig, TranscribeDeadline, UploadLedger, UploadProgress,
 };
@@ -43,22 +42,6 @@ fn event(
         .into()
     });
     js::progress_event(phase.as_str(), session_id, snapshot, counts)
-}
-
-/// Options of `transcribe` beyond the create and poll options.
-pub struct TranscribeOptions {
-    /// What Create Session is asked for.
-    pub create: CreateSession,
-    /// Ask for the presigned form of `upload_url`.
-    pub presigned: bool,
-    /// Poll, retry and timeout options (and the one `signal`).
-    pub poll: PollOptions,
-    /// Uploads in flight at once (default 2).
-    pub concurrency: u32,
-    /// Go on when some (not all) chunks failed; the result lists them in `missing_chunks`.
-    pub allow_partial: bool,
-    /// `onProgress({ phase, … })`.
-    pub on_progress: Option<Function>,
 }
 
 enum Event {
@@ -108,15 +91,31 @@ impl Drop for Source {
     }
 }
 
-/// The options of one step of `transcribe`: the call's, with what is left of its deadline.
-fn step(o: &PollOptions, deadline: &TranscribeDeadline) -> Result<PollOptions, JsValue> {
+/// The options of one request of `transcribe`: the call's, with what is left of its
+/// deadline.
+fn step(o: &CallOptions, deadline: &TranscribeDeadline) -> Result<CallOptions, JsValue> {
     let now = Date::now() as u64;
     if deadline.passed(now) {
         return Err(errors::without_body(&deadline.timeout(), None));
     }
     let mut o = o.clone();
-    o.timeout_ms = Some(deadline.remaining(now));
+    o.request.timeout_ms = Some(deadline.remaining(now));
     Ok(o)
+}
+
+/// The options of the final poll of `transcribe`.
+fn final_poll(
+    o: &TranscribeOptions,
+    deadline: &TranscribeDeadline,
+) -> Result<PollOptions, JsValue> {
+    let call = step(&o.call, deadline)?;
+    Ok(PollOptions {
+        filters: o.filters.clone(),
+        request: call.request,
+        retries: call.retries,
+        pacing: o.pacing.clone(),
+        on_progress: None,
+    })
 }
 
 impl Client {
@@ -126,22 +125,21 @@ impl Client {
     pub async fn transcribe(
         self: Rc<Self>,
         chunks: JsValue,
+        req: CreateSession,
         o: TranscribeOptions,
     ) -> Result<JsValue, JsValue> {
-        let abort = AbortWatch::new(o.poll.signal.clone());
+        let abort = AbortWatch::new(o.call.request.signal.clone());
+        let presigned = o.create.presigned_upload.unwrap_or(false);
         let emit = |e: JsValue| match &o.on_progress {
             Some(f) => f.call1(&JsValue::UNDEFINED, &e).map(|_| ()),
             None => Ok(()),
         };
         let mut source = Source::open(&chunks).map_err(|e| errors::without_body(&e, None))?;
-        let timeout = o
-            .poll
-            .timeout_ms
-            .unwrap_or(PollConfig::default().timeout_ms);
+        let timeout = (o.call.request.timeout_ms).unwrap_or(PollConfig::default().timeout_ms);
         let mut deadline = TranscribeDeadline::new(Date::now() as u64, timeout);
         emit(event(Phase::Creating, None, &JsValue::UNDEFINED, None))?;
         let created = self
-            .create(&o.create, o.presigned, &step(&o.poll, &deadline)?, &abort)
+            .create(&req, presigned, &step(&o.call, &deadline)?, &abort)
             .await?;
         let id = Reflect::get(&created, &"session_id".into())
             .ok()
@@ -151,12 +149,13 @@ impl Client {
             .upload_all(&id, &mut source, &o, &mut deadline, &abort, &emit)
             .await?;
         drop(source);
-        let missing = self.may_go_on(&id, o.allow_partial, first_failure.as_ref())?;
+        let allow_partial = o.allow_partial_upload.unwrap_or(false);
+        let missing = self.may_go_on(&id, allow_partial, first_failure.as_ref())?;
         emit(event(Phase::Ending, Some(&id), &JsValue::UNDEFINED, None))?;
-        self.end(&id, None, None, &step(&o.poll, &deadline)?, &abort)
+        self.end(&id, None, None, &step(&o.call, &deadline)?, &abort)
             .await?;
         let report = |snapshot: &JsValue| emit(event(Phase::Processing, Some(&id), snapshot, None));
-        let poll = step(&o.poll, &deadline)?;
+        let poll = final_poll(&o, &deadline)?;
         let result = self.poll_with(&id, &poll, false, &abort, &report).await?;
         if !missing.is_empty() {
             let list: Array = missing.iter().map(|m| JsValue::from_str(m)).collect();
@@ -184,7 +183,7 @@ impl Client {
         let mut next: Option<JsFuture> = None;
         let mut index = 0u32;
         let mut first_failure: Option<JsValue> = None;
-        let limit = o.concurrency.max(1) as usize;
+        let limit = o.concurrency.unwrap_or(2).max(1) as usize;
         loop {
             if next.is_none() && !source.done && inflight.len() < limit {
                 next = Some(JsFuture::from(js::next_chunk(&source.it)));
@@ -238,7 +237,7 @@ impl Client {
                     let opts = UploadOptions {
                         index: Some(index),
                         format: None,
-                        call: step(&o.poll, deadline)?,
+                        call: step(&o.call, deadline)?,
                     };
                     index += 1;
                     let taken = chunk::take(&value);
@@ -282,31 +281,6 @@ impl Client {
                 e.message.push_str(&first);
             }
             errors::to_js(&e, first_failure.unwrap_or(&JsValue::UNDEFINED), Some(id))
-        })
-    }
-}
-
-impl TranscribeOptions {
-    /// Reads the `transcribe` options: the Create Session ones, the call ones, and
-    /// `concurrency`, `allowPartialUpload`, `onProgress`.
-    pub fn read(options: &JsValue) -> Result<TranscribeOptions, Error> {
-        use super::options::{call_options, create_options, read, CALL_LEN, CREATE_LEN};
-        let spec = concat!(
-            spec!(create),
-            " ",
-            spec!(call),
-            " pconcurrency ballowPartialUpload fonProgress"
-        );
-        let v = read(options, spec)?;
-        let (create, presigned) = create_options(&v, 0)?;
-        let at = CREATE_LEN + CALL_LEN;
-        Ok(TranscribeOptions {
-            create,
-            presigned,
-            poll: call_options(&v, CREATE_LEN, None),
-            concurrency: v.count(at).unwrap_or(2),
-            allow_partial: v.boolean(at + 1).unwrap_or(false),
-            on_progress: v.function(at + 2),
         })
     }
 }

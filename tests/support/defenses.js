@@ -233,6 +233,27 @@ export const CASES = {
     check(typeof s.session_id === 'string', 'createSession works after 3000 hostile calls');
   },
 
+  async options_a_call_does_not_take_are_refused(env) {
+    const c = env.client();
+    for (const [what, call, option] of [
+      ['createSession', () => c.createSession({ templateId: 't' }), 'templateId'],
+      ['createSession', () => c.createSession({ intervalMs: 10 }), 'intervalMs'],
+      ['getSession', () => c.getSession(uid('instant'), { onProgress() { } }), 'onProgress'],
+      ['pollSession', () => c.pollSession(uid('instant'), { templates: [] }), 'templates'],
+      ['uploadAudio', () => c.uploadAudio(uid('s'), ogg(), { audioFilesSent: 1 }), 'audioFilesSent'],
+      ['endSession', () => c.endSession(uid('s'), { index: 1 }), 'index'],
+      ['transcribe', () => c.transcribe([ogg()], { intervalMS: 10 }), 'intervalMS'],
+      ['new VoiceClient', async () => env.client({ timeoutMs: 1 }), 'timeoutMs'],
+      ['one-shot pollSession', () => env.pollSession(uid('instant'), { ...env.base, concurrency: 2 }), 'concurrency'],
+    ]) {
+      const e = await typed(call(), 'invalid_argument', `${what}({ ${option} })`);
+      check(e.message === `\`${option}\` is not an option of this call`, `${what}: ${e.message}`);
+    }
+    // An option set to undefined is as absent (spread objects carry such keys).
+    const ok = await settles(c.getSession(uid('instant'), { signal: undefined, intervalMs: undefined }));
+    check(ok.ok, 'undefined options are ignored');
+  },
+
   // ------------------------------------------------------------ the nine defects
 
   async dot_session_ids_are_refused_before_sending(env) {
