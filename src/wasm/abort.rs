@@ -17,6 +17,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
+use super::errors::Failure;
 use super::js::{signal_reason, sleep_promise, SleepPromise};
 use crate::proto::MAX_TIMER_MS;
 
@@ -31,8 +32,8 @@ pub struct AbortWatch {
     signal: Option<AbortSignal>,
     shared: Rc<Shared>,
     listener: Option<Closure<dyn FnMut()>>,
-    /// Reading or watching the signal threw: the call ends with this error.
-    broken: Option<JsValue>,
+    /// Reading or watching the signal threw: the call ends with `invalid_argument`.
+    broken: bool,
 }
 
 impl AbortWatch {
@@ -42,7 +43,7 @@ impl AbortWatch {
             signal,
             shared: Rc::new(Shared::default()),
             listener: None,
-            broken: None,
+            broken: false,
         };
         let Some(s) = watch.signal.as_ref() else {
             return watch;
@@ -57,32 +58,32 @@ impl AbortWatch {
                 });
                 match s.add_event_listener_with_callback("abort", cb.as_ref().unchecked_ref()) {
                     Ok(()) => watch.listener = Some(cb),
-                    Err(_) => watch.broken = Some(unreadable()),
+                    Err(_) => watch.broken = true,
                 }
             }
             Ok(_) => {}
-            Err(_) => watch.broken = Some(unreadable()),
+            Err(_) => watch.broken = true,
         }
         watch
     }
 
-    /// `Some(reason)` once the signal is aborted: `signal.reason`, or an `AbortError`
-    /// when the runtime gives none; an `invalid_argument` error when the signal cannot be
-    /// read.
-    pub fn reason(&self) -> Option<JsValue> {
-        if let Some(e) = &self.broken {
-            return Some(e.clone());
+    /// `Some` once the signal is aborted: [`Failure::Aborted`] with `signal.reason` (an
+    /// `AbortError` when the runtime gives none), or an `invalid_argument` failure when the
+    /// signal cannot be read.
+    pub fn reason(&self) -> Option<Failure> {
+        if self.broken {
+            return Some(unreadable());
         }
         match signal_reason(self.signal.as_ref()?) {
             Ok(r) if r.is_undefined() => None,
-            Ok(r) => Some(r),
+            Ok(r) => Some(Failure::Aborted(r)),
             Err(_) => Some(unreadable()),
         }
     }
 
     /// Runs `fut` until it ends or the signal aborts (checked first: an aborted
     /// signal never lets `fut` start).
-    pub async fn race<F: Future + Unpin>(&self, fut: &mut F) -> Result<F::Output, JsValue> {
+    pub async fn race<F: Future + Unpin>(&self, fut: &mut F) -> Result<F::Output, Failure> {
         poll_fn(|cx| {
             if let Some(r) = self.reason() {
                 return Poll::Ready(Err(r));
@@ -99,7 +100,7 @@ impl AbortWatch {
         &self,
         fut: &mut F,
         ms: u64,
-    ) -> Result<Option<F::Output>, JsValue> {
+    ) -> Result<Option<F::Output>, Failure> {
         let mut timer = Sleep::new(ms);
         poll_fn(|cx| {
             if let Some(r) = self.reason() {
@@ -115,14 +116,14 @@ impl AbortWatch {
     }
 
     /// Sleeps `ms`, or fails at once with the abort reason.
-    pub async fn sleep(&self, ms: u64) -> Result<(), JsValue> {
+    pub async fn sleep(&self, ms: u64) -> Result<(), Failure> {
         self.race(&mut Sleep::new(ms)).await
     }
 }
 
 /// The error of a signal that cannot be read.
-fn unreadable() -> JsValue {
-    super::errors::plain(
+fn unreadable() -> Failure {
+    Failure::plain(
         crate::proto::ErrorCode::InvalidArgument,
         "`signal` could not be read",
         None,

@@ -17,7 +17,7 @@ use wasm_bindgen_futures::future_to_promise;
 use super::abort::AbortWatch;
 use super::chunk;
 use super::client::Client;
-use super::errors;
+use super::errors::{self, Failure};
 use super::options::{
     read, ClientOptions, CreateArgs, EndOptions, GetOptions, OneShotGet, OneShotPoll, PollOptions,
     TranscribeOptions, UploadOptions,
@@ -38,7 +38,7 @@ impl VoiceClient {
     /// `new VoiceClient(options?)`; throws a `VoiceApiError` (`invalid_argument`) for bad options.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<VoiceClient, JsValue> {
-        let o = read::<ClientOptions>(&options).map_err(|e| errors::without_body(&e, None))?;
+        let o = read::<ClientOptions>(&options).map_err(|e| Failure::from(e).into_js())?;
         VoiceClient::with_options(o)
     }
 
@@ -90,16 +90,13 @@ impl VoiceClient {
         // The session and the chunk are read now, once: the caller may reuse them.
         let (id, target) = match Client::upload_session(&session) {
             Ok(s) => s,
-            Err((_, e)) => return Promise::reject(&e),
+            Err(e) => return Promise::reject(&e.into_js()),
         };
         let taken = chunk::take(&chunk);
         let inner = self.inner.clone();
         spawn(async move {
             let abort = AbortWatch::new(o.call.request.signal.clone());
-            inner
-                .upload(&id, target, taken, &o, &abort)
-                .await
-                .map_err(|(_, e)| e)
+            inner.upload(&id, target, taken, &o, &abort).await
         })
     }
 
@@ -129,21 +126,29 @@ impl VoiceClient {
     }
 }
 
-/// Turns a call into a Promise. Every export goes through this one (boxed, type-erased)
-/// instantiation of `future_to_promise`: one copy of the executor glue in the wasm.
-fn spawn(call: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> Promise {
-    let boxed: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>> = Box::pin(call);
-    future_to_promise(boxed)
+/// A call's outcome, as the wasm layer carries it.
+type Call = Pin<Box<dyn Future<Output = Result<JsValue, Failure>>>>;
+
+/// Turns a call into a Promise; the one place where a [`Failure`] becomes what JS sees.
+/// Every export goes through this one (boxed, type-erased) instantiation of
+/// `future_to_promise`: one copy of the executor glue in the wasm.
+fn spawn(call: impl Future<Output = Result<JsValue, Failure>> + 'static) -> Promise {
+    promise(Box::pin(call))
+}
+
+/// [`spawn`]'s one non-generic part.
+fn promise(call: Call) -> Promise {
+    future_to_promise(async move { call.await.map_err(Failure::into_js) })
 }
 
 fn reject(e: &Error, session_id: Option<&str>) -> Promise {
-    Promise::reject(&errors::without_body(e, session_id))
+    Promise::reject(&Failure::new(e.clone(), session_id).into_js())
 }
 
 impl VoiceClient {
     /// A client from Rust-side options.
     pub fn with_options(o: ClientOptions) -> Result<VoiceClient, JsValue> {
-        let inner = Client::new(o).map_err(|e| errors::without_body(&e, None))?;
+        let inner = Client::new(o).map_err(|e| Failure::from(e).into_js())?;
         Ok(VoiceClient {
             inner: Rc::new(inner),
         })
@@ -155,6 +160,7 @@ impl VoiceClient {
             .clone()
             .run(session_id.to_string(), options, false)
             .await
+            .map_err(Failure::into_js)
     }
 
     /// Gets a session once, in any state (Rust API of `getSession`).
@@ -163,6 +169,7 @@ impl VoiceClient {
             .clone()
             .run(session_id.to_string(), options.into(), true)
             .await
+            .map_err(Failure::into_js)
     }
 }
 

@@ -9,7 +9,7 @@ use js_sys::{Array, Date, Math, Object, Reflect};
 use wasm_bindgen::JsValue;
 
 use super::abort::AbortWatch;
-use super::errors;
+use super::errors::Failure;
 use super::fetch::{exchange, request_init, Exchange, Request};
 use super::options::{ClientOptions, PollOptions};
 use super::sessions::Sessions;
@@ -88,10 +88,13 @@ impl Client {
         session_id: String,
         o: PollOptions,
         once: bool,
-    ) -> Result<JsValue, JsValue> {
+    ) -> Result<JsValue, Failure> {
         let abort = AbortWatch::new(o.request.signal.clone());
         let report = |snapshot: &JsValue| match &o.on_progress {
-            Some(f) => f.call1(&JsValue::UNDEFINED, snapshot).map(|_| ()),
+            Some(f) => f
+                .call1(&JsValue::UNDEFINED, snapshot)
+                .map(|_| ())
+                .map_err(Failure::Thrown),
             None => Ok(()),
         };
         self.poll_with(&session_id, &o, once, &abort, &report).await
@@ -104,9 +107,9 @@ impl Client {
         o: &PollOptions,
         once: bool,
         abort: &AbortWatch,
-        report: &dyn Fn(&JsValue) -> Result<(), JsValue>,
-    ) -> Result<JsValue, JsValue> {
-        let fail = |e: &Error| errors::without_body(e, Some(session_id));
+        report: &dyn Fn(&JsValue) -> Result<(), Failure>,
+    ) -> Result<JsValue, Failure> {
+        let fail = |e: &Error| Failure::new(e.clone(), Some(session_id));
         let f = &o.filters;
         let filter = Filter::from_options(f.template_id.as_deref(), f.document_id.as_deref())
             .map_err(|e| fail(&e))?;
@@ -136,8 +139,8 @@ impl Client {
         cfg: PollConfig,
         abort: &AbortWatch,
         session_id: &str,
-        report: &dyn Fn(&JsValue) -> Result<(), JsValue>,
-    ) -> Result<JsValue, JsValue> {
+        report: &dyn Fn(&JsValue) -> Result<(), Failure>,
+    ) -> Result<JsValue, Failure> {
         if let Some(reason) = abort.reason() {
             return Err(reason);
         }
@@ -147,7 +150,7 @@ impl Client {
         // A token source is the caller's code: waiting for it counts against the deadline.
         let within_deadline = |p: &Poller| p.deadline_ms().saturating_sub(now());
         let id = (!session_id.is_empty()).then_some(session_id);
-        let expired = |p: &Poller| errors::without_body(&p.timeout(), id);
+        let expired = |p: &Poller| Failure::new(p.timeout(), id);
         let (mut token, mut generation) = if call.auth {
             let within = within_deadline(&poller);
             match self.tokens.get(abort, within, session_id).await? {
@@ -225,7 +228,7 @@ impl Client {
                     return Ok(body);
                 }
                 Action::Reject(e) => {
-                    return Err(errors::from_answer(&e, &body, id, token.as_deref()))
+                    return Err(Failure::from_answer(e, &body, id, token.as_deref()))
                 }
             };
         }

@@ -1,61 +1,137 @@
-//! The JS `VoiceApiError` class (a real `Error` subclass) and the conversion of a core
-//! [`Error`] into it.
+//! [`Failure`]: why a call failed, as ONE Rust value through the whole wasm layer; only the
+//! export layer ([`api`](super::api)) turns it into what JS sees ([`Failure::into_js`]):
+//! a `VoiceApiError` (a real `Error` subclass, from the package's snippet), the abort
+//! reason, or what the caller's own code threw.
 //!
-//! Fields: `name` (`'VoiceApiError'`), `code`, `status`, `apiCode`, `body`, `sessionId`,
-//! `message`. `toJSON()` serialises exactly those. No field ever holds a token: errors
-//! built from an answer go through [`from_answer`], which redacts it.
+//! `VoiceApiError` fields: `name` (`'VoiceApiError'`), `code`, `status`, `apiCode`, `body`,
+//! `sessionId`, `message`; `toJSON()` serialises exactly those. No field ever holds a
+//! token: a failure built from an answer goes through [`Failure::from_answer`], which
+//! redacts it before it exists.
 
-use super::js::{error_class, JsVoiceApiError};
-use crate::proto::{Error, ErrorCode};
+use alloc::boxed::Box;
+use alloc::string::{String, ToString};
 use wasm_bindgen::JsValue;
+
+use super::js::{describe, error_class, redact_body, JsVoiceApiError};
+use crate::proto::{Error, ErrorCode};
+
+/// Why a call failed.
+#[derive(Clone, Debug)]
+pub enum Failure {
+    /// The client, the network or the service (boxed: a failure travels through every
+    /// future of the layer, and a small one keeps them small).
+    Api(Box<ApiFailure>),
+    /// The caller's signal aborted: its reason.
+    Aborted(JsValue),
+    /// The caller's own code threw (`onProgress`, the chunk iterator): what it threw.
+    Thrown(JsValue),
+}
+
+/// A [`Failure::Api`]: the core's error (without secrets), the answer's parsed body
+/// (`undefined` when there was none), the session it concerns.
+#[derive(Clone, Debug)]
+pub struct ApiFailure {
+    /// The error: a stable code, the HTTP status, the service's code, a message.
+    pub error: Error,
+    /// The answer's parsed body, or its text, or `undefined`.
+    pub body: JsValue,
+    /// The session the call was about.
+    pub session_id: Option<String>,
+}
+
+impl Failure {
+    /// A failure with no answer behind it (a bad call, a refused `upload_url`, …).
+    pub fn new(error: Error, session_id: Option<&str>) -> Failure {
+        Failure::api(error, JsValue::UNDEFINED, session_id)
+    }
+
+    /// A failure with the answer's `body` behind it.
+    pub fn api(error: Error, body: JsValue, session_id: Option<&str>) -> Failure {
+        Failure::Api(Box::new(ApiFailure {
+            error,
+            body,
+            session_id: session_id.map(ToString::to_string),
+        }))
+    }
+
+    /// A failure from a code and a message, with no answer behind it.
+    pub fn plain(code: ErrorCode, message: &str, session_id: Option<&str>) -> Failure {
+        Failure::new(Error::new(code, message), session_id)
+    }
+
+    /// A failure of an answer, without secrets: the bearer `token` the request carried
+    /// (and anything in the `Bearer …` form) is removed from the message — so from the
+    /// stack too — and from the body (see [`crate::proto::redact`]).
+    pub fn from_answer(
+        mut error: Error,
+        body: &JsValue,
+        session_id: Option<&str>,
+        token: Option<&str>,
+    ) -> Failure {
+        error.redact(token);
+        let body = if body.is_undefined() {
+            JsValue::UNDEFINED
+        } else {
+            redact_body(body, token, 0)
+        };
+        Failure::api(error, body, session_id)
+    }
+
+    /// Whether the caller is to blame (`invalid_argument`: nothing was sent).
+    pub fn is_invalid_argument(&self) -> bool {
+        matches!(self, Failure::Api(a) if a.error.code == ErrorCode::InvalidArgument)
+    }
+
+    /// A short description (for a message that names another failure).
+    pub fn describe(&self) -> String {
+        match self {
+            Failure::Api(a) => a.error.message.clone(),
+            Failure::Aborted(v) | Failure::Thrown(v) => describe(v),
+        }
+    }
+
+    /// The answer's body, when the failure has one.
+    pub fn body(&self) -> JsValue {
+        match self {
+            Failure::Api(a) => a.body.clone(),
+            _ => JsValue::UNDEFINED,
+        }
+    }
+
+    /// What JS sees: a `VoiceApiError`, the abort reason, or what the caller's code threw.
+    pub fn into_js(self) -> JsValue {
+        match self {
+            Failure::Api(a) => {
+                let ApiFailure {
+                    error,
+                    body,
+                    session_id,
+                } = *a;
+                let opt_str = |s: Option<&str>| s.map_or(JsValue::UNDEFINED, JsValue::from_str);
+                JsVoiceApiError::new(
+                    &error.message,
+                    error.code.as_str(),
+                    error
+                        .status
+                        .map_or(JsValue::UNDEFINED, |s| JsValue::from(s as u32)),
+                    opt_str(error.api_code.as_deref()),
+                    opt_str(session_id.as_deref()),
+                    body,
+                )
+                .into()
+            }
+            Failure::Aborted(v) | Failure::Thrown(v) => v,
+        }
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Failure {
+        Failure::new(error, None)
+    }
+}
 
 /// The `VoiceApiError` class itself (for `instanceof` checks and re-export).
 pub fn voice_api_error_class() -> JsValue {
     error_class()
-}
-
-/// Builds a `VoiceApiError` from a core error, the answer's parsed body (or
-/// `undefined`) and the session id (or `None`).
-pub fn to_js(e: &Error, body: &JsValue, session_id: Option<&str>) -> JsValue {
-    let opt_str = |s: Option<&str>| s.map_or(JsValue::UNDEFINED, JsValue::from_str);
-    JsVoiceApiError::new(
-        &e.message,
-        e.code.as_str(),
-        e.status
-            .map_or(JsValue::UNDEFINED, |s| JsValue::from(s as u32)),
-        opt_str(e.api_code.as_deref()),
-        opt_str(session_id),
-        body.clone(),
-    )
-    .into()
-}
-
-/// A `VoiceApiError` for a failed answer, without secrets: the bearer `token` the request
-/// carried (and anything in the `Bearer …` form) is removed from the message — so from
-/// the stack too — and from the body (see [`crate::proto::redact`]).
-pub fn from_answer(
-    e: &Error,
-    body: &JsValue,
-    session_id: Option<&str>,
-    token: Option<&str>,
-) -> JsValue {
-    let mut e = e.clone();
-    e.redact(token);
-    let body = if body.is_undefined() {
-        JsValue::UNDEFINED
-    } else {
-        super::js::redact_body(body, token, 0)
-    };
-    to_js(&e, &body, session_id)
-}
-
-/// A `VoiceApiError` for a core error with no answer body behind it (a bad call, a
-/// refused `upload_url`, a failed token source, …).
-pub fn without_body(e: &Error, session_id: Option<&str>) -> JsValue {
-    to_js(e, &JsValue::UNDEFINED, session_id)
-}
-
-/// A `VoiceApiError` with no HTTP answer behind it, from a code and a message.
-pub fn plain(code: ErrorCode, message: &str, session_id: Option<&str>) -> JsValue {
-    without_body(&Error::new(code, message), session_id)
 }

@@ -25,6 +25,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortController;
 
 use super::abort::AbortWatch;
+use super::errors::Failure;
 use super::js;
 use crate::proto::{BodyFacts, Transport, MAX_TIMER_MS};
 
@@ -48,8 +49,8 @@ pub enum Exchange {
     Oversized(u16),
     /// No answer (network failure or time-out).
     Failed(Transport),
-    /// The caller's signal aborted; its reason.
-    Aborted(JsValue),
+    /// The caller's signal aborted (or could not be read).
+    Aborted(Failure),
 }
 
 /// A request to send: the URL and its `RequestInit` (method, headers, body), built once

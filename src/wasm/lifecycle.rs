@@ -11,7 +11,7 @@ use wasm_bindgen::JsValue;
 use super::abort::AbortWatch;
 use super::chunk;
 use super::client::{Call, Client};
-use super::errors;
+use super::errors::Failure;
 use super::js;
 use super::options::{CallOptions, PollOptions, UploadOptions};
 use super::sessions::target_of;
@@ -28,10 +28,10 @@ impl Client {
         presigned: bool,
         call: &CallOptions,
         abort: &AbortWatch,
-    ) -> Result<JsValue, JsValue> {
+    ) -> Result<JsValue, Failure> {
         let body: JsValue = req
             .to_json()
-            .map_err(|e| errors::without_body(&e, req.session_id.as_deref()))?
+            .map_err(|e| Failure::new(e, req.session_id.as_deref()))?
             .into();
         let url = create_url(self.base(), presigned);
         let created = self
@@ -45,7 +45,7 @@ impl Client {
         // silently replaced by the default endpoint at the first upload.
         let target =
             target_of(&Reflect::get(&created, &"upload_url".into()).unwrap_or(JsValue::UNDEFINED))
-                .map_err(|e| errors::to_js(&e, &created, Some(&id)))?;
+                .map_err(|e| Failure::api(e, created.clone(), Some(&id)))?;
         self.sessions().with(&id, |s| {
             *s = SessionState {
                 target,
@@ -56,9 +56,8 @@ impl Client {
     }
 
     /// The session argument of `uploadAudio`: a session id, or a session object (its
-    /// `session_id` and `upload_url`, each read once, now). Errors that are the caller's
-    /// (`invalid_argument`) come back as `Err((true, e))`.
-    pub fn upload_session(session: &JsValue) -> Result<(String, Option<Target>), (bool, JsValue)> {
+    /// `session_id` and `upload_url`, each read once, now).
+    pub fn upload_session(session: &JsValue) -> Result<(String, Option<Target>), Failure> {
         if let Some(id) = session.as_string() {
             return Ok((id, None));
         }
@@ -66,27 +65,20 @@ impl Client {
             .ok()
             .and_then(|v| v.as_string());
         let id = id.ok_or_else(|| {
-            (
-                true,
-                errors::without_body(
-                    &Error::invalid_argument(
-                        "session must be a session id or an object with a string `session_id`",
-                    ),
-                    None,
-                ),
-            )
+            Failure::from(Error::invalid_argument(
+                "session must be a session id or an object with a string `session_id`",
+            ))
         })?;
         let t =
             target_of(&Reflect::get(session, &"upload_url".into()).unwrap_or(JsValue::UNDEFINED))
-                .map_err(|e| (false, errors::without_body(&e, Some(&id))))?;
+                .map_err(|e| Failure::new(e, Some(&id)))?;
         Ok((id, t))
     }
 
     /// `uploadAudio`: one chunk (taken when the call was made, see [`chunk::take`]),
     /// retried on transient failures: names it, sends it to the session's target (the
     /// given one, else the one Create Session answered, else the default endpoint), keeps
-    /// the ledger. Errors that are the caller's (`invalid_argument`) come back as
-    /// `Err((true, e))`.
+    /// the ledger.
     pub async fn upload(
         &self,
         id: &str,
@@ -94,8 +86,8 @@ impl Client {
         chunk: Result<chunk::Taken, Error>,
         o: &UploadOptions,
         abort: &AbortWatch,
-    ) -> Result<JsValue, (bool, JsValue)> {
-        let invalid = |e: Error| (true, errors::without_body(&e, Some(id)));
+    ) -> Result<JsValue, Failure> {
+        let invalid = |e: Error| Failure::new(e, Some(id));
         crate::proto::check_session_id(id).map_err(invalid)?;
         let c = chunk.map_err(invalid)?.read().await.map_err(invalid)?;
         let format =
@@ -124,7 +116,7 @@ impl Client {
             other => state.ledger.settle(&name, other.is_ok()),
         });
         let body = outcome.map_err(|e| match e {
-            SendError::Refused(e) | SendError::Failed(e) => (false, e),
+            SendError::Refused(e) | SendError::Failed(e) => e,
         })?;
         let _ = Reflect::set(&body, &"file_name".into(), &JsValue::from_str(&name));
         let _ = Reflect::set(&body, &"index".into(), &JsValue::from(n));
@@ -142,7 +134,7 @@ impl Client {
         call: &CallOptions,
         abort: &AbortWatch,
     ) -> Result<JsValue, SendError> {
-        let refused = |e: Error| SendError::Refused(errors::without_body(&e, Some(id)));
+        let refused = |e: Error| SendError::Refused(Failure::new(e, Some(id)));
         let (url, body, op, auth) = match target {
             Target::Raw(upload_url) => {
                 let url = raw_upload_url(self.base(), upload_url, name).map_err(refused)?;
@@ -156,7 +148,7 @@ impl Client {
                     flat.push(&JsValue::from(v));
                 }
                 let form = js::presigned_form(&flat, &c.body, format.mime(), name)
-                    .map_err(SendError::Failed)?;
+                    .map_err(|thrown| SendError::Failed(Failure::Thrown(thrown)))?;
                 (url.clone(), form, Op::PresignedUpload, false)
             }
         };
@@ -186,22 +178,22 @@ impl Client {
         uploaded: Option<u32>,
         call: &CallOptions,
         abort: &AbortWatch,
-    ) -> Result<JsValue, JsValue> {
-        crate::proto::check_session_id(id).map_err(|e| errors::without_body(&e, Some(id)))?;
+    ) -> Result<JsValue, Failure> {
+        crate::proto::check_session_id(id).map_err(|e| Failure::new(e, Some(id)))?;
         let known = self.sessions().peek(id, |s| s.ledger.end_counts());
         let (sent, uploaded) =
             match (sent, uploaded, known) {
                 (Some(s), u, known) => (s, u.or(known.map(|k| k.1)).unwrap_or(s)),
                 (None, u, Some((ks, ku))) => (ks, u.unwrap_or(ku)),
-                (None, _, None) => return Err(errors::without_body(
-                    &Error::invalid_argument(
+                (None, _, None) => return Err(Failure::new(
+                    Error::invalid_argument(
                         "audioFilesSent is required for a session this client did not upload to",
                     ),
                     Some(id),
                 )),
             };
         let body: JsValue = end_body(sent, uploaded).into();
-        let url = end_url(self.base(), id).map_err(|e| errors::without_body(&e, Some(id)))?;
+        let url = end_url(self.base(), id).map_err(|e| Failure::new(e, Some(id)))?;
         let ended = self
             .post_json(&url, &body, Op::EndSession, call, abort, id)
             .await?;
@@ -220,7 +212,7 @@ impl Client {
         call: &CallOptions,
         abort: &AbortWatch,
         session_id: &str,
-    ) -> Result<JsValue, JsValue> {
+    ) -> Result<JsValue, Failure> {
         let c = Call {
             method: "POST",
             url,
@@ -242,7 +234,7 @@ impl Client {
 /// Why a chunk was not uploaded.
 enum SendError {
     /// Refused before sending (e.g. `upload_url` on another origin).
-    Refused(JsValue),
+    Refused(Failure),
     /// Sent, and failed after the retries (or aborted).
-    Failed(JsValue),
+    Failed(Failure),
 }

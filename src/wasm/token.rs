@@ -24,7 +24,7 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
 use super::abort::AbortWatch;
-use super::errors;
+use super::errors::Failure;
 use super::js;
 use crate::proto::{Error, ErrorCode};
 
@@ -105,7 +105,7 @@ impl Tokens {
         abort: &AbortWatch,
         within_ms: u64,
         session_id: &str,
-    ) -> Result<Option<Versioned>, JsValue> {
+    ) -> Result<Option<Versioned>, Failure> {
         let current = self.current.borrow().clone();
         if current.is_some() || self.source.is_none() {
             return Ok(Some((current, self.generation.get())));
@@ -122,7 +122,7 @@ impl Tokens {
         abort: &AbortWatch,
         within_ms: u64,
         session_id: &str,
-    ) -> Result<Option<Versioned>, JsValue> {
+    ) -> Result<Option<Versioned>, Failure> {
         let Some(source) = &self.source else {
             return Ok(Some(self.versioned()));
         };
@@ -153,7 +153,7 @@ impl Tokens {
                 Error::invalid_argument("getToken() must return (or resolve to) a string")
             })
             .and_then(|t| check(&t).map(|_| t))
-            .map_err(|e| errors::without_body(&e, Some(session_id)))?;
+            .map_err(|e| Failure::new(e, Some(session_id)))?;
         if published && self.generation.get() == refresh.replaces {
             *self.current.borrow_mut() = Some(token);
             self.generation.set(refresh.replaces.wrapping_add(1));
@@ -196,7 +196,7 @@ impl Tokens {
     }
 }
 
-fn source_failed(thrown: &JsValue, session_id: &str, secret: Option<&str>) -> JsValue {
+fn source_failed(thrown: &JsValue, session_id: &str, secret: Option<&str>) -> Failure {
     let mut m = String::from("getToken() failed");
     let why = js::describe(thrown);
     if !why.is_empty() {
@@ -205,5 +205,5 @@ fn source_failed(thrown: &JsValue, session_id: &str, secret: Option<&str>) -> Js
     }
     let mut e = Error::new(ErrorCode::Unauthorized, m);
     e.redact(secret);
-    errors::without_body(&e, Some(session_id))
+    Failure::new(e, Some(session_id))
 }

@@ -17,7 +17,7 @@ use wasm_bindgen_futures::JsFuture;
 use super::abort::{AbortWatch, Sleep};
 use super::chunk;
 use super::client::Client;
-use super::errors;
+use super::errors::Failure;
 use super::js;
 use super::options::{CallOptions, PollOptions, TranscribeOptions, UploadOptions};
 use crate::proto::{
@@ -46,11 +46,11 @@ fn event(
 
 enum Event {
     Next(Result<JsValue, JsValue>),
-    Uploaded(u64, Result<JsValue, (bool, JsValue)>),
+    Uploaded(u64, Result<JsValue, Failure>),
     Deadline,
 }
 
-type Upload<'a> = Pin<Box<dyn Future<Output = (u64, Result<JsValue, (bool, JsValue)>)> + 'a>>;
+type Upload<'a> = Pin<Box<dyn Future<Output = (u64, Result<JsValue, Failure>)> + 'a>>;
 
 /// The caller's chunks, opened once: the iterator, and the totals when they are known.
 /// Dropped before the iterator is done, it calls the iterator's `return()` (so that a
@@ -93,10 +93,10 @@ impl Drop for Source {
 
 /// The options of one request of `transcribe`: the call's, with what is left of its
 /// deadline.
-fn step(o: &CallOptions, deadline: &TranscribeDeadline) -> Result<CallOptions, JsValue> {
+fn step(o: &CallOptions, deadline: &TranscribeDeadline) -> Result<CallOptions, Failure> {
     let now = Date::now() as u64;
     if deadline.passed(now) {
-        return Err(errors::without_body(&deadline.timeout(), None));
+        return Err(Failure::new(deadline.timeout(), None));
     }
     let mut o = o.clone();
     o.request.timeout_ms = Some(deadline.remaining(now));
@@ -107,7 +107,7 @@ fn step(o: &CallOptions, deadline: &TranscribeDeadline) -> Result<CallOptions, J
 fn final_poll(
     o: &TranscribeOptions,
     deadline: &TranscribeDeadline,
-) -> Result<PollOptions, JsValue> {
+) -> Result<PollOptions, Failure> {
     let call = step(&o.call, deadline)?;
     Ok(PollOptions {
         filters: o.filters.clone(),
@@ -127,14 +127,17 @@ impl Client {
         chunks: JsValue,
         req: CreateSession,
         o: TranscribeOptions,
-    ) -> Result<JsValue, JsValue> {
+    ) -> Result<JsValue, Failure> {
         let abort = AbortWatch::new(o.call.request.signal.clone());
         let presigned = o.create.presigned_upload.unwrap_or(false);
         let emit = |e: JsValue| match &o.on_progress {
-            Some(f) => f.call1(&JsValue::UNDEFINED, &e).map(|_| ()),
+            Some(f) => f
+                .call1(&JsValue::UNDEFINED, &e)
+                .map(|_| ())
+                .map_err(Failure::Thrown),
             None => Ok(()),
         };
-        let mut source = Source::open(&chunks).map_err(|e| errors::without_body(&e, None))?;
+        let mut source = Source::open(&chunks)?;
         let timeout = (o.call.request.timeout_ms).unwrap_or(PollConfig::default().timeout_ms);
         let mut deadline = TranscribeDeadline::new(Date::now() as u64, timeout);
         emit(event(Phase::Creating, None, &JsValue::UNDEFINED, None))?;
@@ -174,15 +177,15 @@ impl Client {
         o: &TranscribeOptions,
         deadline: &mut TranscribeDeadline,
         abort: &AbortWatch,
-        emit: &dyn Fn(JsValue) -> Result<(), JsValue>,
-    ) -> Result<Option<JsValue>, JsValue> {
+        emit: &dyn Fn(JsValue) -> Result<(), Failure>,
+    ) -> Result<Option<Failure>, Failure> {
         let uploading =
             |p: &UploadProgress| event(Phase::Uploading, Some(id), &JsValue::UNDEFINED, Some(p));
         emit(uploading(&source.progress))?;
         let mut inflight: Vec<Upload<'_>> = Vec::new();
         let mut next: Option<JsFuture> = None;
         let mut index = 0u32;
-        let mut first_failure: Option<JsValue> = None;
+        let mut first_failure: Option<Failure> = None;
         let limit = o.concurrency.unwrap_or(2).max(1) as usize;
         loop {
             if next.is_none() && !source.done && inflight.len() < limit {
@@ -219,12 +222,12 @@ impl Client {
                 .await?;
             match ev {
                 Event::Deadline => {
-                    return Err(errors::without_body(&deadline.timeout(), Some(id)));
+                    return Err(Failure::new(deadline.timeout(), Some(id)));
                 }
                 Event::Next(Err(thrown)) => {
                     // The iterator threw: the protocol does not call its `return()`.
                     source.done = true;
-                    return Err(thrown);
+                    return Err(Failure::Thrown(thrown));
                 }
                 Event::Next(Ok(step_value)) => {
                     // `[value]`, or `null` once the iterator is done.
@@ -248,11 +251,11 @@ impl Client {
                 }
                 Event::Uploaded(size, result) => {
                     source.progress.settle(size, result.is_ok());
-                    if let Err((caller_error, e)) = result {
+                    if let Err(e) = result {
                         if let Some(reason) = abort.reason() {
                             return Err(reason);
                         }
-                        if caller_error {
+                        if e.is_invalid_argument() {
                             return Err(e);
                         }
                         first_failure.get_or_insert(e);
@@ -269,18 +272,19 @@ impl Client {
         &self,
         id: &str,
         allow_partial: bool,
-        first_failure: Option<&JsValue>,
-    ) -> Result<Vec<String>, JsValue> {
+        first_failure: Option<&Failure>,
+    ) -> Result<Vec<String>, Failure> {
         let missing = self
             .sessions()
             .peek(id, |s| s.ledger.check(allow_partial))
             .unwrap_or_else(|| UploadLedger::default().check(allow_partial));
-        missing.map_err(|mut e| {
-            if let Some(first) = first_failure.map(js::describe) {
-                e.message.push_str("; first failure: ");
-                e.message.push_str(&first);
+        missing.map_err(|mut error| {
+            if let Some(first) = first_failure.map(Failure::describe) {
+                error.message.push_str("; first failure: ");
+                error.message.push_str(&first);
             }
-            errors::to_js(&e, first_failure.unwrap_or(&JsValue::UNDEFINED), Some(id))
+            let body = first_failure.map_or(JsValue::UNDEFINED, Failure::body);
+            Failure::api(error, body, Some(id))
         })
     }
 }
