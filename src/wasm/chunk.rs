@@ -9,7 +9,7 @@
 //! bytes).
 
 use alloc::{string::String, vec::Vec};
-use js_sys::{Array, Uint8Array};
+use js_sys::Uint8Array;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -37,18 +37,18 @@ pub struct Taken {
 
 /// Takes a chunk value now (see the module docs).
 pub fn take(v: &JsValue) -> Result<Taken, Error> {
-    let t = js::take_chunk(v);
-    let Some(t) = t.dyn_ref::<Array>() else {
+    let Some(t) = js::take_chunk(v) else {
         return Err(Error::invalid_argument(
             "an audio chunk must be a Blob, an ArrayBuffer or a Uint8Array",
         ));
     };
-    let size = t.get(1).as_f64().unwrap_or(0.0) as u64;
+    let size = t.size() as u64;
     check_chunk_size(size)?;
+    let mime = t.mime();
     Ok(Taken {
-        body: t.get(0),
+        body: t.body(),
         size,
-        mime: t.get(2).as_string().filter(|m| !m.is_empty()),
+        mime: (!mime.is_empty()).then_some(mime),
     })
 }
 

@@ -131,20 +131,20 @@ pub async fn exchange(
         // `null`: the helper's timer fired and aborted the controller.
         Ok(Ok(answer)) if answer.is_null() => Exchange::Failed(Transport::TimedOut),
         Ok(Ok(answer)) => {
-            let answer: Array = answer.unchecked_into();
-            let status = answer.get(0).as_f64().unwrap_or(0.0) as u16;
-            if answer.get(3).is_truthy() {
+            let answer: js::Answered = answer.unchecked_into();
+            let status = answer.status();
+            if answer.oversized() {
                 // The helper aborted the controller to stop the body.
                 return Exchange::Oversized(status);
             }
             *controller = Some(ctl);
-            let body = answer.get(1);
+            let body = answer.body();
             let facts = facts_of(status, &body);
             Exchange::Answer(Answer {
                 status,
                 body,
                 facts,
-                retry_after: answer.get(2).as_string(),
+                retry_after: answer.retry_after(),
             })
         }
         Ok(Err(e)) => {

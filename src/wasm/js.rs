@@ -5,7 +5,7 @@
 //! form, the chunk iterator and progress events. It makes no protocol decision: the rules
 //! it applies (which statuses carry a session body, …) are passed in from the core.
 
-use alloc::{boxed::Box, string::String};
+use alloc::string::String;
 use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 use web_sys::AbortController;
@@ -55,10 +55,9 @@ extern "C" {
 
     /// `fetch(url, init)` under `controller`, its body read (`json()` for the statuses in
     /// the array `session_statuses` when the length is known, else text, parsed when it is
-    /// JSON; a body over `max_bytes` is not read) -> `[status, body, retryAfter,
-    /// oversized]`, or `null` when `timeout_ms` ran out first (the helper then aborted
-    /// `controller`, cutting the request or the body short). Rejects when no whole answer
-    /// arrived (a transport failure).
+    /// JSON; a body over `max_bytes` is not read) -> an [`Answered`], or `null` when
+    /// `timeout_ms` ran out first (the helper then aborted `controller`, cutting the request
+    /// or the body short). Rejects when no whole answer arrived (a transport failure).
     #[wasm_bindgen(catch)]
     pub fn exchange(
         url: &str,
@@ -68,6 +67,21 @@ extern "C" {
         session_statuses: &JsValue,
         max_bytes: f64,
     ) -> Result<Promise, JsValue>;
+
+    /// What [`exchange`] answers: `{ status, body, retryAfter, oversized }`.
+    pub type Answered;
+    /// The HTTP status.
+    #[wasm_bindgen(method, getter)]
+    pub fn status(this: &Answered) -> u16;
+    /// The parsed body, its text when it is not JSON, or `undefined`.
+    #[wasm_bindgen(method, getter)]
+    pub fn body(this: &Answered) -> JsValue;
+    /// The raw `Retry-After` header.
+    #[wasm_bindgen(method, getter, js_name = retryAfter)]
+    pub fn retry_after(this: &Answered) -> Option<String>;
+    /// Whether the body was over the limit (and not read).
+    #[wasm_bindgen(method, getter)]
+    pub fn oversized(this: &Answered) -> bool;
 
     /// The string at `o[a]` (or `o[a][b]`) of a parsed body, cut to `max` characters.
     #[wasm_bindgen]
@@ -92,44 +106,87 @@ extern "C" {
     pub fn describe(e: &JsValue) -> String;
 
     /// Takes an audio chunk (Blob, ArrayBuffer, SharedArrayBuffer or view) now, through the
-    /// platform's own getters -> `[body, size, mime]`, or `undefined` when it is none. The
+    /// platform's own getters -> a [`TakenChunk`], or `undefined` when it is none. The
     /// bytes of a buffer or a view are copied; a Blob is re-sliced without its type.
     #[wasm_bindgen(js_name = takeChunk)]
-    pub fn take_chunk(v: &JsValue) -> JsValue;
+    pub fn take_chunk(v: &JsValue) -> Option<TakenChunk>;
+
+    /// What [`take_chunk`] answers: `{ body, size, type }`.
+    pub type TakenChunk;
+    /// A type-less Blob, or the copied bytes.
+    #[wasm_bindgen(method, getter)]
+    pub fn body(this: &TakenChunk) -> JsValue;
+    /// Size in bytes.
+    #[wasm_bindgen(method, getter)]
+    pub fn size(this: &TakenChunk) -> f64;
+    /// The Blob's MIME type (empty for bytes).
+    #[wasm_bindgen(method, getter, js_name = type)]
+    pub fn mime(this: &TakenChunk) -> String;
 
     /// The first `n` bytes of a taken chunk's body (a Uint8Array); rejects when a Blob
     /// cannot be read.
     #[wasm_bindgen(js_name = chunkHead)]
     pub fn chunk_head(body: &JsValue, n: u32) -> Promise;
 
-    /// An `upload_url` -> `undefined`, the URL string, or `[url, key, value, …]` of a
-    /// presigned upload; throws a message string when it is neither.
+    /// An `upload_url` -> `undefined` or an [`UploadTarget`]; throws a message string when
+    /// it is neither a URL nor a presigned upload.
     #[wasm_bindgen(catch, js_name = uploadTarget)]
-    pub fn upload_target(u: &JsValue) -> Result<JsValue, JsValue>;
+    pub fn upload_target(u: &JsValue) -> Result<Option<UploadTarget>, JsValue>;
 
-    /// The caller's chunks -> `[iterator, count, bytes]` (`count` and `bytes` for an array,
-    /// whose elements are copied once; `bytes` undefined when a size is unknown); throws
-    /// `0` (not iterable), `1` (reading or opening it threw) or `2` (no `next()`).
+    /// What [`upload_target`] answers: `{ url }` for a string `upload_url`, `{ url, fields }`
+    /// (`[key, value, …]`, in order) for a presigned upload.
+    pub type UploadTarget;
+    /// The URL.
+    #[wasm_bindgen(method, getter)]
+    pub fn url(this: &UploadTarget) -> String;
+    /// The presigned fields, `[key, value, …]`.
+    #[wasm_bindgen(method, getter)]
+    pub fn fields(this: &UploadTarget) -> Option<Array>;
+
+    /// The caller's chunks -> an [`OpenedChunks`] (an array's elements are copied once);
+    /// throws a message string when they are not (async) iterable or cannot be read.
     #[wasm_bindgen(catch, js_name = openChunks)]
-    pub fn open_chunks(chunks: &JsValue) -> Result<Array, JsValue>;
+    pub fn open_chunks(chunks: &JsValue) -> Result<OpenedChunks, JsValue>;
+
+    /// What [`open_chunks`] answers: `{ iterator, count?, bytes? }` (the totals of an array).
+    pub type OpenedChunks;
+    /// The iterator.
+    #[wasm_bindgen(method, getter)]
+    pub fn iterator(this: &OpenedChunks) -> JsValue;
+    /// How many chunks, when known.
+    #[wasm_bindgen(method, getter)]
+    pub fn count(this: &OpenedChunks) -> Option<u32>;
+    /// How many bytes in all, when known.
+    #[wasm_bindgen(method, getter)]
+    pub fn bytes(this: &OpenedChunks) -> Option<f64>;
 
     /// Calls the iterator's `return()` (ignoring what it throws): no more chunks will be
     /// asked for.
     #[wasm_bindgen(js_name = closeChunks)]
     pub fn close_chunks(it: &JsValue);
 
-    /// The next chunk (awaited when it is a promise) as `[value]`, or `null` when done.
+    /// The next chunk as a [`NextChunk`] (a real Promise awaited), or `null` when done.
     #[wasm_bindgen(js_name = nextChunk)]
     pub fn next_chunk(it: &JsValue) -> Promise;
 
-    /// `{ phase, sessionId?, snapshot?, chunksDone?, chunksTotal?, bytesDone?, bytesTotal? }`
-    /// (`counts`: the last four, negative for unknown).
+    /// What [`next_chunk`] resolves with: `{ value }`.
+    pub type NextChunk;
+    /// The chunk.
+    #[wasm_bindgen(method, getter)]
+    pub fn value(this: &NextChunk) -> JsValue;
+
+    /// A progress event of `transcribe`: `{ phase, sessionId?, snapshot?, chunksDone?,
+    /// chunksTotal?, bytesDone?, bytesTotal? }` (absent members left out).
+    #[allow(clippy::too_many_arguments)]
     #[wasm_bindgen(js_name = progressEvent)]
     pub fn progress_event(
         phase: &str,
         session_id: Option<&str>,
         snapshot: &JsValue,
-        counts: Option<Box<[f64]>>,
+        chunks_done: Option<u32>,
+        chunks_total: Option<u32>,
+        bytes_done: Option<f64>,
+        bytes_total: Option<f64>,
     ) -> JsValue;
 
     /// The multipart form of a presigned upload: `fields` (`[key, value, …]`, in order),

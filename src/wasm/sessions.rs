@@ -5,8 +5,7 @@
 use alloc::vec::Vec;
 use core::cell::RefCell;
 
-use js_sys::Array;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 use crate::proto::{Error, ErrorCode, SessionState, Target};
 
@@ -41,17 +40,19 @@ pub fn target_of(upload_url: &JsValue) -> Result<Option<Target>, Error> {
                 .unwrap_or_else(|| "upload_url could not be read".into()),
         )
     })?;
-    if let Some(url) = t.as_string() {
-        return Ok(Some(Target::Raw(url)));
-    }
-    let Some(flat) = t.dyn_ref::<Array>() else {
+    let Some(t) = t else {
         return Ok(None);
     };
+    let Some(flat) = t.fields() else {
+        return Ok(Some(Target::Raw(t.url())));
+    };
     let mut strings = flat.iter().map(|v| v.as_string().unwrap_or_default());
-    let url = strings.next().unwrap_or_default();
     let mut fields = Vec::new();
     while let (Some(k), Some(v)) = (strings.next(), strings.next()) {
         fields.push((k, v));
     }
-    Ok(Some(Target::Presigned { url, fields }))
+    Ok(Some(Target::Presigned {
+        url: t.url(),
+        fields,
+    }))
 }

@@ -101,7 +101,7 @@ export function requestInit(method, token, body, json) {
 const TIMED_OUT = Symbol('request timed out');
 // `fetch(url, init)` under `controller`, with a request timer, its body read: `json()` for
 // the statuses in `sessionStatuses` when its length is known, else text (parsed when it is
-// JSON); a body over `maxBytes` is not read. -> [status, body, retryAfter, oversized], or
+// JSON); a body over `maxBytes` is not read. -> { status, body, retryAfter, oversized }, or
 // null when the timer ran out. A body that did not arrive whole rejects (a transport
 // failure); a complete body that is not JSON leaves `body` undefined.
 export async function exchange(url, init, controller, timeoutMs, sessionStatuses, maxBytes) {
@@ -119,14 +119,14 @@ export async function exchange(url, init, controller, timeoutMs, sessionStatuses
     if (length !== null && +length > maxBytes) text = undefined;
     else if (known && sessionStatuses.includes(status)) {
       try { body = await r.json(); } catch (e) { if (!(e instanceof SyntaxError)) throw e; }
-      return [status, body, retryAfter, false];
+      return { status, body, retryAfter, oversized: false };
     } else text = known ? await r.text() : await capped(r, maxBytes);
     if (text === undefined) {
       controller.abort();
-      return [status, undefined, retryAfter, true];
+      return { status, body, retryAfter, oversized: true };
     }
     if (text) try { body = JSON.parse(text); } catch { if (!sessionStatuses.includes(status)) body = text; }
-    return [status, body, retryAfter, false];
+    return { status, body, retryAfter, oversized: false };
   } catch (e) {
     if (controller.signal.reason === TIMED_OUT) return null;
     throw e;
@@ -204,38 +204,41 @@ function region(v) {
 function sizeOf(v) {
   return call(blobSize, v) ?? region(v)?.[2];
 }
-// Takes a chunk NOW -> [body, size, mime], or undefined when it is none: the bytes of a
+// Takes a chunk NOW -> { body, size, type }, or undefined when it is none: the bytes of a
 // buffer or a view are copied (fetch refuses views of a SharedArrayBuffer, and a caller that
 // reuses its buffer cannot change what is uploaded, or retried); a Blob is immutable and
 // only re-sliced without its type.
 export function takeChunk(v) {
   const size = call(blobSize, v);
-  if (size !== undefined) return [Blob.prototype.slice.call(v, 0, size), size, blobType.call(v)];
+  if (size !== undefined) return { body: Blob.prototype.slice.call(v, 0, size), size, type: blobType.call(v) };
   const r = region(v);
   if (!r) return undefined;
   const b = new Uint8Array(r[2]);
   b.set(new Uint8Array(r[0], r[1], r[2]));
-  return [b, b.length, ''];
+  return { body: b, size: b.length, type: '' };
 }
 // The first n bytes of a taken chunk's body; rejects when a Blob cannot be read.
 export async function chunkHead(body, n) {
   return body instanceof Uint8Array ? body.subarray(0, n) : new Uint8Array(await body.slice(0, n).arrayBuffer());
 }
+// An `upload_url` -> undefined, { url } (a string upload_url), or { url, fields: [key, value,
+// …] } (a presigned upload, its fields in order); throws a message when it is neither.
 export function uploadTarget(u) {
-  if (u == null || typeof u === 'string') return u ?? undefined;
-  let flat;
+  if (u == null) return undefined;
+  if (typeof u === 'string') return { url: u };
+  let target;
   try {
     const d = u.uploadData, f = d?.fields;
     if (typeof d?.url === 'string' && f !== null && typeof f === 'object') {
-      flat = [d.url];
+      target = { url: d.url, fields: [] };
       for (const [k, v] of Object.entries(f)) {
         if (typeof v !== 'string') throw 'uploadData.fields must hold strings';
-        flat.push(k, v);
+        target.fields.push(k, v);
       }
     }
-  } catch (e) { if (typeof e === 'string') throw e; flat = undefined; }
-  if (!flat) throw 'upload_url is neither a URL nor a presigned upload (uploadData.url, uploadData.fields)';
-  return flat;
+  } catch (e) { if (typeof e === 'string') throw e; target = undefined; }
+  if (!target) throw 'upload_url is neither a URL nor a presigned upload (uploadData.url, uploadData.fields)';
+  return target;
 }
 export function presignedForm(fields, body, type, name) {
   const form = new FormData();
@@ -243,29 +246,28 @@ export function presignedForm(fields, body, type, name) {
   form.append('file', new Blob([body], { type }), name);
   return form;
 }
-// The caller's chunks -> [iterator, count, bytes] (count and bytes for an array, whose
-// elements are copied once, here; bytes undefined when a size is unknown). Throws 0 (not
-// iterable), 1 (reading or opening it threw) or 2 (no next()).
+// The caller's chunks -> { iterator, count, bytes } (count and bytes for an array, whose
+// elements are copied once, here; bytes undefined when a size is unknown). Throws a message.
+const NOT_CHUNKS = 'chunks must be an iterable or async iterable of Blob / ArrayBuffer / Uint8Array';
+const UNREADABLE = 'chunks could not be iterated';
 export function openChunks(chunks) {
-  if (chunks === null || typeof chunks !== 'object') throw 0;
+  if (chunks === null || typeof chunks !== 'object') throw NOT_CHUNKS;
   try {
     if (Array.isArray(chunks)) {
       const copy = Array.prototype.slice.call(chunks);
       let bytes = 0;
       for (const c of copy) bytes += sizeOf(c) ?? NaN;
-      return [copy.values(), copy.length, Number.isNaN(bytes) ? undefined : bytes];
+      return { iterator: copy.values(), count: copy.length, bytes: Number.isNaN(bytes) ? undefined : bytes };
     }
-  } catch { throw 1; }
-  let f, it;
-  try { f = chunks[Symbol.asyncIterator] ?? chunks[Symbol.iterator]; } catch { throw 1; }
-  if (typeof f !== 'function') throw 0;
-  try { it = f.call(chunks); } catch { throw 1; }
-  let next;
-  try { next = it?.next; } catch { throw 1; }
-  if (typeof next !== 'function') throw 2;
-  return [it, undefined, undefined];
+  } catch { throw UNREADABLE; }
+  let f, it, next;
+  try { f = chunks[Symbol.asyncIterator] ?? chunks[Symbol.iterator]; } catch { throw UNREADABLE; }
+  if (typeof f !== 'function') throw NOT_CHUNKS;
+  try { it = f.call(chunks); next = it?.next; } catch { throw UNREADABLE; }
+  if (typeof next !== 'function') throw 'chunks: the iterator has no next()';
+  return { iterator: it };
 }
-// The next chunk as `[value]`, or `null` when done. A value that is a real Promise is
+// The next chunk as `{ value }`, or `null` when done. A value that is a real Promise is
 // awaited (what it rejects with rejects the call); anything else — a Proxy, an object with
 // a `then` — is taken as it is, without running its code.
 export async function nextChunk(it) {
@@ -273,18 +275,18 @@ export async function nextChunk(it) {
   if (step?.done) return null;
   const v = step?.value;
   let promise;
-  try { promise = Promise.prototype.then.call(v, (x) => x); } catch { return [v]; }
-  return [await promise];
+  try { promise = Promise.prototype.then.call(v, (x) => x); } catch { return { value: v }; }
+  return { value: await promise };
 }
 // Tells an iterator that no more chunks will be asked for (`return()`), so that a
 // recorder's clean-up runs; what it throws or rejects with is ignored.
 export function closeChunks(it) {
   try { Promise.resolve(it.return?.()).catch(() => { }); } catch { }
 }
-export function progressEvent(phase, sessionId, snapshot, counts) {
-  const e = { phase };
-  if (sessionId !== undefined) e.sessionId = sessionId;
-  if (snapshot !== undefined) e.snapshot = snapshot;
-  if (counts) [e.chunksDone, e.chunksTotal, e.bytesDone, e.bytesTotal] = Array.from(counts, (n) => (n < 0 ? undefined : n));
+// A progress event of transcribe: { phase, sessionId?, snapshot? } and, while uploading,
+// { chunksDone, chunksTotal?, bytesDone, bytesTotal? } (undefined members are left out).
+export function progressEvent(phase, sessionId, snapshot, chunksDone, chunksTotal, bytesDone, bytesTotal) {
+  const e = { phase, sessionId, snapshot, chunksDone, chunksTotal, bytesDone, bytesTotal };
+  for (const k in e) if (e[k] === undefined) delete e[k];
   return e;
 }

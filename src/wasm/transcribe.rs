@@ -31,17 +31,15 @@ fn event(
     snapshot: &JsValue,
     p: Option<&UploadProgress>,
 ) -> JsValue {
-    let unknown = |n: Option<u64>| n.map_or(-1.0, |n| n as f64);
-    let counts = p.map(|p| {
-        [
-            p.chunks_done as f64,
-            unknown(p.chunks_total.map(u64::from)),
-            p.bytes_done as f64,
-            unknown(p.bytes_total),
-        ]
-        .into()
-    });
-    js::progress_event(phase.as_str(), session_id, snapshot, counts)
+    js::progress_event(
+        phase.as_str(),
+        session_id,
+        snapshot,
+        p.map(|p| p.chunks_done),
+        p.and_then(|p| p.chunks_total),
+        p.map(|p| p.bytes_done as f64),
+        p.and_then(|p| p.bytes_total).map(|n| n as f64),
+    )
 }
 
 enum Event {
@@ -63,22 +61,16 @@ struct Source {
 
 impl Source {
     fn open(chunks: &JsValue) -> Result<Source, Error> {
-        let opened = js::open_chunks(chunks).map_err(|code| {
-            Error::invalid_argument(match code.as_f64() {
-                Some(1.0) => "chunks could not be iterated",
-                Some(2.0) => "chunks: the iterator has no next()",
-                _ => "chunks must be an iterable or async iterable of Blob / ArrayBuffer / Uint8Array",
-            })
-        })?;
-        let count = opened.get(1).as_f64().map(|n| n as u32);
+        let opened = js::open_chunks(chunks)
+            .map_err(|message| Error::invalid_argument(message.as_string().unwrap_or_default()))?;
+        let count = opened.count();
         if count == Some(0) {
             return Err(Error::invalid_argument("no audio chunks were given"));
         }
-        let bytes = opened.get(2).as_f64().map(|n| n as u64);
         Ok(Source {
-            it: opened.get(0),
+            it: opened.iterator(),
             done: false,
-            progress: UploadProgress::new(count, bytes),
+            progress: UploadProgress::new(count, opened.bytes().map(|n| n as u64)),
         })
     }
 }
@@ -230,8 +222,10 @@ impl Client {
                     return Err(Failure::Thrown(thrown));
                 }
                 Event::Next(Ok(step_value)) => {
-                    // `[value]`, or `null` once the iterator is done.
-                    let Some(value) = step_value.dyn_ref::<Array>().map(|a| a.get(0)) else {
+                    // `{ value }`, or `null` once the iterator is done.
+                    let Some(value) = (!step_value.is_null())
+                        .then(|| step_value.unchecked_into::<js::NextChunk>().value())
+                    else {
                         source.done = true;
                         continue;
                     };
