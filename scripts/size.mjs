@@ -10,15 +10,18 @@
 // the bounded session table cost ~4 KB gzip, of which ~2 KB were won back (no panicking
 // paths in the new code); correctness is not traded for bytes. 49 KB since options are
 // declared once per call (each call reads exactly the options its TypeScript type names
-// and refuses any other: +0.3 KB, after making the shared parts non-generic).
+// and refuses any other: +0.3 KB, after making the shared parts non-generic). 51 KB since
+// the lifecycle is a sans-IO machine in the core (proto::Transcriber, with the upload plan
+// and the rules that lived in the wasm layer): +1.7 KB. A debt to pay back: the machine's
+// bytes have not been studied yet.
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join, relative } from 'node:path';
 
 /** Each entry: its own file and budget; every entry also loads the shared files. */
 export const ENTRIES = {
-  browser: { file: 'browser.js', budget: 49 * 1024 },
-  node: { file: 'node.js', budget: 49 * 1024 },
+  browser: { file: 'browser.js', budget: 51 * 1024 },
+  node: { file: 'node.js', budget: 51 * 1024 },
 };
 /** The main browser entry's budget (the figure the README and the bench report). */
 export const BUDGET_BYTES = ENTRIES.browser.budget;

@@ -192,6 +192,21 @@ pub enum Op {
     EndSession,
 }
 
+impl Op {
+    /// Whether the request carries the bearer token (and so whether a 401 may refresh
+    /// it): every call to the API does; a presigned storage upload never does — the token
+    /// never goes to a storage origin, and a 401 there is not a token matter.
+    ///
+    /// ```
+    /// use eka_voice::proto::Op;
+    /// assert!(Op::UploadAudio.sends_token());
+    /// assert!(!Op::PresignedUpload.sends_token());
+    /// ```
+    pub fn sends_token(self) -> bool {
+        self != Op::PresignedUpload
+    }
+}
+
 /// What an answer means for the operation that asked.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[must_use]

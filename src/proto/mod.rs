@@ -13,7 +13,8 @@
 //! | [`sessions`] | what a client remembers of a session: upload target, ledger (bounded) |
 //! | [`transcribe`] | `transcribe`'s phases, progress, and deadline (from the last chunk) |
 //! | [`audio`] | audio formats: names, MIME types, sniffing, size limit |
-//! | [`error`] | [`Error`] with a stable [`ErrorCode`] |
+//! | [`token`] | the bearer token's syntax |
+//! | [`error`] | [`Error`] with a stable [`ErrorCode`]; redaction of secrets |
 //!
 //! Everything here runs and is tested on the host with `cargo test`.
 
@@ -27,6 +28,7 @@ mod json;
 pub mod poll;
 pub mod retry_after;
 pub mod sessions;
+pub mod token;
 pub mod transcribe;
 pub mod upload;
 pub mod url;
@@ -44,8 +46,11 @@ pub use end::{end_body, end_url};
 pub use error::{push_decimal, redact, Error, ErrorCode, MIN_SECRET_CHARS, REDACTED};
 pub use poll::{Action, PollConfig, Poller, Transport, MAX_TIMER_MS, MIN_INTERVAL_MS};
 pub use retry_after::{parse_http_date, parse_retry_after, MAX_RETRY_AFTER_MS};
-pub use sessions::{SessionState, Sessions, Target, MAX_SESSIONS};
-pub use transcribe::{Phase, TranscribeDeadline, UploadProgress};
+pub use sessions::{SessionState, Sessions, Target, UploadPlan, UploadRequest, MAX_SESSIONS};
+pub use token::check_token;
+pub use transcribe::{
+    Phase, TranscribeAction, TranscribeConfig, TranscribeDeadline, Transcriber, UploadProgress,
+};
 pub use upload::{
     check_presigned_url, default_upload_url, presigned_fields, raw_upload_url, UploadLedger,
 };

@@ -11,7 +11,13 @@
 //!   A forgotten session is as one this client never saw: End Session then needs
 //!   `audioFilesSent`, and uploads without an `index` count from 0 again.
 
-use super::upload::UploadLedger;
+use super::audio::{resolve_format, AudioFormat};
+use super::classify::Op;
+use super::error::Error;
+use super::upload::{
+    check_presigned_url, default_upload_url, presigned_fields, raw_upload_url, UploadLedger,
+};
+use super::url::{check_session_id, BaseUrl};
 use alloc::{string::String, string::ToString, vec::Vec};
 
 /// How many sessions a client remembers at most (see the module docs).
@@ -38,6 +44,114 @@ pub struct SessionState {
     pub target: Option<Target>,
     /// Its chunk numbers and outcomes.
     pub ledger: UploadLedger,
+}
+
+/// One chunk's upload, planned: its number, file name and request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UploadPlan {
+    /// `n` of `audio_<n>.<ext>`.
+    pub n: u32,
+    /// `audio_<n>.<ext>`.
+    pub name: String,
+    /// The audio format (the presigned form's `Content-Type` field is its MIME type).
+    pub format: AudioFormat,
+    /// Where and how it is sent.
+    pub request: UploadRequest,
+}
+
+/// How a chunk is sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UploadRequest {
+    /// `POST url` with the raw bytes and the bearer token ([`Op::UploadAudio`]).
+    Raw {
+        /// `{upload_url}/audio_<n>.<ext>`, on the base URL's origin.
+        url: String,
+    },
+    /// A multipart `POST url` of `fields` then the file, without the token
+    /// ([`Op::PresignedUpload`]).
+    Presigned {
+        /// `uploadData.url`.
+        url: String,
+        /// Every form field in order, `Content-Type` last.
+        fields: Vec<(String, String)>,
+    },
+}
+
+impl UploadRequest {
+    /// The operation whose answers are classified (and whether the token goes along:
+    /// [`Op::sends_token`]).
+    pub fn op(&self) -> Op {
+        match self {
+            UploadRequest::Raw { .. } => Op::UploadAudio,
+            UploadRequest::Presigned { .. } => Op::PresignedUpload,
+        }
+    }
+}
+
+impl SessionState {
+    /// Plans the upload of one chunk of session `id`: its format (`format`, else the
+    /// Blob's `mime`, else the bytes of `head`), its number (`index`, else the next one)
+    /// and where it goes (`given`, which becomes the session's target, else the target
+    /// Create Session answered, else the default endpoint under `base`). A target that
+    /// cannot be used (a string `upload_url` on another origin, a presigned URL that is not
+    /// https) is `invalid_response`, and nothing is counted.
+    ///
+    /// ```
+    /// use eka_voice::proto::{BaseUrl, SessionState, UploadRequest};
+    /// let mut s = SessionState::default();
+    /// let plan = s.plan_upload(&BaseUrl::default(), "ses_1", None, None, None, None, b"OggS").unwrap();
+    /// assert_eq!(plan.name, "audio_0.ogg");
+    /// assert_eq!(plan.request, UploadRequest::Raw { url: "https://api.eka.care/voice/v1/sessions/ses_1/audio/audio_0.ogg".into() });
+    /// ```
+    #[allow(clippy::too_many_arguments)]
+    pub fn plan_upload(
+        &mut self,
+        base: &BaseUrl,
+        id: &str,
+        given: Option<Target>,
+        index: Option<u32>,
+        format: Option<&str>,
+        mime: Option<&str>,
+        head: &[u8],
+    ) -> Result<UploadPlan, Error> {
+        check_session_id(id)?;
+        let format = resolve_format(format, mime, head)?;
+        if given.is_some() {
+            self.target = given;
+        }
+        let target = match &self.target {
+            Some(t) => t.clone(),
+            None => Target::Raw(default_upload_url(base, id)?),
+        };
+        let (n, name) = self.ledger.assign(index, format)?;
+        let request = match target {
+            Target::Raw(upload_url) => {
+                raw_upload_url(base, &upload_url, &name).map(|url| UploadRequest::Raw { url })
+            }
+            Target::Presigned { url, fields } => check_presigned_url(&url).map(|_| {
+                let fields = presigned_fields(&fields, &name, format);
+                UploadRequest::Presigned { url, fields }
+            }),
+        };
+        match request {
+            Ok(request) => Ok(UploadPlan {
+                n,
+                name,
+                format,
+                request,
+            }),
+            Err(e) => {
+                // Refused before sending: the number is free again, nothing was sent.
+                self.ledger.release(n);
+                Err(e)
+            }
+        }
+    }
+
+    /// Records how a planned upload ended: uploaded (`ok`) or failed after its retries.
+    pub fn settle(&mut self, plan: &UploadPlan, ok: bool) {
+        self.ledger.settle(&plan.name, ok);
+    }
 }
 
 /// The per-session state of one client, bounded by [`MAX_SESSIONS`] (see the module

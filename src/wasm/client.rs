@@ -72,8 +72,7 @@ impl Client {
             request_timeout_ms: (o.request.request_timeout_ms)
                 .unwrap_or(defaults.request_timeout_ms),
             max_retries: o.retries.max_retries.unwrap_or(defaults.max_retries),
-            // A presigned storage upload carries no token: a 401 there is not a token matter.
-            can_refresh_token: self.tokens.can_refresh() && op != Op::PresignedUpload,
+            can_refresh_token: self.tokens.can_refresh() && op.sends_token(),
             once,
             op,
             ..defaults

@@ -16,8 +16,8 @@ use super::js;
 use super::options::{CallOptions, PollOptions, UploadOptions};
 use super::sessions::target_of;
 use crate::proto::{
-    check_presigned_url, create_url, default_upload_url, end_body, end_url, presigned_fields,
-    raw_upload_url, resolve_format, CreateSession, Error, Op, SessionState, Target, UploadLedger,
+    create_url, end_body, end_url, CreateSession, Error, Op, SessionState, Target, UploadLedger,
+    UploadPlan, UploadRequest,
 };
 
 impl Client {
@@ -76,9 +76,8 @@ impl Client {
     }
 
     /// `uploadAudio`: one chunk (taken when the call was made, see [`chunk::take`]),
-    /// retried on transient failures: names it, sends it to the session's target (the
-    /// given one, else the one Create Session answered, else the default endpoint), keeps
-    /// the ledger.
+    /// retried on transient failures. The core plans it (format, number, name, target:
+    /// [`SessionState::plan_upload`]) and keeps the session's ledger; this sends it.
     pub async fn upload(
         &self,
         id: &str,
@@ -90,84 +89,55 @@ impl Client {
         let invalid = |e: Error| Failure::new(e, Some(id));
         crate::proto::check_session_id(id).map_err(invalid)?;
         let c = chunk.map_err(invalid)?.read().await.map_err(invalid)?;
-        let format =
-            resolve_format(o.format.as_deref(), c.mime.as_deref(), &c.head).map_err(invalid)?;
-        let (target, n, name) = self
+        let plan = self
             .sessions()
             .with(id, |state| {
-                if given_target.is_some() {
-                    state.target = given_target;
-                }
-                let target = match state.target.clone() {
-                    Some(t) => t,
-                    None => Target::Raw(default_upload_url(self.base(), id)?),
-                };
-                state
-                    .ledger
-                    .assign(o.index, format)
-                    .map(|(n, name)| (target, n, name))
+                let (index, format) = (o.index, o.format.as_deref());
+                let (mime, head) = (c.mime.as_deref(), &c.head[..]);
+                state.plan_upload(self.base(), id, given_target, index, format, mime, head)
             })
             .map_err(invalid)?;
-        let outcome = self
-            .send_chunk(id, &target, &c, format, &name, &o.call, abort)
-            .await;
-        self.sessions().with(id, |state| match &outcome {
-            Err(SendError::Refused(_)) => state.ledger.release(n),
-            other => state.ledger.settle(&name, other.is_ok()),
-        });
-        let body = outcome.map_err(|e| match e {
-            SendError::Refused(e) | SendError::Failed(e) => e,
-        })?;
-        let _ = Reflect::set(&body, &"file_name".into(), &JsValue::from_str(&name));
-        let _ = Reflect::set(&body, &"index".into(), &JsValue::from(n));
+        let outcome = self.send_planned(id, &plan, &c.body, &o.call, abort).await;
+        self.sessions()
+            .with(id, |state| state.settle(&plan, outcome.is_ok()));
+        let body = outcome?;
+        let _ = Reflect::set(&body, &"file_name".into(), &JsValue::from_str(&plan.name));
+        let _ = Reflect::set(&body, &"index".into(), &JsValue::from(plan.n));
         Ok(body)
     }
 
-    #[allow(clippy::too_many_arguments)]
-    async fn send_chunk(
+    /// Sends a planned chunk (`body`: the taken chunk's bytes or Blob).
+    pub async fn send_planned(
         &self,
         id: &str,
-        target: &Target,
-        c: &chunk::Chunk,
-        format: crate::proto::AudioFormat,
-        name: &str,
+        plan: &UploadPlan,
+        body: &JsValue,
         call: &CallOptions,
         abort: &AbortWatch,
-    ) -> Result<JsValue, SendError> {
-        let refused = |e: Error| SendError::Refused(Failure::new(e, Some(id)));
-        let (url, body, op, auth) = match target {
-            Target::Raw(upload_url) => {
-                let url = raw_upload_url(self.base(), upload_url, name).map_err(refused)?;
-                (url, c.body.clone(), Op::UploadAudio, true)
-            }
-            Target::Presigned { url, fields } => {
-                check_presigned_url(url).map_err(refused)?;
+    ) -> Result<JsValue, Failure> {
+        let (url, body) = match &plan.request {
+            UploadRequest::Raw { url } => (url, body.clone()),
+            UploadRequest::Presigned { url, fields } => {
                 let flat = js_sys::Array::new();
-                for (k, v) in presigned_fields(fields, name, format) {
+                for (k, v) in fields {
                     flat.push(&JsValue::from(k));
                     flat.push(&JsValue::from(v));
                 }
-                let form = js::presigned_form(&flat, &c.body, format.mime(), name)
-                    .map_err(|thrown| SendError::Failed(Failure::Thrown(thrown)))?;
-                (url.clone(), form, Op::PresignedUpload, false)
+                let form = js::presigned_form(&flat, body, plan.format.mime(), &plan.name)
+                    .map_err(Failure::Thrown)?;
+                (url, form)
             }
         };
+        let op = plan.request.op();
         let call_desc = Call {
             method: "POST",
-            url: &url,
+            url,
             body: Some(&body),
             json: false,
-            auth,
+            auth: op.sends_token(),
         };
-        self.execute(
-            &call_desc,
-            self.config(&PollOptions::from(call.clone()), op, false),
-            abort,
-            id,
-            &|_| Ok(()),
-        )
-        .await
-        .map_err(SendError::Failed)
+        let cfg = self.config(&PollOptions::from(call.clone()), op, false);
+        self.execute(&call_desc, cfg, abort, id, &|_| Ok(())).await
     }
 
     /// `endSession`: reports the counts (given, else this client's own for the session).
@@ -229,12 +199,4 @@ impl Client {
         )
         .await
     }
-}
-
-/// Why a chunk was not uploaded.
-enum SendError {
-    /// Refused before sending (e.g. `upload_url` on another origin).
-    Refused(Failure),
-    /// Sent, and failed after the retries (or aborted).
-    Failed(Failure),
 }

@@ -26,7 +26,7 @@ use wasm_bindgen_futures::JsFuture;
 use super::abort::AbortWatch;
 use super::errors::Failure;
 use super::js;
-use crate::proto::{Error, ErrorCode};
+use crate::proto::{check_token, Error, ErrorCode};
 
 /// A token and the generation it belongs to.
 pub type Versioned = (Option<String>, u32);
@@ -45,16 +45,6 @@ pub struct Tokens {
     generation: Cell<u32>,
     source: Option<Function>,
     inflight: RefCell<Option<Rc<Refresh>>>,
-}
-
-fn check(token: &str) -> Result<(), Error> {
-    if !token.is_empty() && token.bytes().all(|b| (0x21..0x7f).contains(&b)) {
-        Ok(())
-    } else {
-        Err(Error::invalid_argument(
-            "the token must be a non-empty string of printable ASCII characters without spaces",
-        ))
-    }
 }
 
 /// Counts one waiter of a refresh while it lives; the last one to leave before the
@@ -78,7 +68,7 @@ impl Tokens {
     /// A token source; the static token is checked here.
     pub fn new(token: Option<String>, source: Option<Function>) -> Result<Tokens, Error> {
         if let Some(t) = &token {
-            check(t)?;
+            check_token(t)?;
         }
         Ok(Tokens {
             current: RefCell::new(token),
@@ -152,7 +142,7 @@ impl Tokens {
             .ok_or_else(|| {
                 Error::invalid_argument("getToken() must return (or resolve to) a string")
             })
-            .and_then(|t| check(&t).map(|_| t))
+            .and_then(|t| check_token(&t).map(|_| t))
             .map_err(|e| Failure::new(e, Some(session_id)))?;
         if published && self.generation.get() == refresh.replaces {
             *self.current.borrow_mut() = Some(token);

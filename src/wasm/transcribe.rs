@@ -1,11 +1,12 @@
-//! `transcribe`: create → upload every chunk as it arrives from an (async) iterable, with
-//! bounded parallelism → end → poll; one signal, one progress callback with phases, and
-//! one deadline counted from the last chunk ([`TranscribeDeadline`]). When it stops before
-//! the chunks ran out, it calls the iterator's `return()`; uploads still in flight are
-//! dropped, which aborts their requests.
+//! `transcribe`: the driver of the core's [`Transcriber`] machine. It performs each
+//! [`TranscribeAction`] — create, ask the caller's iterator for a chunk, upload, end, poll,
+//! report progress — and feeds back what happened; every rule (concurrency, the ledger,
+//! the target, End's counts, the partial policy, the deadline) is the machine's. When the
+//! call stops before the chunks ran out, the iterator's `return()` is called; uploads
+//! still in flight are dropped, which aborts their requests.
 
 use alloc::rc::Rc;
-use alloc::{boxed::Box, string::String, vec::Vec};
+use alloc::{boxed::Box, vec::Vec};
 use core::future::{poll_fn, Future};
 use core::pin::Pin;
 use core::task::Poll;
@@ -19,60 +20,30 @@ use super::chunk;
 use super::client::Client;
 use super::errors::Failure;
 use super::js;
-use super::options::{CallOptions, PollOptions, TranscribeOptions, UploadOptions};
+use super::options::{CallOptions, PollOptions, TranscribeOptions};
+use super::sessions::target_of;
 use crate::proto::{
-    CreateSession, Error, Phase, PollConfig, TranscribeDeadline, UploadLedger, UploadProgress,
+    CreateSession, Error, Phase, PollConfig, TranscribeAction, TranscribeConfig, Transcriber,
+    UploadProgress,
 };
 
-/// A progress event (see [`js::progress_event`]).
-fn event(
-    phase: Phase,
-    session_id: Option<&str>,
-    snapshot: &JsValue,
-    p: Option<&UploadProgress>,
-) -> JsValue {
-    js::progress_event(
-        phase.as_str(),
-        session_id,
-        snapshot,
-        p.map(|p| p.chunks_done),
-        p.and_then(|p| p.chunks_total),
-        p.map(|p| p.bytes_done as f64),
-        p.and_then(|p| p.bytes_total).map(|n| n as f64),
-    )
-}
-
+/// What the driver waits for between actions.
 enum Event {
+    /// The iterator's next step: `{ value }`, `null` when done, or what it threw.
     Next(Result<JsValue, JsValue>),
-    Uploaded(u64, Result<JsValue, Failure>),
-    Deadline,
+    /// Upload `n` ended.
+    Uploaded(u32, Result<JsValue, Failure>),
+    /// The machine's timer (its deadline) fired.
+    Timer,
 }
 
-type Upload<'a> = Pin<Box<dyn Future<Output = (u64, Result<JsValue, Failure>)> + 'a>>;
+type Upload<'a> = Pin<Box<dyn Future<Output = (u32, Result<JsValue, Failure>)> + 'a>>;
 
-/// The caller's chunks, opened once: the iterator, and the totals when they are known.
-/// Dropped before the iterator is done, it calls the iterator's `return()` (so that a
-/// recorder's clean-up runs).
+/// The caller's chunks, opened once. Dropped before the iterator is done, it calls the
+/// iterator's `return()` (so that a recorder's clean-up runs).
 struct Source {
     it: JsValue,
     done: bool,
-    progress: UploadProgress,
-}
-
-impl Source {
-    fn open(chunks: &JsValue) -> Result<Source, Error> {
-        let opened = js::open_chunks(chunks)
-            .map_err(|message| Error::invalid_argument(message.as_string().unwrap_or_default()))?;
-        let count = opened.count();
-        if count == Some(0) {
-            return Err(Error::invalid_argument("no audio chunks were given"));
-        }
-        Ok(Source {
-            it: opened.iterator(),
-            done: false,
-            progress: UploadProgress::new(count, opened.bytes().map(|n| n as u64)),
-        })
-    }
 }
 
 impl Drop for Source {
@@ -83,202 +54,261 @@ impl Drop for Source {
     }
 }
 
-/// The options of one request of `transcribe`: the call's, with what is left of its
-/// deadline.
-fn step(o: &CallOptions, deadline: &TranscribeDeadline) -> Result<CallOptions, Failure> {
-    let now = Date::now() as u64;
-    if deadline.passed(now) {
-        return Err(Failure::new(deadline.timeout(), None));
-    }
-    let mut o = o.clone();
-    o.request.timeout_ms = Some(deadline.remaining(now));
-    Ok(o)
+/// What a call's steps share: the signal, the options, the progress callback.
+struct Run<'a> {
+    abort: AbortWatch,
+    o: &'a TranscribeOptions,
+    id: Option<alloc::string::String>,
 }
 
-/// The options of the final poll of `transcribe`.
-fn final_poll(
-    o: &TranscribeOptions,
-    deadline: &TranscribeDeadline,
-) -> Result<PollOptions, Failure> {
-    let call = step(&o.call, deadline)?;
-    Ok(PollOptions {
-        filters: o.filters.clone(),
-        request: call.request,
-        retries: call.retries,
-        pacing: o.pacing.clone(),
-        on_progress: None,
-    })
+impl Run<'_> {
+    /// Reports progress to `onProgress`; what it throws ends the call.
+    fn emit(
+        &self,
+        phase: Phase,
+        snapshot: &JsValue,
+        p: Option<&UploadProgress>,
+    ) -> Result<(), Failure> {
+        let Some(f) = &self.o.on_progress else {
+            return Ok(());
+        };
+        let event = js::progress_event(
+            phase.as_str(),
+            self.id.as_deref(),
+            snapshot,
+            p.map(|p| p.chunks_done),
+            p.and_then(|p| p.chunks_total),
+            p.map(|p| p.bytes_done as f64),
+            p.and_then(|p| p.bytes_total).map(|n| n as f64),
+        );
+        f.call1(&JsValue::UNDEFINED, &event)
+            .map(|_| ())
+            .map_err(Failure::Thrown)
+    }
+
+    /// The call options of a step, bounded by what is left of the deadline.
+    fn call(&self, timeout_ms: u64) -> CallOptions {
+        let mut call = self.o.call.clone();
+        call.request.timeout_ms = Some(timeout_ms);
+        call
+    }
 }
 
 impl Client {
-    /// `transcribe`: create → upload all chunks as they arrive (bounded parallelism) →
-    /// end → poll, with one signal and one progress callback. `timeoutMs` counts from the
-    /// last chunk on ([`TranscribeDeadline`]).
+    /// `transcribe`: drives a [`Transcriber`] (see the module docs).
     pub async fn transcribe(
         self: Rc<Self>,
         chunks: JsValue,
         req: CreateSession,
         o: TranscribeOptions,
     ) -> Result<JsValue, Failure> {
-        let abort = AbortWatch::new(o.call.request.signal.clone());
-        let presigned = o.create.presigned_upload.unwrap_or(false);
-        let emit = |e: JsValue| match &o.on_progress {
-            Some(f) => f
-                .call1(&JsValue::UNDEFINED, &e)
-                .map(|_| ())
-                .map_err(Failure::Thrown),
-            None => Ok(()),
+        let opened = js::open_chunks(&chunks)
+            .map_err(|m| Error::invalid_argument(m.as_string().unwrap_or_default()))?;
+        let mut source = Source {
+            it: opened.iterator(),
+            done: false,
         };
-        let mut source = Source::open(&chunks)?;
-        let timeout = (o.call.request.timeout_ms).unwrap_or(PollConfig::default().timeout_ms);
-        let mut deadline = TranscribeDeadline::new(Date::now() as u64, timeout);
-        emit(event(Phase::Creating, None, &JsValue::UNDEFINED, None))?;
-        let created = self
-            .create(&req, presigned, &step(&o.call, &deadline)?, &abort)
-            .await?;
-        let id = Reflect::get(&created, &"session_id".into())
-            .ok()
-            .and_then(|v| v.as_string())
-            .unwrap_or_default();
-        let first_failure = self
-            .upload_all(&id, &mut source, &o, &mut deadline, &abort, &emit)
-            .await?;
-        drop(source);
-        let allow_partial = o.allow_partial_upload.unwrap_or(false);
-        let missing = self.may_go_on(&id, allow_partial, first_failure.as_ref())?;
-        emit(event(Phase::Ending, Some(&id), &JsValue::UNDEFINED, None))?;
-        self.end(&id, None, None, &step(&o.call, &deadline)?, &abort)
-            .await?;
-        let report = |snapshot: &JsValue| emit(event(Phase::Processing, Some(&id), snapshot, None));
-        let poll = final_poll(&o, &deadline)?;
-        let result = self.poll_with(&id, &poll, false, &abort, &report).await?;
-        if !missing.is_empty() {
-            let list: Array = missing.iter().map(|m| JsValue::from_str(m)).collect();
-            let _ = Reflect::set(&result, &"missing_chunks".into(), &list);
-        }
-        Ok(result)
-    }
-
-    /// Uploads every chunk of `source` as it arrives, `concurrency` at a time; resolves
-    /// with the first failure of a chunk (the ledger has them all), rejects when the call
-    /// must end (abort, deadline, a bad chunk, what the iterator or `onProgress` threw).
-    async fn upload_all(
-        &self,
-        id: &str,
-        source: &mut Source,
-        o: &TranscribeOptions,
-        deadline: &mut TranscribeDeadline,
-        abort: &AbortWatch,
-        emit: &dyn Fn(JsValue) -> Result<(), Failure>,
-    ) -> Result<Option<Failure>, Failure> {
-        let uploading =
-            |p: &UploadProgress| event(Phase::Uploading, Some(id), &JsValue::UNDEFINED, Some(p));
-        emit(uploading(&source.progress))?;
-        let mut inflight: Vec<Upload<'_>> = Vec::new();
+        let cfg = TranscribeConfig {
+            concurrency: o.concurrency.unwrap_or(2),
+            allow_partial: o.allow_partial_upload.unwrap_or(false),
+            timeout_ms: (o.call.request.timeout_ms).unwrap_or(PollConfig::default().timeout_ms),
+            chunks_total: opened.count(),
+            bytes_total: opened.bytes().map(|n| n as u64),
+        };
+        let mut m = Transcriber::new(cfg, self.base().clone(), Date::now() as u64);
+        let mut run = Run {
+            abort: AbortWatch::new(o.call.request.signal.clone()),
+            o: &o,
+            id: None,
+        };
+        let mut uploads: Vec<Upload<'_>> = Vec::new();
         let mut next: Option<JsFuture> = None;
-        let mut index = 0u32;
-        let mut first_failure: Option<Failure> = None;
-        let limit = o.concurrency.unwrap_or(2).max(1) as usize;
+        // The body of the chunk the machine was just told about: its Upload comes next.
+        let mut body = JsValue::UNDEFINED;
+        let mut result = JsValue::UNDEFINED;
         loop {
-            if next.is_none() && !source.done && inflight.len() < limit {
-                next = Some(JsFuture::from(js::next_chunk(&source.it)));
+            while let Some(action) = m.next_action() {
+                match action {
+                    TranscribeAction::Progress(phase, p) => {
+                        run.emit(phase, &JsValue::UNDEFINED, p.as_ref())?
+                    }
+                    TranscribeAction::Create { timeout_ms } => {
+                        let (id, target) = self.create_for(&req, &run, timeout_ms).await?;
+                        m.on_created(&id, target);
+                        run.id = Some(id);
+                    }
+                    TranscribeAction::NextChunk => {
+                        next = Some(JsFuture::from(js::next_chunk(&source.it)));
+                    }
+                    TranscribeAction::Upload {
+                        plan, timeout_ms, ..
+                    } => {
+                        let (this, abort) = (&self, &run.abort);
+                        let (id, call) = (run.id.clone().unwrap_or_default(), run.call(timeout_ms));
+                        let body = core::mem::take(&mut body);
+                        uploads.push(Box::pin(async move {
+                            let sent = this.send_planned(&id, &plan, &body, &call, abort);
+                            (plan.n, sent.await)
+                        }));
+                    }
+                    TranscribeAction::End {
+                        sent,
+                        uploaded,
+                        timeout_ms,
+                    } => {
+                        let id = run.id.clone().unwrap_or_default();
+                        self.end(
+                            &id,
+                            Some(sent),
+                            Some(uploaded),
+                            &run.call(timeout_ms),
+                            &run.abort,
+                        )
+                        .await?;
+                        m.on_ended(Date::now() as u64);
+                    }
+                    TranscribeAction::Poll { timeout_ms } => {
+                        result = self.final_poll(&run, timeout_ms).await?;
+                        m.on_polled();
+                    }
+                    TranscribeAction::Resolve { missing_chunks } => {
+                        if !missing_chunks.is_empty() {
+                            let list: Array = missing_chunks
+                                .iter()
+                                .map(|c| JsValue::from_str(c))
+                                .collect();
+                            let _ = Reflect::set(&result, &"missing_chunks".into(), &list);
+                        }
+                        return Ok(result);
+                    }
+                    TranscribeAction::Reject(e) => {
+                        return Err(Failure::new(e, run.id.as_deref()));
+                    }
+                }
             }
-            if next.is_none() && inflight.is_empty() {
-                return Ok(first_failure);
-            }
-            let mut timer = Sleep::new(deadline.remaining(Date::now() as u64));
-            let ev = abort
-                .race(&mut poll_fn(|cx| {
-                    let mut settled = None;
-                    inflight.retain_mut(|u| match settled {
-                        Some(_) => true,
-                        None => match u.as_mut().poll(cx) {
-                            Poll::Ready(out) => {
-                                settled = Some(out);
-                                false
-                            }
-                            Poll::Pending => true,
-                        },
-                    });
-                    if let Some((size, r)) = settled {
-                        return Poll::Ready(Event::Uploaded(size, r));
-                    }
-                    if let Some(f) = next.as_mut() {
-                        if let Poll::Ready(r) = Pin::new(f).poll(cx) {
-                            next = None;
-                            return Poll::Ready(Event::Next(r));
-                        }
-                    }
-                    Pin::new(&mut timer).poll(cx).map(|_| Event::Deadline)
-                }))
-                .await?;
-            match ev {
-                Event::Deadline => {
-                    return Err(Failure::new(deadline.timeout(), Some(id)));
+            let timer = m.timer_ms(Date::now() as u64);
+            match wait(&run.abort, &mut uploads, &mut next, timer).await? {
+                Event::Next(step) => body = feed_chunk(&mut m, &mut source, step).await?,
+                Event::Uploaded(n, outcome) => {
+                    m.on_uploaded(Date::now() as u64, n, settled(outcome)?)
                 }
-                Event::Next(Err(thrown)) => {
-                    // The iterator threw: the protocol does not call its `return()`.
-                    source.done = true;
-                    return Err(Failure::Thrown(thrown));
-                }
-                Event::Next(Ok(step_value)) => {
-                    // `{ value }`, or `null` once the iterator is done.
-                    let Some(value) = (!step_value.is_null())
-                        .then(|| step_value.unchecked_into::<js::NextChunk>().value())
-                    else {
-                        source.done = true;
-                        continue;
-                    };
-                    // Taken now: the caller's buffer may change once `next()` is called again.
-                    deadline.on_chunk(Date::now() as u64);
-                    let opts = UploadOptions {
-                        index: Some(index),
-                        format: None,
-                        call: step(&o.call, deadline)?,
-                    };
-                    index += 1;
-                    let taken = chunk::take(&value);
-                    let size = taken.as_ref().map_or(0, chunk::Taken::size);
-                    inflight.push(Box::pin(async move {
-                        (size, self.upload(id, None, taken, &opts, abort).await)
-                    }));
-                }
-                Event::Uploaded(size, result) => {
-                    source.progress.settle(size, result.is_ok());
-                    if let Err(e) = result {
-                        if let Some(reason) = abort.reason() {
-                            return Err(reason);
-                        }
-                        if e.is_invalid_argument() {
-                            return Err(e);
-                        }
-                        first_failure.get_or_insert(e);
-                    }
-                    emit(uploading(&source.progress))?;
-                }
+                Event::Timer => m.on_timer(Date::now() as u64),
             }
         }
     }
 
-    /// Whether processing may go on after the uploads (the ledger's rule): the missing
-    /// chunks' names, or the `upload_failed` error naming them and the first failure.
-    fn may_go_on(
+    /// Create Session for `transcribe`: the new session's id and `upload_url`.
+    async fn create_for(
         &self,
-        id: &str,
-        allow_partial: bool,
-        first_failure: Option<&Failure>,
-    ) -> Result<Vec<String>, Failure> {
-        let missing = self
-            .sessions()
-            .peek(id, |s| s.ledger.check(allow_partial))
-            .unwrap_or_else(|| UploadLedger::default().check(allow_partial));
-        missing.map_err(|mut error| {
-            if let Some(first) = first_failure.map(Failure::describe) {
-                error.message.push_str("; first failure: ");
-                error.message.push_str(&first);
+        req: &CreateSession,
+        run: &Run<'_>,
+        timeout_ms: u64,
+    ) -> Result<(alloc::string::String, Option<crate::proto::Target>), Failure> {
+        let presigned = run.o.create.presigned_upload.unwrap_or(false);
+        let created = self
+            .create(req, presigned, &run.call(timeout_ms), &run.abort)
+            .await?;
+        let get = |k: &str| Reflect::get(&created, &k.into()).unwrap_or(JsValue::UNDEFINED);
+        let id = get("session_id").as_string().unwrap_or_default();
+        let target = target_of(&get("upload_url")).map_err(|e| Failure::new(e, Some(&id)))?;
+        Ok((id, target))
+    }
+
+    /// The final poll of `transcribe`: its 202 snapshots are `processing` progress.
+    async fn final_poll(&self, run: &Run<'_>, timeout_ms: u64) -> Result<JsValue, Failure> {
+        let call = run.call(timeout_ms);
+        let o = PollOptions {
+            filters: run.o.filters.clone(),
+            request: call.request,
+            retries: call.retries,
+            pacing: run.o.pacing.clone(),
+            on_progress: None,
+        };
+        let report = |snapshot: &JsValue| run.emit(Phase::Processing, snapshot, None);
+        let id = run.id.clone().unwrap_or_default();
+        self.poll_with(&id, &o, false, &run.abort, &report).await
+    }
+}
+
+/// Waits for the next event: an upload that ended, the iterator's next step, the timer —
+/// or the caller's abort, which ends the call.
+async fn wait(
+    abort: &AbortWatch,
+    uploads: &mut Vec<Upload<'_>>,
+    next: &mut Option<JsFuture>,
+    timer_ms: u64,
+) -> Result<Event, Failure> {
+    let mut timer = Sleep::new(timer_ms);
+    abort
+        .race(&mut poll_fn(|cx| {
+            let mut ended = None;
+            uploads.retain_mut(|u| match ended {
+                Some(_) => true,
+                None => match u.as_mut().poll(cx) {
+                    Poll::Ready(out) => {
+                        ended = Some(out);
+                        false
+                    }
+                    Poll::Pending => true,
+                },
+            });
+            if let Some((n, r)) = ended {
+                return Poll::Ready(Event::Uploaded(n, r));
             }
-            let body = first_failure.map_or(JsValue::UNDEFINED, Failure::body);
-            Failure::api(error, body, Some(id))
-        })
+            if let Some(f) = next.as_mut() {
+                if let Poll::Ready(r) = Pin::new(f).poll(cx) {
+                    *next = None;
+                    return Poll::Ready(Event::Next(r));
+                }
+            }
+            Pin::new(&mut timer).poll(cx).map(|_| Event::Timer)
+        }))
+        .await
+}
+
+/// Tells the machine what the iterator gave: a chunk (taken now, its first bytes read),
+/// something that is not one, or the end. Returns the chunk's body, for its upload. What
+/// the iterator threw ends the call as it is.
+async fn feed_chunk(
+    m: &mut Transcriber,
+    source: &mut Source,
+    step: Result<JsValue, JsValue>,
+) -> Result<JsValue, Failure> {
+    let step = step.map_err(|thrown| {
+        // The iterator threw: the protocol does not call its `return()`.
+        source.done = true;
+        Failure::Thrown(thrown)
+    })?;
+    if step.is_null() {
+        source.done = true;
+        m.on_chunks_done(Date::now() as u64);
+        return Ok(JsValue::UNDEFINED);
+    }
+    let value = step.unchecked_into::<js::NextChunk>().value();
+    match chunk::take(&value) {
+        Ok(taken) => match taken.read().await {
+            Ok(c) => {
+                m.on_chunk(Date::now() as u64, c.size, c.mime.as_deref(), &c.head);
+                Ok(c.body)
+            }
+            Err(e) => {
+                m.on_bad_chunk(e);
+                Ok(JsValue::UNDEFINED)
+            }
+        },
+        Err(e) => {
+            m.on_bad_chunk(e);
+            Ok(JsValue::UNDEFINED)
+        }
+    }
+}
+
+/// An upload's outcome for the machine: `Ok`, or the core error of a failure. An abort
+/// (or what the caller's code threw) ends the call as it is.
+fn settled(outcome: Result<JsValue, Failure>) -> Result<Result<(), Error>, Failure> {
+    match outcome {
+        Ok(_) => Ok(Ok(())),
+        Err(Failure::Api(a)) => Ok(Err(a.error)),
+        Err(other) => Err(other),
     }
 }
