@@ -82,6 +82,12 @@ impl CreateSession {
     /// assert_eq!(body, r#"{"upload_type":"chunked","communication_protocol":"http","templates":["eka_emr_template"]}"#);
     /// ```
     pub fn to_json(&self) -> Result<String, Error> {
+        self.check()?;
+        Ok(self.write())
+    }
+
+    /// Checks the rules of this module.
+    fn check(&self) -> Result<(), Error> {
         if let Some(id) = &self.session_id {
             let n = id.chars().fold(0usize, |n, _| n + 1);
             if !(16..=32).contains(&n) {
@@ -115,6 +121,11 @@ impl CreateSession {
                 "`additionalData` must not contain `_protocol` (the service's own key)",
             ));
         }
+        Ok(())
+    }
+
+    /// The body, in the API's snake_case.
+    fn write(&self) -> String {
         let mut o = JsonObject::new();
         o.string("upload_type", self.upload_type.as_str());
         o.string("communication_protocol", "http");
@@ -141,7 +152,7 @@ impl CreateSession {
         if let Some(a) = &self.additional_data_json {
             o.raw("additional_data", a);
         }
-        Ok(o.finish())
+        o.finish()
     }
 }
 

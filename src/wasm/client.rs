@@ -7,13 +7,14 @@ use alloc::string::String;
 
 use js_sys::{Array, Date, Math, Object, Reflect};
 use wasm_bindgen::JsValue;
+use web_sys::AbortController;
 
 use super::abort::AbortWatch;
 use super::errors::Failure;
 use super::fetch::{exchange, request_init, Exchange, Request};
 use super::options::{ClientOptions, PollOptions};
 use super::sessions::Sessions;
-use super::token::Tokens;
+use super::token::{Tokens, Versioned};
 use crate::proto::{
     session_url, Action, BaseUrl, Error, Filter, Op, PollConfig, Poller,
     DEFAULT_MAX_RESPONSE_BYTES, SESSION_BODY_STATUSES,
@@ -144,93 +145,146 @@ impl Client {
             return Err(reason);
         }
         let mut poller = Poller::new(cfg);
-        let now = || Date::now() as u64;
         let mut action = poller.start(now());
-        // A token source is the caller's code: waiting for it counts against the deadline.
-        let within_deadline = |p: &Poller| p.deadline_ms().saturating_sub(now());
-        let id = (!session_id.is_empty()).then_some(session_id);
-        let expired = |p: &Poller| Failure::new(p.timeout(), id);
-        let (mut token, mut generation) = if call.auth {
-            let within = within_deadline(&poller);
-            match self.tokens.get(abort, within, session_id).await? {
-                Some(t) => t,
-                None => return Err(expired(&poller)),
-            }
-        } else {
-            (None, 0)
+        let mut x = Exec {
+            client: self,
+            call,
+            session_id,
+            poller,
+            token: (None, 0),
+            init: JsValue::UNDEFINED,
+            body: JsValue::UNDEFINED,
+            http_status: 0,
+            controller: None,
         };
-        let mut body = JsValue::UNDEFINED;
-        let mut http_status = 0;
-        let mut controller = None;
-        // Built once per call, and again after a token refresh.
-        let build = |token: Option<&str>| request_init(call.method, token, call.body, call.json);
-        let mut init = build(token.as_deref());
+        if call.auth {
+            let within = x.within_deadline();
+            x.token = self
+                .tokens
+                .get(abort, within, session_id)
+                .await?
+                .ok_or_else(|| x.expired())?;
+        }
+        x.init = x.request_init();
         loop {
             action = match action {
                 Action::Send { timeout_ms } => {
                     let req = Request {
                         url: call.url,
-                        init: &init,
+                        init: &x.init,
                         session_statuses: &self.session_statuses,
                         max_bytes: self.max_response_bytes,
                     };
-                    match exchange(&req, timeout_ms, abort, &mut controller).await {
-                        Exchange::Answer(a) => {
-                            body = a.body;
-                            http_status = a.status;
-                            poller.on_answer(
-                                now(),
-                                a.status,
-                                a.facts.as_ref(),
-                                a.retry_after.as_deref(),
-                                Math::random(),
-                            )
-                        }
-                        Exchange::Oversized(status) => {
-                            body = JsValue::UNDEFINED;
-                            poller.on_oversized(status, self.max_response_bytes)
-                        }
-                        Exchange::Failed(t) => {
-                            body = JsValue::UNDEFINED;
-                            poller.on_transport_error(now(), t, Math::random())
-                        }
-                        Exchange::Aborted(reason) => return Err(reason),
-                    }
+                    let exchanged = exchange(&req, timeout_ms, abort, &mut x.controller).await;
+                    x.answered(exchanged)?
                 }
                 Action::Sleep { ms } => {
                     abort.sleep(ms).await?;
-                    poller.on_wake(now())
+                    x.poller.on_wake(now())
                 }
                 Action::RefreshToken => {
-                    let within = within_deadline(&poller);
-                    match self
-                        .tokens
-                        .refresh(generation, abort, within, session_id)
-                        .await?
-                    {
-                        Some(t) => (token, generation) = t,
-                        None => return Err(expired(&poller)),
-                    }
-                    init = build(token.as_deref());
-                    poller.on_token(now())
+                    let within = x.within_deadline();
+                    let fresh = self.tokens.refresh(x.token.1, abort, within, session_id);
+                    x.refreshed(fresh.await?)?
                 }
                 Action::Progress => {
-                    stamp(&body, http_status);
-                    report(&body)?;
-                    poller.on_progressed(now())
+                    stamp(&x.body, x.http_status);
+                    report(&x.body)?;
+                    x.poller.on_progressed(now())
                 }
-                Action::Resolve => {
-                    if !body.is_object() {
-                        body = Object::new().into();
-                    }
-                    stamp(&body, http_status);
-                    return Ok(body);
-                }
-                Action::Reject(e) => {
-                    return Err(Failure::from_answer(e, &body, id, token.as_deref()))
-                }
+                Action::Resolve => return Ok(x.resolve()),
+                Action::Reject(e) => return Err(x.reject(e)),
             };
         }
+    }
+}
+
+/// The clock of the layer (`Date.now()`).
+fn now() -> u64 {
+    Date::now() as u64
+}
+
+/// One call in progress: its poller, the token it carries, its last answer. (Its small
+/// methods are `#[inline(always)]`: split for reading, one function in the wasm.)
+struct Exec<'a> {
+    client: &'a Client,
+    call: &'a Call<'a>,
+    session_id: &'a str,
+    poller: Poller,
+    token: Versioned,
+    /// The `RequestInit`: built once per call, and again after a token refresh.
+    init: JsValue,
+    body: JsValue,
+    http_status: u16,
+    controller: Option<AbortController>,
+}
+
+impl Exec<'_> {
+    #[inline(always)]
+    fn id(&self) -> Option<&str> {
+        (!self.session_id.is_empty()).then_some(self.session_id)
+    }
+
+    /// A token source is the caller's code: waiting for it counts against the deadline.
+    #[inline(always)]
+    fn within_deadline(&self) -> u64 {
+        self.poller.deadline_ms().saturating_sub(now())
+    }
+
+    #[inline(always)]
+    fn expired(&self) -> Failure {
+        Failure::new(self.poller.timeout(), self.id())
+    }
+
+    #[inline(always)]
+    fn request_init(&self) -> JsValue {
+        let c = self.call;
+        request_init(c.method, self.token.0.as_deref(), c.body, c.json)
+    }
+
+    /// Tells the poller how the exchange ended.
+    #[inline(always)]
+    fn answered(&mut self, exchanged: Exchange) -> Result<Action, Failure> {
+        self.body = JsValue::UNDEFINED;
+        Ok(match exchanged {
+            Exchange::Answer(a) => {
+                self.body = a.body;
+                self.http_status = a.status;
+                let (facts, retry_after) = (a.facts.as_ref(), a.retry_after.as_deref());
+                (self.poller).on_answer(now(), a.status, facts, retry_after, Math::random())
+            }
+            Exchange::Oversized(status) => {
+                (self.poller).on_oversized(status, self.client.max_response_bytes)
+            }
+            Exchange::Failed(t) => self.poller.on_transport_error(now(), t, Math::random()),
+            Exchange::Aborted(reason) => return Err(reason),
+        })
+    }
+
+    /// A fresh token arrived (or none within the deadline): repeat the request with it.
+    #[inline(always)]
+    fn refreshed(&mut self, fresh: Option<Versioned>) -> Result<Action, Failure> {
+        self.token = fresh.ok_or_else(|| self.expired())?;
+        self.init = self.request_init();
+        Ok(self.poller.on_token(now()))
+    }
+
+    /// The final body (an object, for a body-less success), with `http_status`.
+    #[inline(always)]
+    fn resolve(self) -> JsValue {
+        let body = if self.body.is_object() {
+            self.body
+        } else {
+            Object::new().into()
+        };
+        stamp(&body, self.http_status);
+        body
+    }
+
+    /// The poller's error, with the last body, without the token.
+    #[inline(always)]
+    fn reject(&self, e: crate::proto::Error) -> Failure {
+        Failure::from_answer(e, &self.body, self.id(), self.token.0.as_deref())
     }
 }
 

@@ -102,19 +102,7 @@ impl Client {
         req: CreateSession,
         o: TranscribeOptions,
     ) -> Result<JsValue, Failure> {
-        let opened = js::open_chunks(&chunks)
-            .map_err(|m| Error::invalid_argument(m.as_string().unwrap_or_default()))?;
-        let mut source = Source {
-            it: opened.iterator(),
-            done: false,
-        };
-        let cfg = TranscribeConfig {
-            concurrency: o.concurrency.unwrap_or(2),
-            allow_partial: o.allow_partial_upload.unwrap_or(false),
-            timeout_ms: (o.call.request.timeout_ms).unwrap_or(PollConfig::default().timeout_ms),
-            chunks_total: opened.count(),
-            bytes_total: opened.bytes().map(|n| n as u64),
-        };
+        let (mut source, cfg) = open(&chunks, &o)?;
         let mut m = Transcriber::new(cfg, self.base().clone(), Date::now() as u64);
         let mut run = Run {
             abort: AbortWatch::new(o.call.request.signal.clone()),
@@ -143,28 +131,16 @@ impl Client {
                     TranscribeAction::Upload {
                         plan, timeout_ms, ..
                     } => {
-                        let (this, abort) = (&self, &run.abort);
                         let (id, call) = (run.id.clone().unwrap_or_default(), run.call(timeout_ms));
                         let body = core::mem::take(&mut body);
-                        uploads.push(Box::pin(async move {
-                            let sent = this.send_planned(&id, &plan, &body, &call, abort);
-                            (plan.n, sent.await)
-                        }));
+                        uploads.push(self.start_upload(id, plan, body, call, &run.abort));
                     }
                     TranscribeAction::End {
                         sent,
                         uploaded,
                         timeout_ms,
                     } => {
-                        let id = run.id.clone().unwrap_or_default();
-                        self.end(
-                            &id,
-                            Some(sent),
-                            Some(uploaded),
-                            &run.call(timeout_ms),
-                            &run.abort,
-                        )
-                        .await?;
+                        self.end_for(&run, (sent, uploaded), timeout_ms).await?;
                         m.on_ended(Date::now() as u64);
                     }
                     TranscribeAction::Poll { timeout_ms } => {
@@ -172,14 +148,7 @@ impl Client {
                         m.on_polled();
                     }
                     TranscribeAction::Resolve { missing_chunks } => {
-                        if !missing_chunks.is_empty() {
-                            let list: Array = missing_chunks
-                                .iter()
-                                .map(|c| JsValue::from_str(c))
-                                .collect();
-                            let _ = Reflect::set(&result, &"missing_chunks".into(), &list);
-                        }
-                        return Ok(result);
+                        return Ok(with_missing(result, &missing_chunks));
                     }
                     TranscribeAction::Reject(e) => {
                         return Err(Failure::new(e, run.id.as_deref()));
@@ -195,6 +164,34 @@ impl Client {
                 Event::Timer => m.on_timer(Date::now() as u64),
             }
         }
+    }
+
+    /// One upload of `transcribe`, as a future the driver polls beside the others.
+    fn start_upload<'a>(
+        &'a self,
+        id: alloc::string::String,
+        plan: crate::proto::UploadPlan,
+        body: JsValue,
+        call: CallOptions,
+        abort: &'a AbortWatch,
+    ) -> Upload<'a> {
+        Box::pin(async move {
+            let sent = self.send_planned(&id, &plan, &body, &call, abort);
+            (plan.n, sent.await)
+        })
+    }
+
+    /// End Session for `transcribe`, with the machine's counts.
+    async fn end_for(
+        &self,
+        run: &Run<'_>,
+        counts: (u32, u32),
+        timeout_ms: u64,
+    ) -> Result<JsValue, Failure> {
+        let id = run.id.clone().unwrap_or_default();
+        let (sent, uploaded) = (Some(counts.0), Some(counts.1));
+        self.end(&id, sent, uploaded, &run.call(timeout_ms), &run.abort)
+            .await
     }
 
     /// Create Session for `transcribe`: the new session's id and `upload_url`.
@@ -311,4 +308,31 @@ fn settled(outcome: Result<JsValue, Failure>) -> Result<Result<(), Error>, Failu
         Err(Failure::Api(a)) => Ok(Err(a.error)),
         Err(other) => Err(other),
     }
+}
+
+/// Opens the caller's chunks (once) and the machine's options.
+fn open(chunks: &JsValue, o: &TranscribeOptions) -> Result<(Source, TranscribeConfig), Failure> {
+    let opened = js::open_chunks(chunks)
+        .map_err(|m| Error::invalid_argument(m.as_string().unwrap_or_default()))?;
+    let cfg = TranscribeConfig {
+        concurrency: o.concurrency.unwrap_or(2),
+        allow_partial: o.allow_partial_upload.unwrap_or(false),
+        timeout_ms: (o.call.request.timeout_ms).unwrap_or(PollConfig::default().timeout_ms),
+        chunks_total: opened.count(),
+        bytes_total: opened.bytes().map(|n| n as u64),
+    };
+    let source = Source {
+        it: opened.iterator(),
+        done: false,
+    };
+    Ok((source, cfg))
+}
+
+/// The poll's result, with `missing_chunks` when some are.
+fn with_missing(result: JsValue, missing: &[alloc::string::String]) -> JsValue {
+    if !missing.is_empty() {
+        let list: Array = missing.iter().map(|c| JsValue::from_str(c)).collect();
+        let _ = Reflect::set(&result, &"missing_chunks".into(), &list);
+    }
+    result
 }
