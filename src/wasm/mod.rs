@@ -6,16 +6,16 @@
 //! |---|---|
 //! | [`api`] | `#[wasm_bindgen]` exports: `VoiceClient` (all its methods), `pollSession`, `getSession`, `VoiceApiError` |
 //! | [`client`] | runs a [`Poller`](crate::proto::Poller): the action loop of every call |
-//! | [`lifecycle`] | `createSession`, `uploadAudio` (raw and presigned), `endSession` |
-//! | [`transcribe`] | create → upload as chunks arrive → end → poll, with phases |
-//! | [`sessions`] | what a client remembers of a session: upload target, ledger |
+//! | [`lifecycle`] | `createSession`, `uploadAudio` (a planned upload, raw or presigned), `endSession` |
+//! | [`transcribe`] | the driver of the core's [`Transcriber`](crate::proto::Transcriber): create → upload as chunks arrive → end → poll |
+//! | [`sessions`] | the client's table of sessions (the core's, behind a `RefCell`), `upload_url` from JS |
 //! | [`chunk`] | audio chunks from JS (Blob, ArrayBuffer, views) |
-//! | [`options`] | reads camelCase JS option objects into Rust structs |
+//! | [`options`] | every call's options, declared once each (`options!`): struct, spec, reads |
 //! | [`token`] | the token source: static token, `getToken`, one shared refresh |
 //! | [`fetch`] | one request through the global `fetch`, bounded by a timeout and the signal |
 //! | [`abort`] | `AbortSignal` as a future; races with it |
-//! | [`errors`] | core errors as JS `VoiceApiError`s |
-//! | [`js`] | bindings of `snippet.js`: `VoiceApiError`, the timer, option checks, the fetch exchange, chunks, `upload_url` forms, progress events |
+//! | [`errors`] | [`Failure`](errors::Failure): the one error type of the layer; `VoiceApiError` at the edge |
+//! | [`js`] | bindings of `snippet.js` (the boundary with the caller's objects): `VoiceApiError`, the timer, option checks, the fetch exchange, chunks, `upload_url` forms, progress events |
 //! | [`model`] | typed views of session bodies for Rust users (serde-wasm-bindgen) |
 //!
 //! Timers and `fetch` are bound as globals (never `window.…`), so the same build runs in
