@@ -24,10 +24,13 @@ mkdir -p "$tmp"
 
 say "cargo fmt --check, clippy -D warnings (host and wasm32), cargo doc -D warnings"
 cargo fmt --all -- --check
+cargo fmt --manifest-path examples/rust-app/Cargo.toml -- --check
 cargo clippy --quiet --all-targets -- -D warnings
+# wasm32 as a Rust app sees the crate (no exports, no allocator), as the wasm suites build
+# it (with the package's exports), and as the package's module (no std, panic-trap).
 cargo clippy --quiet --all-targets --target wasm32-unknown-unknown -- -D warnings
-# The npm package's own feature set: no std, panic-trap.
-cargo clippy --quiet --lib --target wasm32-unknown-unknown --no-default-features --features panic-trap -- -D warnings
+cargo clippy --quiet --all-targets --target wasm32-unknown-unknown --features js-package -- -D warnings
+cargo clippy --quiet --lib --target wasm32-unknown-unknown --no-default-features --features panic-trap,js-package -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps --target wasm32-unknown-unknown
 
 say "host: cargo test (unit + doc tests)"
@@ -57,12 +60,23 @@ say "simulator at $EKA_SIM_URL (pid $SIM_PID)"
 wasm_suite() {
   local name=$1; shift
   say "wasm: $name"
-  env EKA_TEST_ENV="$name" "$@" cargo test --target wasm32-unknown-unknown --test wasm_session --test wasm_lifecycle --test wasm_defenses --test proto_core 2>&1 | tee "$tmp/wasm-$name.log"
+  env EKA_TEST_ENV="$name" "$@" cargo test --target wasm32-unknown-unknown --features js-package --test wasm_session --test wasm_lifecycle --test wasm_defenses --test proto_core 2>&1 | tee "$tmp/wasm-$name.log"
   count "wasm ($name)" "$tmp/wasm-$name.log" 4
 }
 wasm_suite node WASM_BINDGEN_TEST_TIMEOUT=120
 wasm_suite chromium WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120
 wasm_suite worker WASM_BINDGEN_USE_DEDICATED_WORKER=1 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120
+
+# A Rust/wasm app that depends on the crate by path (its own allocator, its own exports).
+rust_app() {
+  local name=$1; shift
+  say "rust app (examples/rust-app): $name"
+  env "$@" cargo test --target wasm32-unknown-unknown --manifest-path examples/rust-app/Cargo.toml 2>&1 | tee "$tmp/rust-app-$name.log"
+  count "rust app ($name)" "$tmp/rust-app-$name.log" 2
+}
+rust_app node WASM_BINDGEN_TEST_TIMEOUT=120
+rust_app chromium WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120
+cargo clippy --quiet --all-targets --target wasm32-unknown-unknown --manifest-path examples/rust-app/Cargo.toml -- -D warnings
 
 say "package: npm pack, install into a fresh project, node:test + tsc --strict"
 consumer="$tmp/consumer"

@@ -31,9 +31,14 @@ pub mod proto;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-/// On single-threaded wasm, talc replaces dlmalloc: the allocator is the largest single
-/// item of the module, and talc is both smaller and faster.
-#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+/// In the npm package's module (feature `js-package`) on single-threaded wasm, talc
+/// replaces dlmalloc: the allocator is the largest single item of the module, and talc is
+/// both smaller and faster. A Rust app that depends on the crate chooses its own.
+#[cfg(all(
+    target_arch = "wasm32",
+    not(target_feature = "atomics"),
+    feature = "js-package"
+))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 

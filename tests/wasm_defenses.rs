@@ -5,7 +5,8 @@
 //! of throwing calls; then the nine defects of the "unbreakable" issue and the decisions
 //! taken with them (each case says which). Every call must settle with a typed error (or
 //! what the caller's own code threw), and a fresh call must still work afterwards.
-#![cfg(target_arch = "wasm32")]
+// The cases hand the client to JS as the package exports it (feature `js-package`).
+#![cfg(all(target_arch = "wasm32", feature = "js-package"))]
 
 use eka_voice::wasm::{get_session, poll_session, VoiceClient};
 use js_sys::{Promise, Reflect};

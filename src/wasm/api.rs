@@ -1,4 +1,4 @@
-//! The `#[wasm_bindgen]` exports: `VoiceClient`, `pollSession`, `getSession` and the
+//! The JS exports: `VoiceClient`, `pollSession`, `getSession` and the
 //! `VoiceApiError` class. Every promise-returning export reports bad arguments by
 //! rejecting (never by throwing); the `VoiceClient` constructor throws. Each export reads
 //! its arguments once, before anything runs: the options by their declaration
@@ -28,15 +28,15 @@ use crate::proto::{check_session_id, Error};
 ///
 /// Rust/wasm users build it with [`VoiceClient::with_options`] and call
 /// [`VoiceClient::poll`] / [`VoiceClient::get`].
-#[wasm_bindgen]
+#[cfg_attr(feature = "js-package", wasm_bindgen)]
 pub struct VoiceClient {
     inner: Rc<Client>,
 }
 
-#[wasm_bindgen]
+#[cfg_attr(feature = "js-package", wasm_bindgen)]
 impl VoiceClient {
     /// `new VoiceClient(options?)`; throws a `VoiceApiError` (`invalid_argument`) for bad options.
-    #[wasm_bindgen(constructor)]
+    #[cfg_attr(feature = "js-package", wasm_bindgen(constructor))]
     pub fn new(options: JsValue) -> Result<VoiceClient, JsValue> {
         let o = read::<ClientOptions>(&options).map_err(|e| Failure::from(e).into_js())?;
         VoiceClient::with_options(o)
@@ -44,7 +44,7 @@ impl VoiceClient {
 
     /// `client.getSession(sessionId, { templateId?, documentId?, signal?, requestTimeoutMs?, timeoutMs? })`:
     /// one request, resolves with the session in any state (202 bodies included).
-    #[wasm_bindgen(js_name = getSession)]
+    #[cfg_attr(feature = "js-package", wasm_bindgen(js_name = getSession))]
     pub fn get_session_js(&self, session_id: JsValue, options: JsValue) -> Promise {
         let parsed = read::<GetOptions>(&options).and_then(|o| Ok((checked_id(&session_id)?, o)));
         match parsed {
@@ -54,7 +54,7 @@ impl VoiceClient {
     }
 
     /// `client.pollSession(sessionId, options?)`: polls while 202, resolves on 200/206/410.
-    #[wasm_bindgen(js_name = pollSession)]
+    #[cfg_attr(feature = "js-package", wasm_bindgen(js_name = pollSession))]
     pub fn poll_session_js(&self, session_id: JsValue, options: JsValue) -> Promise {
         let parsed = read::<PollOptions>(&options).and_then(|o| Ok((checked_id(&session_id)?, o)));
         match parsed {
@@ -64,7 +64,7 @@ impl VoiceClient {
     }
 
     /// `client.createSession(options?)`: `POST /voice/v1/sessions`.
-    #[wasm_bindgen(js_name = createSession)]
+    #[cfg_attr(feature = "js-package", wasm_bindgen(js_name = createSession))]
     pub fn create_session_js(&self, options: JsValue) -> Promise {
         let parsed = read::<CreateArgs>(&options).and_then(|o| Ok((o.create.to_request()?, o)));
         match parsed {
@@ -81,7 +81,7 @@ impl VoiceClient {
     }
 
     /// `client.uploadAudio(session | sessionId, chunk, { index?, format?, signal?, … })`.
-    #[wasm_bindgen(js_name = uploadAudio)]
+    #[cfg_attr(feature = "js-package", wasm_bindgen(js_name = uploadAudio))]
     pub fn upload_audio_js(&self, session: JsValue, chunk: JsValue, options: JsValue) -> Promise {
         let o = match read::<UploadOptions>(&options) {
             Ok(o) => o,
@@ -101,7 +101,7 @@ impl VoiceClient {
     }
 
     /// `client.endSession(sessionId, { audioFilesSent?, audioFilesUploaded?, signal?, … })`.
-    #[wasm_bindgen(js_name = endSession)]
+    #[cfg_attr(feature = "js-package", wasm_bindgen(js_name = endSession))]
     pub fn end_session_js(&self, session_id: JsValue, options: JsValue) -> Promise {
         let parsed = read::<EndOptions>(&options).and_then(|o| Ok((checked_id(&session_id)?, o)));
         match parsed {
@@ -183,14 +183,14 @@ fn checked_id(session_id: &JsValue) -> Result<String, Error> {
 }
 
 /// `pollSession(sessionId, { ...clientOptions, ...pollOptions })`: a one-shot client.
-#[wasm_bindgen(js_name = pollSession)]
+#[cfg_attr(feature = "js-package", wasm_bindgen(js_name = pollSession))]
 pub fn poll_session(session_id: JsValue, options: JsValue) -> Promise {
     let parsed = read::<OneShotPoll>(&options).map(|o| (o.client, o.poll));
     one_shot(session_id, parsed, false)
 }
 
 /// `getSession(sessionId, { ...clientOptions, ...getOptions })`: a one-shot client.
-#[wasm_bindgen(js_name = getSession)]
+#[cfg_attr(feature = "js-package", wasm_bindgen(js_name = getSession))]
 pub fn get_session(session_id: JsValue, options: JsValue) -> Promise {
     let parsed = read::<OneShotGet>(&options).map(|o| (o.client, o.get.into()));
     one_shot(session_id, parsed, true)
@@ -211,7 +211,7 @@ fn one_shot(
 }
 
 /// The `VoiceApiError` class (the package re-exports it as `VoiceApiError`).
-#[wasm_bindgen(js_name = __voiceApiError)]
+#[cfg_attr(feature = "js-package", wasm_bindgen(js_name = __voiceApiError))]
 pub fn voice_api_error() -> JsValue {
     errors::voice_api_error_class()
 }

@@ -1,0 +1,48 @@
+//! A small Rust/wasm app that uses `eka-voice` as a Rust dependency, the way a Leptos, Yew
+//! or Dioxus frontend would: it chooses its own global allocator and exports its own
+//! `getSession` to JS — neither clashes with the crate, which exports nothing and sets no
+//! allocator unless the npm package's feature (`js-package`) asks for it.
+
+use eka_voice::wasm::{GetOptions, PollOptions, VoiceClient};
+use wasm_bindgen::prelude::*;
+
+/// The app's own allocator (std's, on wasm32: dlmalloc). The crate sets none.
+#[global_allocator]
+static ALLOCATOR: std::alloc::System = std::alloc::System;
+
+/// The app's own `getSession` export: the status of a session, as text. The crate's JS
+/// exports (same name) are not in this module.
+#[wasm_bindgen(js_name = getSession)]
+pub async fn get_session(
+    base_url: String,
+    token: String,
+    session_id: String,
+) -> Result<String, JsValue> {
+    let client = client(base_url, token)?;
+    let session = client.get(&session_id, GetOptions::default()).await?;
+    Ok(status_of(&session))
+}
+
+/// Polls a session until it is final, and answers its status.
+pub async fn poll_status(base_url: &str, token: &str, session_id: &str) -> Result<String, JsValue> {
+    let client = client(base_url.into(), token.into())?;
+    let mut options = PollOptions::default();
+    options.pacing.interval_ms = Some(100);
+    let session = client.poll(session_id, options).await?;
+    Ok(status_of(&session))
+}
+
+fn client(base_url: String, token: String) -> Result<VoiceClient, JsValue> {
+    VoiceClient::with_options(eka_voice::wasm::ClientOptions {
+        base_url: Some(base_url),
+        token: Some(token),
+        ..Default::default()
+    })
+}
+
+fn status_of(session: &JsValue) -> String {
+    js_sys::Reflect::get(session, &"status".into())
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default()
+}

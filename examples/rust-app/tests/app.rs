@@ -1,0 +1,38 @@
+//! The app against the simulator (its URL baked in at compile time, `EKA_SIM_URL`), in Node
+//! and headless Chromium (`WASM_BINDGEN_USE_BROWSER=1`).
+#![cfg(target_arch = "wasm32")]
+
+use wasm_bindgen_test::*;
+
+const SIM: &str = match option_env!("EKA_SIM_URL") {
+    Some(u) => u,
+    None => "http://127.0.0.1:8787",
+};
+
+#[wasm_bindgen_test]
+async fn polls_a_session_with_the_crate_as_a_rust_dependency() {
+    let status = eka_voice_rust_app::poll_status(SIM, "app-token", "complete.rust-app")
+        .await
+        .unwrap();
+    assert_eq!(status, "completed");
+}
+
+#[wasm_bindgen_test]
+async fn its_own_get_session_export_answers() {
+    let id = format!("instant.rust-app-{}", js_sys::Math::random());
+    let status = eka_voice_rust_app::get_session(SIM.into(), "app-token".into(), id)
+        .await
+        .unwrap();
+    assert_eq!(status, "completed");
+}
+
+#[wasm_bindgen_test]
+async fn errors_reach_the_app_as_values() {
+    let e = eka_voice_rust_app::get_session(SIM.into(), "app-token".into(), "no-such.x".into())
+        .await
+        .unwrap_err();
+    let code = js_sys::Reflect::get(&e, &"code".into())
+        .unwrap()
+        .as_string();
+    assert_eq!(code.as_deref(), Some("not_found"));
+}
