@@ -32,6 +32,8 @@ cargo clippy --quiet --all-targets --target wasm32-unknown-unknown -- -D warning
 cargo clippy --quiet --all-targets --target wasm32-unknown-unknown --features js-package -- -D warnings
 cargo clippy --quiet --lib --target wasm32-unknown-unknown --no-default-features --features panic-trap,js-package -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps --target wasm32-unknown-unknown
+# On the host too: the wasm layer and the Rust API are documented on every target.
+RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps
 
 say "host: cargo test (unit + doc tests)"
 cargo test --quiet 2>&1 | tee "$tmp/host.log"

@@ -6,7 +6,7 @@
 //! - [`proto`]: the sans-IO protocol core (URL building, answer classification, retry
 //!   and backoff decisions, `Retry-After` parsing, request bodies, audio naming and
 //!   sniffing, the upload ledger) — plain Rust, tested on the host;
-//! - `wasm` (only on `wasm32`): the thin layer that performs `fetch`, timers and JS
+//! - [`wasm`] (only on `wasm32`): the thin layer that performs `fetch`, timers and JS
 //!   conversions, exported to JS with wasm-bindgen (`VoiceClient` with `getSession`,
 //!   `pollSession`, `createSession`, `uploadAudio`, `endSession`, `transcribe`; the
 //!   one-shot `pollSession` / `getSession`; `VoiceApiError`) and usable from Rust/wasm
@@ -28,7 +28,8 @@ extern crate std;
 
 pub mod proto;
 
-#[cfg(target_arch = "wasm32")]
+// Available on `wasm32` only; documented on every target.
+#[cfg(any(target_arch = "wasm32", doc))]
 pub mod wasm;
 
 /// In the npm package's module (feature `js-package`) on single-threaded wasm, talc

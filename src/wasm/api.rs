@@ -146,6 +146,12 @@ fn reject(e: &Error, session_id: Option<&str>) -> Promise {
 }
 
 impl VoiceClient {
+    /// The client behind the exports, for the Rust API (`rust_api`, with `serde`).
+    #[cfg(feature = "serde")]
+    pub(crate) fn client(&self) -> Rc<Client> {
+        self.inner.clone()
+    }
+
     /// A client from Rust-side options.
     pub fn with_options(o: ClientOptions) -> Result<VoiceClient, JsValue> {
         let inner = Client::new(o).map_err(|e| Failure::from(e).into_js())?;

@@ -1,3 +1,5 @@
+//! **Available on `wasm32` only.**
+//!
 //! The thin wasm layer: it performs what the [`proto`](crate::proto) core decides —
 //! `fetch`, timers, `getToken` calls, JS conversions — and makes no protocol decisions
 //! of its own.
@@ -17,6 +19,7 @@
 //! | [`errors`] | [`Failure`](errors::Failure): the one error type of the layer; `VoiceApiError` at the edge |
 //! | [`js`] | bindings of `snippet.js` (the boundary with the caller's objects): `VoiceApiError`, the timer, option checks, the fetch exchange, chunks, `upload_url` forms, progress events |
 //! | [`model`] | typed views of session bodies for Rust users (serde-wasm-bindgen) |
+//! | [`rust_api`] | the client's Rust API: typed results, [`Failure`](errors::Failure) errors, progress closures |
 //!
 //! Timers and `fetch` are bound as globals (never `window.…`), so the same build runs in
 //! browsers, workers and Node.
@@ -32,6 +35,8 @@ pub mod lifecycle;
 #[cfg(feature = "serde")]
 pub mod model;
 pub mod options;
+#[cfg(feature = "serde")]
+pub mod rust_api;
 pub mod sessions;
 pub mod token;
 pub mod transcribe;

@@ -3,6 +3,7 @@
 //! `getSession` to JS — neither clashes with the crate, which exports nothing and sets no
 //! allocator unless the npm package's feature (`js-package`) asks for it.
 
+use eka_voice::wasm::errors::Failure;
 use eka_voice::wasm::{GetOptions, PollOptions, VoiceClient};
 use wasm_bindgen::prelude::*;
 
@@ -45,4 +46,43 @@ fn status_of(session: &JsValue) -> String {
         .ok()
         .and_then(|s| s.as_string())
         .unwrap_or_default()
+}
+
+/// The whole lifecycle through the crate's Rust API, with typed results: create a session,
+/// upload each chunk, end it, poll it (counting the progress snapshots). Answers the final
+/// status and how many snapshots came.
+pub async fn record(
+    base_url: &str,
+    token: &str,
+    chunks: &[&[u8]],
+) -> Result<(String, usize), Failure> {
+    let client = client(base_url.into(), token.into()).map_err(Failure::Thrown)?;
+    let create = eka_voice::wasm::options::CreateOptions {
+        templates: Some(vec!["eka_emr_template".into()]),
+        // The simulator answers 202 snapshots while it processes (no long-polled hold).
+        additional_data: Some(eka_voice::wasm::options::Json {
+            text: r#"{"simulate":{"process_ms":300,"hold_max_ms":0}}"#.into(),
+            has_protocol: false,
+        }),
+        ..Default::default()
+    };
+    let created = client.create_session(create, Default::default()).await?;
+    for chunk in chunks {
+        let uploaded = client
+            .upload_audio(&created.session_id, chunk, Default::default())
+            .await?;
+        assert!(uploaded.file_name.starts_with("audio_"));
+    }
+    client
+        .end_session(&created.session_id, Default::default())
+        .await?;
+    let snapshots = std::cell::Cell::new(0);
+    let mut options = PollOptions::default();
+    options.pacing.interval_ms = Some(100);
+    let session = client
+        .poll_session(&created.session_id, options, &|_| {
+            snapshots.set(snapshots.get() + 1)
+        })
+        .await?;
+    Ok((session.status, snapshots.get()))
 }

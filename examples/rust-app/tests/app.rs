@@ -36,3 +36,27 @@ async fn errors_reach_the_app_as_values() {
         .as_string();
     assert_eq!(code.as_deref(), Some("not_found"));
 }
+
+const WAV: &[u8] = include_bytes!("../../../tests/fixtures/audio/consultation-part0.wav");
+
+#[wasm_bindgen_test]
+async fn the_whole_lifecycle_with_typed_results() {
+    let (status, snapshots) = eka_voice_rust_app::record(SIM, "app-token", &[WAV, WAV])
+        .await
+        .unwrap();
+    assert_eq!(status, "completed");
+    assert!(snapshots >= 1, "progress reached the Rust closure");
+}
+
+#[wasm_bindgen_test]
+async fn errors_are_a_rust_enum_with_the_codes_of_the_js_api() {
+    use eka_voice::proto::ErrorCode;
+    use eka_voice::wasm::errors::Failure;
+    let e = eka_voice_rust_app::record(SIM, "app-token", &[b"not audio"])
+        .await
+        .unwrap_err();
+    match e {
+        Failure::Api(a) => assert_eq!(a.error.code, ErrorCode::InvalidArgument),
+        other => panic!("{other:?}"),
+    }
+}

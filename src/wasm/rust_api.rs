@@ -1,0 +1,154 @@
+//! The client's Rust API, for Rust/wasm apps (Leptos, Yew, Dioxus, …): the same calls as
+//! the JS API, with Rust options, typed results ([`model`](super::model), read with
+//! serde-wasm-bindgen straight from the parsed objects) and one error enum
+//! ([`Failure`]: the same codes as `VoiceApiError`). Progress is a Rust closure.
+//! Cancellation is dropping the future: the request in flight is aborted and its timer
+//! cleared.
+//!
+//! Available on `wasm32` only, with the `serde` feature (default).
+//!
+//! ```ignore
+//! use eka_voice::wasm::{ClientOptions, PollOptions, VoiceClient};
+//! let client = VoiceClient::with_options(ClientOptions {
+//!     token: Some(token),
+//!     ..Default::default()
+//! })?;
+//! let created = client.create_session(Default::default(), Default::default()).await?;
+//! client.upload_audio(&created.session_id, &wav_bytes, Default::default()).await?;
+//! client.end_session(&created.session_id, Default::default()).await?;
+//! let session = client
+//!     .poll_session(&created.session_id, PollOptions::default(), &|s| log(&s.status))
+//!     .await?;
+//! ```
+
+use alloc::string::String;
+use serde::Deserialize;
+use wasm_bindgen::JsValue;
+
+use super::abort::AbortWatch;
+use super::api::VoiceClient;
+use super::chunk;
+use super::errors::Failure;
+use super::model::{session_from_js, Session};
+use super::options::{
+    CallOptions, CreateOptions, EndOptions, GetOptions, PollOptions, UploadOptions,
+};
+use crate::proto::{Error, ErrorCode};
+
+/// The answer of Create Session.
+#[derive(Clone, Debug, Deserialize)]
+pub struct CreatedSession {
+    /// `session_id`.
+    pub session_id: String,
+    /// `status` (`created`, or `initialized` on some deployments).
+    #[serde(default)]
+    pub status: String,
+    /// The HTTP status of the answer (added by this client).
+    #[serde(default)]
+    pub http_status: Option<u16>,
+}
+
+/// The answer of one upload.
+#[derive(Clone, Debug, Deserialize)]
+pub struct UploadedChunk {
+    /// `audio_<n>.<ext>`: the name the chunk was sent as.
+    pub file_name: String,
+    /// `n`.
+    pub index: u32,
+    /// The HTTP status of the answer.
+    #[serde(default)]
+    pub http_status: Option<u16>,
+}
+
+/// The answer of End Session.
+#[derive(Clone, Debug, Deserialize)]
+pub struct EndedSession {
+    /// `status` (`processing`).
+    #[serde(default)]
+    pub status: String,
+    /// `audio_files_received`, when the service says.
+    #[serde(default)]
+    pub audio_files_received: Option<u32>,
+    /// The HTTP status of the answer.
+    #[serde(default)]
+    pub http_status: Option<u16>,
+}
+
+/// Reads an answer into `T`; one that does not fit is `invalid_response`.
+fn typed<T: for<'de> Deserialize<'de>>(value: JsValue) -> Result<T, Failure> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| {
+        let mut m = String::from("the answer does not read as expected: ");
+        m.push_str(&alloc::string::ToString::to_string(&e));
+        Failure::from(Error::new(ErrorCode::InvalidResponse, m))
+    })
+}
+
+impl VoiceClient {
+    /// Get Session once: the session in any state (Rust API of `getSession`).
+    pub async fn get_session(&self, id: &str, o: GetOptions) -> Result<Session, Failure> {
+        let body = self.client().run(id.into(), o.into(), true).await?;
+        Ok(session_from_js(&body)?)
+    }
+
+    /// Polls a session until it is final (Rust API of `pollSession`); `on_progress` gets
+    /// each 202 snapshot.
+    pub async fn poll_session(
+        &self,
+        id: &str,
+        o: PollOptions,
+        on_progress: &dyn Fn(&Session),
+    ) -> Result<Session, Failure> {
+        let abort = AbortWatch::new(o.request.signal.clone());
+        let report = |snapshot: &JsValue| {
+            if let Ok(s) = session_from_js(snapshot) {
+                on_progress(&s);
+            }
+            Ok(())
+        };
+        let body = self
+            .client()
+            .poll_with(id, &o, false, &abort, &report)
+            .await?;
+        Ok(session_from_js(&body)?)
+    }
+
+    /// Create Session (Rust API of `createSession`).
+    pub async fn create_session(
+        &self,
+        create: CreateOptions,
+        call: CallOptions,
+    ) -> Result<CreatedSession, Failure> {
+        let req = create.to_request()?;
+        let presigned = create.presigned_upload.unwrap_or(false);
+        let abort = AbortWatch::new(call.request.signal.clone());
+        typed(self.client().create(&req, presigned, &call, &abort).await?)
+    }
+
+    /// Uploads one chunk of audio bytes (Rust API of `uploadAudio`); the bytes are copied.
+    pub async fn upload_audio(
+        &self,
+        session_id: &str,
+        audio: &[u8],
+        o: UploadOptions,
+    ) -> Result<UploadedChunk, Failure> {
+        let bytes: JsValue = js_sys::Uint8Array::from(audio).into();
+        let abort = AbortWatch::new(o.call.request.signal.clone());
+        let taken = chunk::take(&bytes);
+        typed(
+            self.client()
+                .upload(session_id, None, taken, &o, &abort)
+                .await?,
+        )
+    }
+
+    /// End Session (Rust API of `endSession`).
+    pub async fn end_session(&self, id: &str, o: EndOptions) -> Result<EndedSession, Failure> {
+        let abort = AbortWatch::new(o.call.request.signal.clone());
+        let (sent, uploaded) = (o.audio_files_sent, o.audio_files_uploaded);
+        typed(
+            self.client()
+                .end(id, sent, uploaded, &o.call, &abort)
+                .await?,
+        )
+    }
+}
