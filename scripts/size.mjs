@@ -12,16 +12,18 @@
 // declared once per call (each call reads exactly the options its TypeScript type names
 // and refuses any other: +0.3 KB, after making the shared parts non-generic). 51 KB since
 // the lifecycle is a sans-IO machine in the core (proto::Transcriber, with the upload plan
-// and the rules that lived in the wasm layer): +1.7 KB. A debt to pay back: the machine's
-// bytes have not been studied yet.
+// and the rules that lived in the wasm layer): +1.7 KB. 52 KB since the Rust API's
+// transcribe (chunks as a Stream) shares the driver with the JS call (a chunk source and a
+// progress sink instead of the JS iterator and onProgress built in): +0.5 KB. A debt to pay
+// back: the machine's and the driver's bytes have not been studied yet.
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join, relative } from 'node:path';
 
 /** Each entry: its own file and budget; every entry also loads the shared files. */
 export const ENTRIES = {
-  browser: { file: 'browser.js', budget: 51 * 1024 },
-  node: { file: 'node.js', budget: 51 * 1024 },
+  browser: { file: 'browser.js', budget: 52 * 1024 },
+  node: { file: 'node.js', budget: 52 * 1024 },
 };
 /** The main browser entry's budget (the figure the README and the bench report). */
 export const BUDGET_BYTES = ENTRIES.browser.budget;

@@ -59,7 +59,7 @@ async fn end(c: &VoiceClient, id: &str, opts: JsValue) -> Result<JsValue, JsValu
 }
 
 async fn transcribe(c: &VoiceClient, chunks: JsValue, opts: JsValue) -> Result<JsValue, JsValue> {
-    JsFuture::from(c.transcribe(chunks, opts)).await
+    JsFuture::from(c.transcribe_js(chunks, opts)).await
 }
 
 async fn sim_session(id: &str) -> JsValue {
@@ -648,7 +648,7 @@ async fn aborting_transcribe_rejects_with_the_reason() {
         ("signal", controller.signal().into()),
         ("additionalData", simulate(&[("process_ms", 60_000.into())])),
     ]);
-    let pending = JsFuture::from(client().transcribe(Array::of1(&bytes(PART0)).into(), opts));
+    let pending = JsFuture::from(client().transcribe_js(Array::of1(&bytes(PART0)).into(), opts));
     sleep(400).await;
     controller.abort_with_reason(&"user cancelled".into());
     let e = pending.await.unwrap_err();

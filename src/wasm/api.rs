@@ -118,7 +118,8 @@ impl VoiceClient {
     }
 
     /// `client.transcribe(chunks, options?)`: create → upload → end → poll.
-    pub fn transcribe(&self, chunks: JsValue, options: JsValue) -> Promise {
+    #[cfg_attr(feature = "js-package", wasm_bindgen(js_name = transcribe))]
+    pub fn transcribe_js(&self, chunks: JsValue, options: JsValue) -> Promise {
         match read::<TranscribeOptions>(&options).and_then(|o| Ok((o.create.to_request()?, o))) {
             Ok((req, o)) => spawn(self.inner.clone().transcribe(chunks, req, o)),
             Err(e) => reject(&e, None),

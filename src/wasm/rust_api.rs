@@ -31,9 +31,50 @@ use super::chunk;
 use super::errors::Failure;
 use super::model::{session_from_js, Session};
 use super::options::{
-    CallOptions, CreateOptions, EndOptions, GetOptions, PollOptions, UploadOptions,
+    CallOptions, CreateOptions, EndOptions, GetOptions, PollOptions, TranscribeOptions,
+    UploadOptions,
 };
-use crate::proto::{Error, ErrorCode};
+use super::transcribe::Chunks;
+use crate::proto::{Error, ErrorCode, Phase, UploadProgress};
+use alloc::{boxed::Box, vec::Vec};
+use core::pin::Pin;
+use core::task::{Context, Poll};
+use futures_core::Stream;
+
+/// What `transcribe` gives back: the final session, and the chunks that did not make it
+/// (only with `allowPartialUpload`).
+#[derive(Clone, Debug)]
+pub struct Transcribed {
+    /// The session as the poll ended it.
+    pub session: Session,
+    /// `missing_chunks`.
+    pub missing_chunks: Vec<String>,
+}
+
+/// Audio chunks from a Rust `Stream` (each item one chunk's bytes).
+struct StreamChunks<S> {
+    stream: Pin<Box<S>>,
+    asked: bool,
+}
+
+impl<S: Stream<Item = Vec<u8>>> Chunks for StreamChunks<S> {
+    fn ask(&mut self) {
+        self.asked = true;
+    }
+
+    fn poll_chunk(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Option<JsValue>, JsValue>>> {
+        if !self.asked {
+            return Poll::Pending;
+        }
+        let item = core::task::ready!(self.stream.as_mut().poll_next(cx));
+        self.asked = false;
+        let chunk = item.map(|bytes| js_sys::Uint8Array::from(&bytes[..]).into());
+        Poll::Ready(Some(Ok(chunk)))
+    }
+}
 
 /// The answer of Create Session.
 #[derive(Clone, Debug, Deserialize)]
@@ -139,6 +180,37 @@ impl VoiceClient {
                 .upload(session_id, None, taken, &o, &abort)
                 .await?,
         )
+    }
+
+    /// Create → upload every chunk of `chunks` as it comes → end → poll (Rust API of
+    /// `transcribe`): the same machine and rules as the JS call; `on_progress` gets each
+    /// phase, with the upload counts while uploading.
+    pub async fn transcribe<S: Stream<Item = Vec<u8>>>(
+        &self,
+        chunks: S,
+        o: TranscribeOptions,
+        on_progress: &dyn Fn(Phase, Option<&UploadProgress>),
+    ) -> Result<Transcribed, Failure> {
+        let req = o.create.to_request()?;
+        let mut source = StreamChunks {
+            stream: Box::pin(chunks),
+            asked: false,
+        };
+        let emit = |phase: Phase, _: Option<&str>, _: &JsValue, p: Option<&UploadProgress>| {
+            on_progress(phase, p);
+            Ok(())
+        };
+        let client = self.client();
+        let result = client
+            .drive(&mut source, (None, None), req, &o, &emit)
+            .await?;
+        let missing = js_sys::Reflect::get(&result, &"missing_chunks".into())
+            .map(|m| serde_wasm_bindgen::from_value(m).unwrap_or_default())
+            .unwrap_or_default();
+        Ok(Transcribed {
+            session: session_from_js(&result)?,
+            missing_chunks: missing,
+        })
     }
 
     /// End Session (Rust API of `endSession`).

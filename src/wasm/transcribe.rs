@@ -9,7 +9,7 @@ use alloc::rc::Rc;
 use alloc::{boxed::Box, vec::Vec};
 use core::future::{poll_fn, Future};
 use core::pin::Pin;
-use core::task::Poll;
+use core::task::{Context, Poll};
 
 use js_sys::{Array, Date, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -29,8 +29,8 @@ use crate::proto::{
 
 /// What the driver waits for between actions.
 enum Event {
-    /// The iterator's next step: `{ value }`, `null` when done, or what it threw.
-    Next(Result<JsValue, JsValue>),
+    /// The source's next chunk (`None`: no more), or what it threw.
+    Next(Result<Option<JsValue>, JsValue>),
     /// Upload `n` ended.
     Uploaded(u32, Result<JsValue, Failure>),
     /// The machine's timer (its deadline) fired.
@@ -39,14 +39,51 @@ enum Event {
 
 type Upload<'a> = Pin<Box<dyn Future<Output = (u32, Result<JsValue, Failure>)> + 'a>>;
 
-/// The caller's chunks, opened once. Dropped before the iterator is done, it calls the
+/// Where `transcribe`'s chunks come from: the caller's JS (async) iterable, or a Rust
+/// `Stream` (the Rust API). The driver asks for one chunk at a time.
+pub(crate) trait Chunks {
+    /// Starts getting the next chunk.
+    fn ask(&mut self);
+    /// The chunk asked for: `Some(Ok(Some(chunk)))`, `Some(Ok(None))` when there are no
+    /// more, `Some(Err(thrown))` when the source failed; `None` while nothing is asked.
+    fn poll_chunk(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Option<JsValue>, JsValue>>>;
+}
+
+/// The caller's JS chunks, opened once. Dropped before the iterator is done, it calls the
 /// iterator's `return()` (so that a recorder's clean-up runs).
-struct Source {
+struct JsChunks {
     it: JsValue,
+    next: Option<JsFuture>,
     done: bool,
 }
 
-impl Drop for Source {
+impl Chunks for JsChunks {
+    fn ask(&mut self) {
+        self.next = Some(JsFuture::from(js::next_chunk(&self.it)));
+    }
+
+    fn poll_chunk(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Option<JsValue>, JsValue>>> {
+        let Some(f) = self.next.as_mut() else {
+            return Poll::Pending;
+        };
+        let step = core::task::ready!(Pin::new(f).poll(cx));
+        self.next = None;
+        // `{ value }`, or `null` once the iterator is done; what it threw ends it too (the
+        // protocol does not call `return()` then).
+        let step =
+            step.map(|s| (!s.is_null()).then(|| s.unchecked_into::<js::NextChunk>().value()));
+        self.done = !matches!(step, Ok(Some(_)));
+        Poll::Ready(Some(step))
+    }
+}
+
+impl Drop for JsChunks {
     fn drop(&mut self) {
         if !self.done {
             js::close_chunks(&self.it);
@@ -54,36 +91,30 @@ impl Drop for Source {
     }
 }
 
-/// What a call's steps share: the signal, the options, the progress callback.
+/// The number of chunks and their bytes, when known up front.
+pub(crate) type Totals = (Option<u32>, Option<u64>);
+
+/// Reports progress: the phase, the session, a 202 snapshot (or `undefined`), the counts.
+pub(crate) type Emit<'a> =
+    &'a dyn Fn(Phase, Option<&str>, &JsValue, Option<&UploadProgress>) -> Result<(), Failure>;
+
+/// What a call's steps share: the signal, the options, the progress sink.
 struct Run<'a> {
     abort: AbortWatch,
     o: &'a TranscribeOptions,
     id: Option<alloc::string::String>,
+    emit: Emit<'a>,
 }
 
 impl Run<'_> {
-    /// Reports progress to `onProgress`; what it throws ends the call.
+    /// Reports progress; what the caller's code throws ends the call.
     fn emit(
         &self,
         phase: Phase,
         snapshot: &JsValue,
         p: Option<&UploadProgress>,
     ) -> Result<(), Failure> {
-        let Some(f) = &self.o.on_progress else {
-            return Ok(());
-        };
-        let event = js::progress_event(
-            phase.as_str(),
-            self.id.as_deref(),
-            snapshot,
-            p.map(|p| p.chunks_done),
-            p.and_then(|p| p.chunks_total),
-            p.map(|p| p.bytes_done as f64),
-            p.and_then(|p| p.bytes_total).map(|n| n as f64),
-        );
-        f.call1(&JsValue::UNDEFINED, &event)
-            .map(|_| ())
-            .map_err(Failure::Thrown)
+        (self.emit)(phase, self.id.as_deref(), snapshot, p)
     }
 
     /// The call options of a step, bounded by what is left of the deadline.
@@ -95,22 +126,54 @@ impl Run<'_> {
 }
 
 impl Client {
-    /// `transcribe`: drives a [`Transcriber`] (see the module docs).
+    /// `transcribe` (JS): the caller's (async) iterable, progress to `onProgress`.
     pub async fn transcribe(
         self: Rc<Self>,
         chunks: JsValue,
         req: CreateSession,
         o: TranscribeOptions,
     ) -> Result<JsValue, Failure> {
-        let (mut source, cfg) = open(&chunks, &o)?;
+        let (mut source, totals) = open(&chunks)?;
+        let on_progress = o.on_progress.clone();
+        let emit = move |phase: Phase,
+                         id: Option<&str>,
+                         snapshot: &JsValue,
+                         p: Option<&UploadProgress>| {
+            let Some(f) = &on_progress else {
+                return Ok(());
+            };
+            let event = progress_event(phase, id, snapshot, p);
+            f.call1(&JsValue::UNDEFINED, &event)
+                .map(|_| ())
+                .map_err(Failure::Thrown)
+        };
+        self.drive(&mut source, totals, req, &o, &emit).await
+    }
+
+    /// Drives a [`Transcriber`] (see the module docs) over `source`.
+    pub(crate) async fn drive<C: Chunks>(
+        &self,
+        source: &mut C,
+        (chunks_total, bytes_total): Totals,
+        req: CreateSession,
+        o: &TranscribeOptions,
+        emit: Emit<'_>,
+    ) -> Result<JsValue, Failure> {
+        let cfg = TranscribeConfig {
+            concurrency: o.concurrency.unwrap_or(2),
+            allow_partial: o.allow_partial_upload.unwrap_or(false),
+            timeout_ms: (o.call.request.timeout_ms).unwrap_or(PollConfig::default().timeout_ms),
+            chunks_total,
+            bytes_total,
+        };
         let mut m = Transcriber::new(cfg, self.base().clone(), Date::now() as u64);
         let mut run = Run {
             abort: AbortWatch::new(o.call.request.signal.clone()),
-            o: &o,
+            o,
             id: None,
+            emit,
         };
         let mut uploads: Vec<Upload<'_>> = Vec::new();
-        let mut next: Option<JsFuture> = None;
         // The body of the chunk the machine was just told about: its Upload comes next.
         let mut body = JsValue::UNDEFINED;
         let mut result = JsValue::UNDEFINED;
@@ -125,9 +188,7 @@ impl Client {
                         m.on_created(&id, target);
                         run.id = Some(id);
                     }
-                    TranscribeAction::NextChunk => {
-                        next = Some(JsFuture::from(js::next_chunk(&source.it)));
-                    }
+                    TranscribeAction::NextChunk => source.ask(),
                     TranscribeAction::Upload {
                         plan, timeout_ms, ..
                     } => {
@@ -156,8 +217,10 @@ impl Client {
                 }
             }
             let timer = m.timer_ms(Date::now() as u64);
-            match wait(&run.abort, &mut uploads, &mut next, timer).await? {
-                Event::Next(step) => body = feed_chunk(&mut m, &mut source, step).await?,
+            match wait(&run.abort, &mut uploads, source, timer).await? {
+                Event::Next(step) => {
+                    body = feed_chunk(&mut m, step.map_err(Failure::Thrown)?).await
+                }
                 Event::Uploaded(n, outcome) => {
                     m.on_uploaded(Date::now() as u64, n, settled(outcome)?)
                 }
@@ -229,10 +292,10 @@ impl Client {
 
 /// Waits for the next event: an upload that ended, the iterator's next step, the timer —
 /// or the caller's abort, which ends the call.
-async fn wait(
+async fn wait<C: Chunks>(
     abort: &AbortWatch,
     uploads: &mut Vec<Upload<'_>>,
-    next: &mut Option<JsFuture>,
+    source: &mut C,
     timer_ms: u64,
 ) -> Result<Event, Failure> {
     let mut timer = Sleep::new(timer_ms);
@@ -252,50 +315,33 @@ async fn wait(
             if let Some((n, r)) = ended {
                 return Poll::Ready(Event::Uploaded(n, r));
             }
-            if let Some(f) = next.as_mut() {
-                if let Poll::Ready(r) = Pin::new(f).poll(cx) {
-                    *next = None;
-                    return Poll::Ready(Event::Next(r));
-                }
+            if let Poll::Ready(Some(step)) = source.poll_chunk(cx) {
+                return Poll::Ready(Event::Next(step));
             }
             Pin::new(&mut timer).poll(cx).map(|_| Event::Timer)
         }))
         .await
 }
 
-/// Tells the machine what the iterator gave: a chunk (taken now, its first bytes read),
-/// something that is not one, or the end. Returns the chunk's body, for its upload. What
-/// the iterator threw ends the call as it is.
-async fn feed_chunk(
-    m: &mut Transcriber,
-    source: &mut Source,
-    step: Result<JsValue, JsValue>,
-) -> Result<JsValue, Failure> {
-    let step = step.map_err(|thrown| {
-        // The iterator threw: the protocol does not call its `return()`.
-        source.done = true;
-        Failure::Thrown(thrown)
-    })?;
-    if step.is_null() {
-        source.done = true;
+/// Tells the machine what the source gave: a chunk (taken now, its first bytes read),
+/// something that is not one, or the end. Returns the chunk's body, for its upload.
+async fn feed_chunk(m: &mut Transcriber, value: Option<JsValue>) -> JsValue {
+    let Some(value) = value else {
         m.on_chunks_done(Date::now() as u64);
-        return Ok(JsValue::UNDEFINED);
-    }
-    let value = step.unchecked_into::<js::NextChunk>().value();
-    match chunk::take(&value) {
-        Ok(taken) => match taken.read().await {
-            Ok(c) => {
-                m.on_chunk(Date::now() as u64, c.size, c.mime.as_deref(), &c.head);
-                Ok(c.body)
-            }
-            Err(e) => {
-                m.on_bad_chunk(e);
-                Ok(JsValue::UNDEFINED)
-            }
-        },
+        return JsValue::UNDEFINED;
+    };
+    let read = match chunk::take(&value) {
+        Ok(taken) => taken.read().await,
+        Err(e) => Err(e),
+    };
+    match read {
+        Ok(c) => {
+            m.on_chunk(Date::now() as u64, c.size, c.mime.as_deref(), &c.head);
+            c.body
+        }
         Err(e) => {
             m.on_bad_chunk(e);
-            Ok(JsValue::UNDEFINED)
+            JsValue::UNDEFINED
         }
     }
 }
@@ -310,22 +356,35 @@ fn settled(outcome: Result<JsValue, Failure>) -> Result<Result<(), Error>, Failu
     }
 }
 
-/// Opens the caller's chunks (once) and the machine's options.
-fn open(chunks: &JsValue, o: &TranscribeOptions) -> Result<(Source, TranscribeConfig), Failure> {
+/// Opens the caller's JS chunks (once): the source and the totals of an array.
+fn open(chunks: &JsValue) -> Result<(JsChunks, Totals), Failure> {
     let opened = js::open_chunks(chunks)
         .map_err(|m| Error::invalid_argument(m.as_string().unwrap_or_default()))?;
-    let cfg = TranscribeConfig {
-        concurrency: o.concurrency.unwrap_or(2),
-        allow_partial: o.allow_partial_upload.unwrap_or(false),
-        timeout_ms: (o.call.request.timeout_ms).unwrap_or(PollConfig::default().timeout_ms),
-        chunks_total: opened.count(),
-        bytes_total: opened.bytes().map(|n| n as u64),
-    };
-    let source = Source {
+    let totals = (opened.count(), opened.bytes().map(|n| n as u64));
+    let source = JsChunks {
         it: opened.iterator(),
+        next: None,
         done: false,
     };
-    Ok((source, cfg))
+    Ok((source, totals))
+}
+
+/// A JS progress event (see [`js::progress_event`]).
+fn progress_event(
+    phase: Phase,
+    id: Option<&str>,
+    snapshot: &JsValue,
+    p: Option<&UploadProgress>,
+) -> JsValue {
+    js::progress_event(
+        phase.as_str(),
+        id,
+        snapshot,
+        p.map(|p| p.chunks_done),
+        p.and_then(|p| p.chunks_total),
+        p.map(|p| p.bytes_done as f64),
+        p.and_then(|p| p.bytes_total).map(|n| n as f64),
+    )
 }
 
 /// The poll's result, with `missing_chunks` when some are.

@@ -86,3 +86,30 @@ pub async fn record(
         .await?;
     Ok((session.status, snapshots.get()))
 }
+
+/// `transcribe` through the crate's Rust API, the chunks as a `Stream`: answers the final
+/// status and the phases reported, in order (each once).
+pub async fn transcribe_stream(
+    base_url: &str,
+    token: &str,
+    chunks: Vec<Vec<u8>>,
+) -> Result<(String, Vec<&'static str>), Failure> {
+    let client = client(base_url.into(), token.into()).map_err(Failure::Thrown)?;
+    let mut o = eka_voice::wasm::options::TranscribeOptions::default();
+    o.create.additional_data = Some(eka_voice::wasm::options::Json {
+        text: r#"{"simulate":{"process_ms":200,"hold_max_ms":0}}"#.into(),
+        has_protocol: false,
+    });
+    o.pacing.interval_ms = Some(100);
+    let phases = std::cell::RefCell::new(Vec::new());
+    let done = client
+        .transcribe(futures_util::stream::iter(chunks), o, &|phase, _| {
+            let mut p = phases.borrow_mut();
+            if p.last() != Some(&phase.as_str()) {
+                p.push(phase.as_str());
+            }
+        })
+        .await?;
+    assert!(done.missing_chunks.is_empty());
+    Ok((done.session.status, phases.into_inner()))
+}

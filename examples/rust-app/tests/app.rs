@@ -60,3 +60,13 @@ async fn errors_are_a_rust_enum_with_the_codes_of_the_js_api() {
         other => panic!("{other:?}"),
     }
 }
+
+#[wasm_bindgen_test]
+async fn transcribe_takes_a_stream_of_chunks() {
+    let (status, phases) =
+        eka_voice_rust_app::transcribe_stream(SIM, "app-token", vec![WAV.to_vec(), WAV.to_vec()])
+            .await
+            .unwrap();
+    assert_eq!(status, "completed");
+    assert_eq!(phases, ["creating", "uploading", "ending", "processing"]);
+}
