@@ -7,11 +7,10 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 
 say() { printf '\033[1;34m[build]\033[0m %s\n' "$*"; }
-# Without std (and so without the serde typed views, a Rust-only API): the crate is
-# no_std + alloc, and `panic-trap` keeps panic-message formatting out of the module;
-# `js-package` adds the JS exports and talc, which only the package's module wants.
-say "cargo build --release --target wasm32-unknown-unknown --no-default-features --features panic-trap,js-package"
-cargo build --quiet --release --lib --target wasm32-unknown-unknown --no-default-features --features panic-trap,js-package
+# Without the serde typed views and the Rust API (Rust-only); `js-package` adds the JS
+# exports and talc, which only the package's module wants.
+say "cargo build --release --target wasm32-unknown-unknown --no-default-features --features std,js-package"
+cargo build --quiet --release --lib --target wasm32-unknown-unknown --no-default-features --features std,js-package
 
 target="${CARGO_TARGET_DIR:-target}"
 out="$target/pkg-build"

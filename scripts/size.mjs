@@ -15,15 +15,17 @@
 // and the rules that lived in the wasm layer): +1.7 KB. 52 KB since the Rust API's
 // transcribe (chunks as a Stream) shares the driver with the JS call (a chunk source and a
 // progress sink instead of the JS iterator and onProgress built in): +0.5 KB. A debt to pay
-// back: the machine's and the driver's bytes have not been studied yet.
+// back: the machine's and the driver's bytes have not been studied yet. 53 KB since the
+// timers are gloo-timers' (the design card's), which link std again: +1.2 KB, the rise the
+// architecture issue allowed for it.
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join, relative } from 'node:path';
 
 /** Each entry: its own file and budget; every entry also loads the shared files. */
 export const ENTRIES = {
-  browser: { file: 'browser.js', budget: 52 * 1024 },
-  node: { file: 'node.js', budget: 52 * 1024 },
+  browser: { file: 'browser.js', budget: 53 * 1024 },
+  node: { file: 'node.js', budget: 53 * 1024 },
 };
 /** The main browser entry's budget (the figure the README and the bench report). */
 export const BUDGET_BYTES = ENTRIES.browser.budget;

@@ -27,10 +27,10 @@ cargo fmt --all -- --check
 cargo fmt --manifest-path examples/rust-app/Cargo.toml -- --check
 cargo clippy --quiet --all-targets -- -D warnings
 # wasm32 as a Rust app sees the crate (no exports, no allocator), as the wasm suites build
-# it (with the package's exports), and as the package's module (no std, panic-trap).
+# it (with the package's exports), and as the package's module (no serde, js-package).
 cargo clippy --quiet --all-targets --target wasm32-unknown-unknown -- -D warnings
 cargo clippy --quiet --all-targets --target wasm32-unknown-unknown --features js-package -- -D warnings
-cargo clippy --quiet --lib --target wasm32-unknown-unknown --no-default-features --features panic-trap,js-package -- -D warnings
+cargo clippy --quiet --lib --target wasm32-unknown-unknown --no-default-features --features std,js-package -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps --target wasm32-unknown-unknown
 # On the host too: the wasm layer and the Rust API are documented on every target.
 RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps

@@ -42,12 +42,3 @@ pub mod wasm;
 ))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
-
-/// With `panic-trap` (the npm package, built without `std`): a panic traps at once. The
-/// client never panics by design — every bad input is a typed error — so this only keeps
-/// the formatting machinery of a panic message out of the module.
-#[cfg(all(target_arch = "wasm32", feature = "panic-trap", not(feature = "std")))]
-#[panic_handler]
-fn panic(_: &core::panic::PanicInfo) -> ! {
-    core::arch::wasm32::unreachable()
-}

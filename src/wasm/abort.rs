@@ -12,13 +12,12 @@ use core::future::{poll_fn, Future};
 use core::pin::Pin;
 use core::task::{Poll, Waker};
 
-use js_sys::Promise;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
+
 use web_sys::AbortSignal;
 
 use super::errors::Failure;
-use super::js::{signal_reason, sleep_promise, SleepPromise};
+use super::js::signal_reason;
 use crate::proto::MAX_TIMER_MS;
 
 /// The waker of the task waiting on the watch, woken by the `abort` listener.
@@ -138,32 +137,22 @@ impl Drop for AbortWatch {
     }
 }
 
-/// A timer as a future: a `setTimeout` promise. Dropped before it fires, it clears the
-/// timer AND resolves the promise, so the promise's callbacks run once and are freed
-/// (a cancelled timer leaks nothing).
-pub struct Sleep {
-    promise: SleepPromise,
-    fut: JsFuture,
-}
+/// A timer as a future: gloo-timers' `TimeoutFuture` (the global `setTimeout`; dropped
+/// before it fires, it clears the timer and frees its callback).
+pub struct Sleep(gloo_timers::future::TimeoutFuture);
 
 impl Sleep {
     /// Fires after `ms` milliseconds (capped at [`MAX_TIMER_MS`], the timers' limit).
     pub fn new(ms: u64) -> Sleep {
-        let promise = sleep_promise(ms.min(MAX_TIMER_MS) as u32);
-        let fut = JsFuture::from(promise.clone().unchecked_into::<Promise>());
-        Sleep { promise, fut }
+        Sleep(gloo_timers::future::TimeoutFuture::new(
+            ms.min(MAX_TIMER_MS) as u32,
+        ))
     }
 }
 
 impl Future for Sleep {
     type Output = ();
     fn poll(mut self: Pin<&mut Self>, cx: &mut core::task::Context<'_>) -> Poll<()> {
-        Pin::new(&mut self.fut).poll(cx).map(|_| ())
-    }
-}
-
-impl Drop for Sleep {
-    fn drop(&mut self) {
-        self.promise.cancel();
+        Pin::new(&mut self.0).poll(cx)
     }
 }

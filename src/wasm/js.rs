@@ -1,6 +1,6 @@
 //! Bindings of the package's one JS snippet, `src/wasm/snippet.js` (one file beside the
 //! glue): the JS plumbing that is shorter (and no slower) written in JS than bound import
-//! by import — the `VoiceApiError` class, a cancellable timer, option-type checks, the
+//! by import — the `VoiceApiError` class, option-type checks, the
 //! fetch exchange (with its request timer), audio chunks, `upload_url` forms, the presigned
 //! form, the chunk iterator and progress events. It makes no protocol decision: the rules
 //! it applies (which statuses carry a session body, …) are passed in from the core.
@@ -30,19 +30,6 @@ extern "C" {
     /// The `VoiceApiError` class itself.
     #[wasm_bindgen(js_name = errorClass)]
     pub fn error_class() -> JsValue;
-
-    /// A promise resolved after `ms` (global `setTimeout`), with a `cancel()` that
-    /// clears the timer and resolves it at once.
-    #[wasm_bindgen(js_name = Promise)]
-    pub type SleepPromise;
-
-    /// Starts a [`SleepPromise`].
-    #[wasm_bindgen(js_name = sleep)]
-    pub fn sleep_promise(ms: u32) -> SleepPromise;
-
-    /// Clears the timer and resolves the promise (no-op once it has resolved).
-    #[wasm_bindgen(method)]
-    pub fn cancel(this: &SleepPromise);
 
     /// Checks and normalises an options object by a spec (see
     /// [`options::read`](super::options::read)); throws a message string.

@@ -15,9 +15,9 @@
 //! | [`options`] | every call's options, declared once each (`options!`): struct, spec, reads |
 //! | [`token`] | the token source: static token, `getToken`, one shared refresh |
 //! | [`fetch`] | one request through the global `fetch`, bounded by a timeout and the signal |
-//! | [`abort`] | `AbortSignal` as a future; races with it |
+//! | [`abort`] | `AbortSignal` as a future; races with it; the timer (gloo-timers) |
 //! | [`errors`] | [`Failure`](errors::Failure): the one error type of the layer; `VoiceApiError` at the edge |
-//! | [`js`] | bindings of `snippet.js` (the boundary with the caller's objects): `VoiceApiError`, the timer, option checks, the fetch exchange, chunks, `upload_url` forms, progress events |
+//! | [`js`] | bindings of `snippet.js` (the boundary with the caller's objects): `VoiceApiError`, option checks, the fetch exchange, chunks, `upload_url` forms, progress events |
 //! | [`model`] | typed views of session bodies for Rust users (serde-wasm-bindgen) |
 //! | [`rust_api`] | the client's Rust API: typed results, [`Failure`](errors::Failure) errors, progress closures |
 //!

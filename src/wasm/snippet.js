@@ -24,12 +24,6 @@ export class VoiceApiError extends Error {
   }
 }
 export function errorClass() { return VoiceApiError; }
-export function sleep(ms) {
-  let t, done;
-  const p = new Promise((r) => { done = r; t = setTimeout(r, ms); });
-  p.cancel = () => { clearTimeout(t); done(); };
-  return p;
-}
 const specs = new Map();
 // Checks an options object against a call's spec (`<kind><key> ` entries, declared once per
 // call in src/wasm/options) -> the values in spec order. Throws a message naming the option
