@@ -146,35 +146,15 @@ impl Client {
         }
         let mut poller = Poller::new(cfg);
         let mut action = poller.start(now());
-        let mut x = Exec {
-            client: self,
-            call,
-            session_id,
-            poller,
-            token: (None, 0),
-            init: JsValue::UNDEFINED,
-            body: JsValue::UNDEFINED,
-            http_status: 0,
-            controller: None,
-        };
+        let mut x = Exec::new(self, call, session_id, poller);
         if call.auth {
-            let within = x.within_deadline();
-            x.token = self
-                .tokens
-                .get(abort, within, session_id)
-                .await?
-                .ok_or_else(|| x.expired())?;
+            let fresh = self.tokens.get(abort, x.within_deadline(), session_id);
+            x.refreshed(fresh.await?)?;
         }
-        x.init = x.request_init();
         loop {
             action = match action {
                 Action::Send { timeout_ms } => {
-                    let req = Request {
-                        url: call.url,
-                        init: &x.init,
-                        session_statuses: &self.session_statuses,
-                        max_bytes: self.max_response_bytes,
-                    };
+                    let req = self.request(call.url, &x.init);
                     let exchanged = exchange(&req, timeout_ms, abort, &mut x.controller).await;
                     x.answered(exchanged)?
                 }
@@ -185,7 +165,8 @@ impl Client {
                 Action::RefreshToken => {
                     let within = x.within_deadline();
                     let fresh = self.tokens.refresh(x.token.1, abort, within, session_id);
-                    x.refreshed(fresh.await?)?
+                    x.refreshed(fresh.await?)?;
+                    x.poller.on_token(now())
                 }
                 Action::Progress => {
                     stamp(&x.body, x.http_status);
@@ -195,6 +176,18 @@ impl Client {
                 Action::Resolve => return Ok(x.resolve()),
                 Action::Reject(e) => return Err(x.reject(e)),
             };
+        }
+    }
+}
+
+impl Client {
+    /// A request of this client to `url`.
+    fn request<'a>(&'a self, url: &'a str, init: &'a JsValue) -> Request<'a> {
+        Request {
+            url,
+            init,
+            session_statuses: &self.session_statuses,
+            max_bytes: self.max_response_bytes,
         }
     }
 }
@@ -219,7 +212,33 @@ struct Exec<'a> {
     controller: Option<AbortController>,
 }
 
-impl Exec<'_> {
+impl<'a> Exec<'a> {
+    /// A call about to start; one that carries the token gets it (and its `RequestInit`)
+    /// from [`Exec::refreshed`].
+    #[inline(always)]
+    fn new(
+        client: &'a Client,
+        call: &'a Call<'a>,
+        session_id: &'a str,
+        poller: Poller,
+    ) -> Exec<'a> {
+        let mut x = Exec {
+            client,
+            call,
+            session_id,
+            poller,
+            token: (None, 0),
+            init: JsValue::UNDEFINED,
+            body: JsValue::UNDEFINED,
+            http_status: 0,
+            controller: None,
+        };
+        if !call.auth {
+            x.init = x.request_init();
+        }
+        x
+    }
+
     #[inline(always)]
     fn id(&self) -> Option<&str> {
         (!self.session_id.is_empty()).then_some(self.session_id)
@@ -261,12 +280,12 @@ impl Exec<'_> {
         })
     }
 
-    /// A fresh token arrived (or none within the deadline): repeat the request with it.
+    /// A token arrived (or none within the deadline): the requests carry it from now on.
     #[inline(always)]
-    fn refreshed(&mut self, fresh: Option<Versioned>) -> Result<Action, Failure> {
+    fn refreshed(&mut self, fresh: Option<Versioned>) -> Result<(), Failure> {
         self.token = fresh.ok_or_else(|| self.expired())?;
         self.init = self.request_init();
-        Ok(self.poller.on_token(now()))
+        Ok(())
     }
 
     /// The final body (an object, for a body-less success), with `http_status`.

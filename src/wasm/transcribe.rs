@@ -7,6 +7,7 @@
 
 use alloc::rc::Rc;
 use alloc::{boxed::Box, vec::Vec};
+use core::cell::RefCell;
 use core::future::{poll_fn, Future};
 use core::pin::Pin;
 use core::task::{Context, Poll};
@@ -91,6 +92,14 @@ impl Drop for JsChunks {
     }
 }
 
+/// What the driver keeps between actions: the uploads in flight, the body of the chunk the
+/// machine was just told about (its Upload comes next), the poll's result.
+struct Driving<'a> {
+    uploads: Vec<Upload<'a>>,
+    body: JsValue,
+    result: JsValue,
+}
+
 /// The number of chunks and their bytes, when known up front.
 pub(crate) type Totals = (Option<u32>, Option<u64>);
 
@@ -102,7 +111,8 @@ pub(crate) type Emit<'a> =
 struct Run<'a> {
     abort: AbortWatch,
     o: &'a TranscribeOptions,
-    id: Option<alloc::string::String>,
+    /// The session, once created (shared with the uploads in flight, hence the cell).
+    id: RefCell<Option<alloc::string::String>>,
     emit: Emit<'a>,
 }
 
@@ -114,7 +124,12 @@ impl Run<'_> {
         snapshot: &JsValue,
         p: Option<&UploadProgress>,
     ) -> Result<(), Failure> {
-        (self.emit)(phase, self.id.as_deref(), snapshot, p)
+        (self.emit)(phase, self.id().as_deref(), snapshot, p)
+    }
+
+    /// The session's id (empty before it is created).
+    fn id(&self) -> Option<alloc::string::String> {
+        self.id.borrow().clone()
     }
 
     /// The call options of a step, bounded by what is left of the deadline.
@@ -167,59 +182,30 @@ impl Client {
             bytes_total,
         };
         let mut m = Transcriber::new(cfg, self.base().clone(), Date::now() as u64);
-        let mut run = Run {
+        let run = Run {
             abort: AbortWatch::new(o.call.request.signal.clone()),
             o,
-            id: None,
+            id: RefCell::new(None),
             emit,
         };
-        let mut uploads: Vec<Upload<'_>> = Vec::new();
-        // The body of the chunk the machine was just told about: its Upload comes next.
-        let mut body = JsValue::UNDEFINED;
-        let mut result = JsValue::UNDEFINED;
+        let mut d = Driving {
+            uploads: Vec::new(),
+            body: JsValue::UNDEFINED,
+            result: JsValue::UNDEFINED,
+        };
         loop {
             while let Some(action) = m.next_action() {
-                match action {
-                    TranscribeAction::Progress(phase, p) => {
-                        run.emit(phase, &JsValue::UNDEFINED, p.as_ref())?
-                    }
-                    TranscribeAction::Create { timeout_ms } => {
-                        let (id, target) = self.create_for(&req, &run, timeout_ms).await?;
-                        m.on_created(&id, target);
-                        run.id = Some(id);
-                    }
-                    TranscribeAction::NextChunk => source.ask(),
-                    TranscribeAction::Upload {
-                        plan, timeout_ms, ..
-                    } => {
-                        let (id, call) = (run.id.clone().unwrap_or_default(), run.call(timeout_ms));
-                        let body = core::mem::take(&mut body);
-                        uploads.push(self.start_upload(id, plan, body, call, &run.abort));
-                    }
-                    TranscribeAction::End {
-                        sent,
-                        uploaded,
-                        timeout_ms,
-                    } => {
-                        self.end_for(&run, (sent, uploaded), timeout_ms).await?;
-                        m.on_ended(Date::now() as u64);
-                    }
-                    TranscribeAction::Poll { timeout_ms } => {
-                        result = self.final_poll(&run, timeout_ms).await?;
-                        m.on_polled();
-                    }
-                    TranscribeAction::Resolve { missing_chunks } => {
-                        return Ok(with_missing(result, &missing_chunks));
-                    }
-                    TranscribeAction::Reject(e) => {
-                        return Err(Failure::new(e, run.id.as_deref()));
-                    }
+                if let Some(done) = self
+                    .perform(&run, &mut m, source, &mut d, &req, action)
+                    .await?
+                {
+                    return Ok(done);
                 }
             }
             let timer = m.timer_ms(Date::now() as u64);
-            match wait(&run.abort, &mut uploads, source, timer).await? {
+            match wait(&run.abort, &mut d.uploads, source, timer).await? {
                 Event::Next(step) => {
-                    body = feed_chunk(&mut m, step.map_err(Failure::Thrown)?).await
+                    d.body = feed_chunk(&mut m, step.map_err(Failure::Thrown)?).await
                 }
                 Event::Uploaded(n, outcome) => {
                     m.on_uploaded(Date::now() as u64, n, settled(outcome)?)
@@ -227,6 +213,55 @@ impl Client {
                 Event::Timer => m.on_timer(Date::now() as u64),
             }
         }
+    }
+
+    /// Performs one action of the machine; `Some(result)` when the call is done.
+    async fn perform<'a, C: Chunks>(
+        &'a self,
+        run: &'a Run<'a>,
+        m: &mut Transcriber,
+        source: &mut C,
+        d: &mut Driving<'a>,
+        req: &CreateSession,
+        action: TranscribeAction,
+    ) -> Result<Option<JsValue>, Failure> {
+        match action {
+            TranscribeAction::Progress(phase, p) => {
+                run.emit(phase, &JsValue::UNDEFINED, p.as_ref())?
+            }
+            TranscribeAction::Create { timeout_ms } => {
+                let (id, target) = self.create_for(req, run, timeout_ms).await?;
+                m.on_created(&id, target);
+                *run.id.borrow_mut() = Some(id);
+            }
+            TranscribeAction::NextChunk => source.ask(),
+            TranscribeAction::Upload {
+                plan, timeout_ms, ..
+            } => {
+                let (id, call) = (run.id().unwrap_or_default(), run.call(timeout_ms));
+                let body = core::mem::take(&mut d.body);
+                d.uploads
+                    .push(self.start_upload(id, plan, body, call, &run.abort));
+            }
+            TranscribeAction::End {
+                sent,
+                uploaded,
+                timeout_ms,
+            } => {
+                self.end_for(run, (sent, uploaded), timeout_ms).await?;
+                m.on_ended(Date::now() as u64);
+            }
+            TranscribeAction::Poll { timeout_ms } => {
+                d.result = self.final_poll(run, timeout_ms).await?;
+                m.on_polled();
+            }
+            TranscribeAction::Resolve { missing_chunks } => {
+                let result = core::mem::take(&mut d.result);
+                return Ok(Some(with_missing(result, &missing_chunks)));
+            }
+            TranscribeAction::Reject(e) => return Err(Failure::new(e, run.id().as_deref())),
+        }
+        Ok(None)
     }
 
     /// One upload of `transcribe`, as a future the driver polls beside the others.
@@ -251,7 +286,7 @@ impl Client {
         counts: (u32, u32),
         timeout_ms: u64,
     ) -> Result<JsValue, Failure> {
-        let id = run.id.clone().unwrap_or_default();
+        let id = run.id().unwrap_or_default();
         let (sent, uploaded) = (Some(counts.0), Some(counts.1));
         self.end(&id, sent, uploaded, &run.call(timeout_ms), &run.abort)
             .await
@@ -285,7 +320,7 @@ impl Client {
             on_progress: None,
         };
         let report = |snapshot: &JsValue| run.emit(Phase::Processing, snapshot, None);
-        let id = run.id.clone().unwrap_or_default();
+        let id = run.id().unwrap_or_default();
         self.poll_with(&id, &o, false, &run.abort, &report).await
     }
 }
