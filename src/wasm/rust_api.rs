@@ -5,7 +5,10 @@
 //! Cancellation is dropping the future: the request in flight is aborted and its timer
 //! cleared.
 //!
-//! Available on `wasm32` only, with the `serde` feature (default).
+//! Available on `wasm32` only, with the `serde` feature (default). A runnable example is
+//! `examples/rust-app` in the repository: a Rust/wasm crate that depends on this one by
+//! path, with its own allocator and exports, whose tests run this API against the
+//! simulator in Node and headless Chromium (`npm test`). In short:
 //!
 //! ```ignore
 //! use eka_voice::wasm::{ClientOptions, PollOptions, VoiceClient};
@@ -19,6 +22,8 @@
 //! let session = client
 //!     .poll_session(&created.session_id, PollOptions::default(), &|s| log(&s.status))
 //!     .await?;
+//! // Or all of it, the chunks as a Stream (a recorder's):
+//! let done = client.transcribe(recorder_stream, Default::default(), &|phase, _| show(phase)).await?;
 //! ```
 
 use alloc::string::String;
