@@ -98,10 +98,10 @@ test('End, long polling and the result', async () => {
   assert.equal((await get()).status, 202, 'initialized before End');
   const end = await fetch(`${SIM}/voice/v1/sessions/${id}/end`, { method: 'POST', headers: auth, body: JSON.stringify({ audio_files_sent: 1 }) });
   assert.equal(end.status, 202);
-  const t0 = Date.now();
+  // One GET right after End answers 200: it was held until processing finished (without
+  // the hold it would have answered 202 processing). No clock is read: timings flake.
   const r = await get();
   assert.equal(r.status, 200, 'the held GET answers once ready');
-  assert.ok(Date.now() - t0 >= 500, 'held');
   const body = await r.json();
   assert.equal(body.templates.length, 1);
   assert.equal((await upload(id, 'audio_1.wav', wav())).status, 400);
