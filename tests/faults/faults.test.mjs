@@ -65,6 +65,9 @@ const rejected = (r, code, pattern) => {
   if (pattern) assert.match(r.message, pattern);
 };
 const fast = { maxRetries: 1 };
+// Settled well before anything left armed would let it (requestTimeoutMs is 30 s): the
+// bounds are the expected time plus a wide margin for a loaded machine, not a benchmark.
+const promptly = (r, expectedMs) => assert.ok(r.ms < expectedMs + 3000, `${r.ms} ms`);
 
 const cases = [
   // Polls: one failure then success is retried; a failure that persists is reported.
@@ -77,9 +80,9 @@ const cases = [
   ['poll: Content-Length too long, then the answer', () => through('lie-long', 'poll', { times: 1 }), resolved],
   ['poll: Content-Length too short -> invalid_response, not retried', () => through('lie-short', 'poll'), (r) => { rejected(r, 'invalid_response'); assert.equal(r.hits, 1); }],
   ['poll: dripped piece by piece', () => through('drip', 'poll', { id: uid('complete'), opts: { intervalMs: 100 } }), resolved],
-  ['poll: stalls -> network at requestTimeoutMs', () => through('stall', 'poll', { opts: { requestTimeoutMs: 300, ...fast } }), (r) => { rejected(r, 'network', /within 300 ms/); assert.ok(r.ms < 3000, `${r.ms} ms`); }],
-  ['poll: stalls -> timeout at timeoutMs', () => through('stall', 'poll', { opts: { timeoutMs: 600 } }), (r) => { rejected(r, 'timeout'); assert.ok(r.ms < 1500, `${r.ms} ms`); }],
-  ['poll: stalls, then aborted', () => through('stall', 'poll', { abortAfterMs: 300 }), (r) => { assert.equal(r.message, 'aborted by the test'); assert.ok(r.ms < 1000, `${r.ms} ms`); }],
+  ['poll: stalls -> network at requestTimeoutMs', () => through('stall', 'poll', { opts: { requestTimeoutMs: 300, ...fast } }), (r) => { rejected(r, 'network', /within 300 ms/); promptly(r, 1600); }],
+  ['poll: stalls -> timeout at timeoutMs', () => through('stall', 'poll', { opts: { timeoutMs: 600 } }), (r) => { rejected(r, 'timeout'); promptly(r, 600); }],
+  ['poll: stalls, then aborted', () => through('stall', 'poll', { abortAfterMs: 300 }), (r) => { assert.equal(r.message, 'aborted by the test'); promptly(r, 300); }],
   ['poll: connection refused -> network', () => through('refused', 'poll', { opts: fast }), (r) => rejected(r, 'network')],
   // getSession sends one request and does not retry.
   ['get: a reset -> network at once', () => through('reset', 'get'), (r) => rejected(r, 'network')],
@@ -89,10 +92,10 @@ const cases = [
   ['upload: answers cut forever -> network', () => through('cut', 'upload', { opts: fast }), (r) => rejected(r, 'network')],
   ['upload: garbage, then uploaded', () => through('garbage', 'upload', { times: 1 }), resolved],
   ['upload: stalls -> network at requestTimeoutMs', () => through('stall', 'upload', { opts: { requestTimeoutMs: 300, ...fast } }), (r) => rejected(r, 'network', /within 300 ms/)],
-  ['upload: stalls, then aborted', () => through('stall', 'upload', { abortAfterMs: 300 }), (r) => { assert.equal(r.message, 'aborted by the test'); assert.ok(r.ms < 1000, `${r.ms} ms`); }],
+  ['upload: stalls, then aborted', () => through('stall', 'upload', { abortAfterMs: 300 }), (r) => { assert.equal(r.message, 'aborted by the test'); promptly(r, 300); }],
   ['upload: dripped answer', () => through('drip', 'upload'), resolved],
   // transcribe: uploads that stall, then the whole call is aborted; nothing is left running.
-  ['transcribe: uploads stall, then aborted', () => through('stall', 'transcribe', { abortAfterMs: 500 }), (r) => { assert.equal(r.message, 'aborted by the test'); assert.ok(r.ms < 1500, `${r.ms} ms`); }],
+  ['transcribe: uploads stall, then aborted', () => through('stall', 'transcribe', { abortAfterMs: 500 }), (r) => { assert.equal(r.message, 'aborted by the test'); promptly(r, 500); }],
   ['transcribe: one upload reset, the rest fine', () => through('reset', 'transcribe', { times: 1 }), resolved],
 ];
 
