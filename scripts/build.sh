@@ -44,7 +44,7 @@ for f in pkg-template/*; do
     *) cp "$f" pkg/ ;;
   esac
 done
-cp README.md pkg/README.md
+cp README.md LICENSE CHANGELOG.md pkg/
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 node -e '
   const fs = require("fs"); const p = JSON.parse(fs.readFileSync("pkg/package.json", "utf8"));

@@ -23,6 +23,8 @@ export class VoiceApiError extends Error {
     return { name, code, status, apiCode, sessionId, message, body };
   }
 }
+// The class keeps its name through minification (console.log(err) shows VoiceApiError).
+Object.defineProperty(VoiceApiError, 'name', { value: 'VoiceApiError' });
 export function errorClass() { return VoiceApiError; }
 const specs = new Map();
 // Checks an options object against a call's spec (`<kind><key> ` entries, declared once per

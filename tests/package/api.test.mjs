@@ -19,6 +19,9 @@ test('the package exports the documented API', () => {
   assert.equal(typeof getSession, 'function');
   assert.equal(typeof VoiceApiError, 'function');
   assert.ok(VoiceApiError.prototype instanceof Error, 'VoiceApiError extends Error');
+  // The minified class keeps its name: console.log(err) shows it.
+  assert.equal(VoiceApiError.name, 'VoiceApiError');
+  assert.match(inspect(new VoiceApiError('boom')), /^VoiceApiError: boom/);
 });
 
 test('pollSession resolves with the body as sent, plus http_status, after progress', async () => {
