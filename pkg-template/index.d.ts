@@ -198,6 +198,8 @@ export declare class VoiceApiError extends Error {
   readonly apiCode?: string;
   /** The parsed error body (or its text, when not JSON), when there was one. */
   readonly body?: unknown;
+  /** The JS error behind a failure with no answer (the network's `TypeError`), or what `getToken` threw. */
+  readonly cause?: unknown;
   /** The session the call was about. */
   readonly sessionId?: string;
   toJSON(): {

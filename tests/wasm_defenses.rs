@@ -99,6 +99,11 @@ async fn options_a_call_does_not_take_are_refused() {
 }
 
 #[wasm_bindgen_test]
+async fn errors_carry_their_cause() {
+    run("errors_carry_their_cause").await;
+}
+
+#[wasm_bindgen_test]
 async fn dot_session_ids_are_refused_before_sending() {
     run("dot_session_ids_are_refused_before_sending").await;
 }

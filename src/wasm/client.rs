@@ -210,6 +210,8 @@ struct Exec<'a> {
     body: JsValue,
     http_status: u16,
     controller: Option<AbortController>,
+    /// The JS error of the last request that got no answer (the `cause` of a failure).
+    cause: JsValue,
 }
 
 impl<'a> Exec<'a> {
@@ -232,6 +234,7 @@ impl<'a> Exec<'a> {
             body: JsValue::UNDEFINED,
             http_status: 0,
             controller: None,
+            cause: JsValue::UNDEFINED,
         };
         if !call.auth {
             x.init = x.request_init();
@@ -269,13 +272,17 @@ impl<'a> Exec<'a> {
             Exchange::Answer(a) => {
                 self.body = a.body;
                 self.http_status = a.status;
+                self.cause = JsValue::UNDEFINED;
                 let (facts, retry_after) = (a.facts.as_ref(), a.retry_after.as_deref());
                 (self.poller).on_answer(now(), a.status, facts, retry_after, Math::random())
             }
             Exchange::Oversized(status) => {
                 (self.poller).on_oversized(status, self.client.max_response_bytes)
             }
-            Exchange::Failed(t) => self.poller.on_transport_error(now(), t, Math::random()),
+            Exchange::Failed(t, cause) => {
+                self.cause = cause;
+                (self.poller).on_transport_error(now(), t, Math::random())
+            }
             Exchange::Aborted(reason) => return Err(reason),
         })
     }
@@ -303,7 +310,12 @@ impl<'a> Exec<'a> {
     /// The poller's error, with the last body, without the token.
     #[inline(always)]
     fn reject(&self, e: crate::proto::Error) -> Failure {
-        Failure::from_answer(e, &self.body, self.id(), self.token.0.as_deref())
+        let cause = if e.status.is_none() {
+            self.cause.clone()
+        } else {
+            JsValue::UNDEFINED
+        };
+        Failure::from_answer(e, &self.body, self.id(), self.token.0.as_deref()).with_cause(cause)
     }
 }
 

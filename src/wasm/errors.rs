@@ -37,6 +37,9 @@ pub struct ApiFailure {
     pub body: JsValue,
     /// The session the call was about.
     pub session_id: Option<String>,
+    /// What caused it, when a JS error did (the network's `TypeError`, what `getToken`
+    /// threw): the `cause` of the `VoiceApiError`.
+    pub cause: JsValue,
 }
 
 impl Failure {
@@ -51,6 +54,7 @@ impl Failure {
             error,
             body,
             session_id: session_id.map(ToString::to_string),
+            cause: JsValue::UNDEFINED,
         }))
     }
 
@@ -75,6 +79,14 @@ impl Failure {
             redact_body(body, token, 0)
         };
         Failure::api(error, body, session_id)
+    }
+
+    /// The same failure, caused by `cause` (a JS error).
+    pub fn with_cause(mut self, cause: JsValue) -> Failure {
+        if let Failure::Api(a) = &mut self {
+            a.cause = cause;
+        }
+        self
     }
 
     /// Whether the caller is to blame (`invalid_argument`: nothing was sent).
@@ -106,6 +118,7 @@ impl Failure {
                     error,
                     body,
                     session_id,
+                    cause,
                 } = *a;
                 let opt_str = |s: Option<&str>| s.map_or(JsValue::UNDEFINED, JsValue::from_str);
                 JsVoiceApiError::new(
@@ -117,6 +130,7 @@ impl Failure {
                     opt_str(error.api_code.as_deref()),
                     opt_str(session_id.as_deref()),
                     body,
+                    cause,
                 )
                 .into()
             }

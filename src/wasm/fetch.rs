@@ -47,8 +47,8 @@ pub enum Exchange {
     Answer(Answer),
     /// An answer came with this HTTP status, its body over the size limit (not read).
     Oversized(u16),
-    /// No answer (network failure or time-out).
-    Failed(Transport),
+    /// No answer (network failure or time-out), and the JS error behind it, if any.
+    Failed(Transport, JsValue),
     /// The caller's signal aborted (or could not be read).
     Aborted(Failure),
 }
@@ -116,7 +116,7 @@ pub async fn exchange(
     }
     let ctl = match controller.take().map_or_else(AbortController::new, Ok) {
         Ok(c) => c,
-        Err(e) => return Exchange::Failed(Transport::Network(js::describe(&e))),
+        Err(e) => return Exchange::Failed(Transport::Network(js::describe(&e)), e),
     };
     let ms = timeout_ms.min(MAX_TIMER_MS) as f64;
     let max = req.max_bytes as f64;
@@ -129,7 +129,9 @@ pub async fn exchange(
     running.disarm();
     match outcome {
         // `null`: the helper's timer fired and aborted the controller.
-        Ok(Ok(answer)) if answer.is_null() => Exchange::Failed(Transport::TimedOut),
+        Ok(Ok(answer)) if answer.is_null() => {
+            Exchange::Failed(Transport::TimedOut, JsValue::UNDEFINED)
+        }
         Ok(Ok(answer)) => {
             let answer: js::Answered = answer.unchecked_into();
             let status = answer.status();
@@ -149,7 +151,7 @@ pub async fn exchange(
         }
         Ok(Err(e)) => {
             *controller = Some(ctl);
-            Exchange::Failed(Transport::Network(js::describe(&e)))
+            Exchange::Failed(Transport::Network(js::describe(&e)), e)
         }
         Err(reason) => {
             ctl.abort();

@@ -16,7 +16,7 @@ extern "C" {
     #[wasm_bindgen(js_name = VoiceApiError)]
     pub type JsVoiceApiError;
 
-    /// `new VoiceApiError(message, code, status, apiCode, sessionId, body)`.
+    /// `new VoiceApiError(message, code, status, apiCode, sessionId, body, cause)`.
     #[wasm_bindgen(constructor, js_class = "VoiceApiError")]
     pub fn new(
         message: &str,
@@ -25,6 +25,7 @@ extern "C" {
         api_code: JsValue,
         session_id: JsValue,
         body: JsValue,
+        cause: JsValue,
     ) -> JsVoiceApiError;
 
     /// The `VoiceApiError` class itself.

@@ -9,8 +9,8 @@
 // clean-up (the build has no unwinding) and leave the instance broken.
 
 export class VoiceApiError extends Error {
-  constructor(message, code, status, apiCode, sessionId, body) {
-    super(message);
+  constructor(message, code, status, apiCode, sessionId, body, cause) {
+    super(message, cause === undefined ? undefined : { cause });
     this.name = 'VoiceApiError';
     this.code = code;
     this.status = status;

@@ -195,5 +195,5 @@ fn source_failed(thrown: &JsValue, session_id: &str, secret: Option<&str>) -> Fa
     }
     let mut e = Error::new(ErrorCode::Unauthorized, m);
     e.redact(secret);
-    Failure::new(e, Some(session_id))
+    Failure::new(e, Some(session_id)).with_cause(thrown.clone())
 }

@@ -254,6 +254,16 @@ export const CASES = {
     check(ok.ok, 'undefined options are ignored');
   },
 
+  async errors_carry_their_cause(env) {
+    const mine = new Error('no token today');
+    const e = await typed(env.client({ token: undefined, getToken: () => { throw mine; } }).getSession(uid('instant')), 'unauthorized', 'getToken throws');
+    check(e.cause === mine, 'what getToken threw is the cause');
+    const refused = await typed(env.make({ baseUrl: 'http://127.0.0.1:9', token: TOKEN }).getSession(uid('instant')), 'network', 'connection refused');
+    check(refused.cause instanceof TypeError, `the network's TypeError is the cause: ${refused.cause}`);
+    const answered = await typed(env.client().getSession(uid('no-such')), 'not_found', 'an answer');
+    check(answered.cause === undefined, 'an answer has no JS cause');
+  },
+
   // ------------------------------------------------------------ the nine defects
 
   async dot_session_ids_are_refused_before_sending(env) {
