@@ -73,7 +73,7 @@ impl VoiceClient {
                 spawn(async move {
                     let abort = AbortWatch::new(o.call.request.signal.clone());
                     let presigned = o.create.presigned_upload.unwrap_or(false);
-                    inner.create(&req, presigned, &o.call, &abort).await
+                    Ok(inner.create(&req, presigned, &o.call, &abort).await?.body)
                 })
             }
             Err(e) => reject(&e, None),

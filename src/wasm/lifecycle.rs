@@ -20,6 +20,17 @@ use crate::proto::{
     UploadPlan, UploadRequest,
 };
 
+/// A created session: the answer as the API sent it (plus `http_status`), its id and where
+/// its audio goes (read once, here).
+pub struct Created {
+    /// The answer.
+    pub body: JsValue,
+    /// `session_id`.
+    pub id: String,
+    /// `upload_url`, when the answer had one.
+    pub target: Option<Target>,
+}
+
 impl Client {
     /// `createSession`: resolves with the body as the API sent it plus `http_status`.
     pub async fn create(
@@ -28,7 +39,7 @@ impl Client {
         presigned: bool,
         call: &CallOptions,
         abort: &AbortWatch,
-    ) -> Result<JsValue, Failure> {
+    ) -> Result<Created, Failure> {
         let body: JsValue = req
             .to_json()
             .map_err(|e| Failure::new(e, req.session_id.as_deref()))?
@@ -48,11 +59,15 @@ impl Client {
                 .map_err(|e| Failure::api(e, created.clone(), Some(&id)))?;
         self.sessions().with(&id, |s| {
             *s = SessionState {
-                target,
+                target: target.clone(),
                 ledger: UploadLedger::default(),
             }
         });
-        Ok(created)
+        Ok(Created {
+            body: created,
+            id,
+            target,
+        })
     }
 
     /// The session argument of `uploadAudio`: a session id, or a session object (its

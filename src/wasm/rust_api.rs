@@ -167,7 +167,12 @@ impl VoiceClient {
         let req = create.to_request()?;
         let presigned = create.presigned_upload.unwrap_or(false);
         let abort = AbortWatch::new(call.request.signal.clone());
-        typed(self.client().create(&req, presigned, &call, &abort).await?)
+        typed(
+            self.client()
+                .create(&req, presigned, &call, &abort)
+                .await?
+                .body,
+        )
     }
 
     /// Uploads one chunk of audio bytes (Rust API of `uploadAudio`); the bytes are copied.

@@ -22,7 +22,6 @@ use super::client::Client;
 use super::errors::Failure;
 use super::js;
 use super::options::{CallOptions, PollOptions, TranscribeOptions};
-use super::sessions::target_of;
 use crate::proto::{
     CreateSession, Error, Phase, PollConfig, TranscribeAction, TranscribeConfig, Transcriber,
     UploadProgress,
@@ -303,10 +302,7 @@ impl Client {
         let created = self
             .create(req, presigned, &run.call(timeout_ms), &run.abort)
             .await?;
-        let get = |k: &str| Reflect::get(&created, &k.into()).unwrap_or(JsValue::UNDEFINED);
-        let id = get("session_id").as_string().unwrap_or_default();
-        let target = target_of(&get("upload_url")).map_err(|e| Failure::new(e, Some(&id)))?;
-        Ok((id, target))
+        Ok((created.id, created.target))
     }
 
     /// The final poll of `transcribe`: its 202 snapshots are `processing` progress.
