@@ -12,7 +12,7 @@ use alloc::boxed::Box;
 use alloc::string::{String, ToString};
 use wasm_bindgen::JsValue;
 
-use super::js::{describe, error_class, redact_body, JsVoiceApiError};
+use super::js::{error_class, redact_body, JsVoiceApiError};
 use crate::proto::{Error, ErrorCode};
 
 /// Why a call failed.
@@ -87,27 +87,6 @@ impl Failure {
             a.cause = cause;
         }
         self
-    }
-
-    /// Whether the caller is to blame (`invalid_argument`: nothing was sent).
-    pub fn is_invalid_argument(&self) -> bool {
-        matches!(self, Failure::Api(a) if a.error.code == ErrorCode::InvalidArgument)
-    }
-
-    /// A short description (for a message that names another failure).
-    pub fn describe(&self) -> String {
-        match self {
-            Failure::Api(a) => a.error.message.clone(),
-            Failure::Aborted(v) | Failure::Thrown(v) => describe(v),
-        }
-    }
-
-    /// The answer's body, when the failure has one.
-    pub fn body(&self) -> JsValue {
-        match self {
-            Failure::Api(a) => a.body.clone(),
-            _ => JsValue::UNDEFINED,
-        }
     }
 
     /// What JS sees: a `VoiceApiError`, the abort reason, or what the caller's code threw.

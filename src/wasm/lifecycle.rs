@@ -102,6 +102,7 @@ impl Client {
         abort: &AbortWatch,
     ) -> Result<JsValue, Failure> {
         let invalid = |e: Error| Failure::new(e, Some(id));
+        // The id is checked first (plan_upload checks it too, but after the chunk's read).
         crate::proto::check_session_id(id).map_err(invalid)?;
         let c = chunk.map_err(invalid)?.read().await.map_err(invalid)?;
         let plan = self

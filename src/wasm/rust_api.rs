@@ -211,15 +211,12 @@ impl VoiceClient {
             Ok(())
         };
         let client = self.client();
-        let result = client
+        let (result, missing_chunks) = client
             .drive(&mut source, (None, None), req, &o, &emit)
             .await?;
-        let missing = js_sys::Reflect::get(&result, &"missing_chunks".into())
-            .map(|m| serde_wasm_bindgen::from_value(m).unwrap_or_default())
-            .unwrap_or_default();
         Ok(Transcribed {
             session: session_from_js(&result)?,
-            missing_chunks: missing,
+            missing_chunks,
         })
     }
 

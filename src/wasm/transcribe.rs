@@ -161,10 +161,12 @@ impl Client {
                 .map(|_| ())
                 .map_err(Failure::Thrown)
         };
-        self.drive(&mut source, totals, req, &o, &emit).await
+        let (result, missing) = self.drive(&mut source, totals, req, &o, &emit).await?;
+        Ok(with_missing(result, &missing))
     }
 
-    /// Drives a [`Transcriber`] (see the module docs) over `source`.
+    /// Drives a [`Transcriber`] (see the module docs) over `source`: the poll's result and
+    /// the chunks that did not make it.
     pub(crate) async fn drive<C: Chunks>(
         &self,
         source: &mut C,
@@ -172,7 +174,7 @@ impl Client {
         req: CreateSession,
         o: &TranscribeOptions,
         emit: Emit<'_>,
-    ) -> Result<JsValue, Failure> {
+    ) -> Result<(JsValue, Vec<alloc::string::String>), Failure> {
         let cfg = TranscribeConfig {
             concurrency: o.concurrency.unwrap_or(2),
             allow_partial: o.allow_partial_upload.unwrap_or(false),
@@ -223,7 +225,7 @@ impl Client {
         d: &mut Driving<'a>,
         req: &CreateSession,
         action: TranscribeAction,
-    ) -> Result<Option<JsValue>, Failure> {
+    ) -> Result<Option<(JsValue, Vec<alloc::string::String>)>, Failure> {
         match action {
             TranscribeAction::Progress(phase, p) => {
                 run.emit(phase, &JsValue::UNDEFINED, p.as_ref())?
@@ -255,8 +257,7 @@ impl Client {
                 m.on_polled();
             }
             TranscribeAction::Resolve { missing_chunks } => {
-                let result = core::mem::take(&mut d.result);
-                return Ok(Some(with_missing(result, &missing_chunks)));
+                return Ok(Some((core::mem::take(&mut d.result), missing_chunks)));
             }
             TranscribeAction::Reject(e) => return Err(Failure::new(e, run.id().as_deref())),
         }
