@@ -1,13 +1,20 @@
 // One side of the memory benchmark, in a fresh process (node --expose-gc bench/memory.mjs
 // <ours|baseline> <simulator URL> <polls>): memory after the first 1,000 sequential
 // completed polls and after all of them. Prints JSON.
-import { readFileSync } from 'node:fs';
-import * as glue from '../pkg/eka_voice.js';
 import { pollBaseline } from './baseline.mjs';
 
+// The package's wasm memory, caught as the package instantiates its module (on first use).
+let memory;
+const Instance = WebAssembly.Instance;
+WebAssembly.Instance = function (module, imports) {
+  const instance = new Instance(module, imports);
+  memory = instance.exports.memory;
+  return instance;
+};
+const { VoiceClient } = await import('../pkg/node.mjs');
 const [which, sim, count] = process.argv.slice(2);
-const wasm = glue.initSync({ module: readFileSync(new URL('../pkg/eka_voice_bg.wasm', import.meta.url)) });
-const client = new glue.VoiceClient({ baseUrl: sim, token: 'bench' });
+const client = new VoiceClient({ baseUrl: sim, token: 'bench' });
+if (!memory) throw new Error('the package did not instantiate its wasm through WebAssembly.Instance');
 // Two collections with a pause between them: the first lets FinalizationRegistry
 // callbacks (wasm-bindgen frees its objects through them) run before the second.
 const snapshot = async () => {
@@ -15,7 +22,7 @@ const snapshot = async () => {
   await new Promise((r) => setTimeout(r, 50));
   global.gc();
   const m = process.memoryUsage();
-  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, wasm: wasm.memory.buffer.byteLength };
+  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, wasm: memory.buffer.byteLength };
 };
 let first;
 for (let i = 0; i < Number(count); i++) {

@@ -5,7 +5,7 @@
 //   npm run demo                        (builds, starts the simulator, runs this)
 //   npm run demo -- --poll partial.1    (polls a scripted session instead)
 //   EKA_SIM_URL=http://127.0.0.1:8787 node examples/demo.mjs
-import { VoiceClient, VoiceApiError } from '../pkg/node.js';
+import { VoiceClient, VoiceApiError } from '../pkg/node.mjs';
 
 const baseUrl = process.env.EKA_SIM_URL || 'http://127.0.0.1:8787';
 const client = new VoiceClient({ baseUrl, getToken: async () => 'demo-token' });

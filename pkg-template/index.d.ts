@@ -1,5 +1,7 @@
 // Types of the eka-voice package. Result objects are the Voice API's own bodies
-// (snake_case, every unknown field kept) plus `http_status`.
+// (snake_case, every unknown field kept) plus `http_status`. Every optional property also
+// admits `undefined` (`exactOptionalPropertyTypes`: an absent option and an undefined one
+// are the same to the package).
 
 /** A timestamp: RFC 3339 text (`2026-06-06T14:21:07Z`), or epoch seconds on some deployments. */
 export type Timestamp = string | number;
@@ -7,60 +9,72 @@ export type Timestamp = string | number;
 /** Options of a client (and of the one-shot `pollSession` / `getSession`). */
 export interface ClientOptions {
   /** Base URL of the API. Default `https://api.eka.care`. Must be `https://` unless the host is loopback. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** A bearer token. */
-  token?: string;
+  token?: string | undefined;
   /**
    * Returns a bearer token (sync or async). Asked before the first request when there is no
    * `token`, and asked again once after a 401 (then the request is repeated once). Concurrent
    * requests of one client that hit a 401 together share one call.
    */
-  getToken?: () => string | PromiseLike<string>;
+  getToken?: (() => string | PromiseLike<string>) | undefined;
   /**
    * The largest answer body read, in bytes (default 33554432, 32 MiB). A bigger answer is not
    * read and rejects with `invalid_response`. (In a browser, a compressed answer is bounded
    * by its Content-Length unless the server exposes `Content-Encoding` through CORS.)
    */
-  maxResponseBytes?: number;
+  maxResponseBytes?: number | undefined;
 }
 
 /** Options of `getSession`: one request. */
 export interface GetOptions {
   /** Restrict `templates` to one template (`?template_id=`). Not with `documentId`. */
-  templateId?: string;
+  templateId?: string | undefined;
   /** Restrict the answer to one document (`?document_id=`). Not with `templateId`. */
-  documentId?: string;
+  documentId?: string | undefined;
   /** Aborting rejects at once with `signal.reason` and cancels the request in flight. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Abort a request that hangs longer than this (default 30000). */
-  requestTimeoutMs?: number;
+  requestTimeoutMs?: number | undefined;
   /** Deadline of the whole call (default 600000); rejects with code `timeout`. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 /** Options of `pollSession`. */
 export interface PollOptions extends GetOptions {
   /** Minimum time between the STARTS of two requests (default 1000). A long-polled request is followed at once. */
-  intervalMs?: number;
+  intervalMs?: number | undefined;
   /** The floor of `intervalMs` (default 100): `intervalMs: 0` still waits 100 ms. Set 0 to poll back to back. */
-  minIntervalMs?: number;
+  minIntervalMs?: number | undefined;
   /** Called with each 202 answer (a snapshot of the session). What it throws rejects the poll. */
-  onProgress?: (snapshot: PendingSession) => void;
+  onProgress?: ((snapshot: PendingSession) => void) | undefined;
   /** Consecutive transient failures (network, 408, 429, 5xx) tolerated before rejecting (default 5). */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
+  /** Called before each retry of a transient failure (a UI may show "reconnecting…"). What it throws rejects the call. */
+  onRetry?: ((event: RetryEvent) => void) | undefined;
+}
+
+/** What `onRetry` gets before each retry of a transient failure. */
+export interface RetryEvent {
+  /** Consecutive failed attempts so far (1 before the first retry). */
+  attempt: number;
+  /** Milliseconds until the next attempt: the answer's `Retry-After` when it had one, else the backoff. */
+  delayMs: number;
+  /** The failure being retried: `network` (no answer, a request timeout, a 408), `rate_limited` or `server_error`. */
+  error: VoiceApiError;
 }
 
 /** One generated document. `data` is structured JSON (integration templates) or markdown text (custom templates). */
 export interface TemplateDocument {
   status: 'success' | 'partial_success' | 'failure' | 'in-progress' | (string & {});
-  document_id?: string;
-  document_type?: string | null;
-  data?: { [key: string]: unknown } | string | null;
-  errors?: unknown[];
-  warnings?: unknown[];
-  publish?: { [key: string]: unknown };
-  presigned_url?: string;
-  presigned_url_expires_at?: number;
+  document_id?: string | undefined;
+  document_type?: string | null | undefined;
+  data?: { [key: string]: unknown } | string | null | undefined;
+  errors?: unknown[] | undefined;
+  warnings?: unknown[] | undefined;
+  publish?: { [key: string]: unknown } | undefined;
+  presigned_url?: string | undefined;
+  presigned_url_expires_at?: number | undefined;
   [key: string]: unknown;
 }
 
@@ -70,18 +84,18 @@ export type TemplateEntry = { [templateId: string]: TemplateDocument };
 /** The presigned (object) form of `upload_url`. */
 export interface PresignedUpload {
   uploadData: { url: string; fields: { [field: string]: string } };
-  folderPath?: string;
-  txn_id?: string;
+  folderPath?: string | undefined;
+  txn_id?: string | undefined;
   [key: string]: unknown;
 }
 
 /** `additional_data`: free-form, with the read-only `_protocol` echo. */
 export interface AdditionalData {
   _protocol?: {
-    version?: string;
-    upload_type?: 'single' | 'chunked' | 'stream' | (string & {});
-    communication_protocol?: 'http' | 'websocket' | (string & {});
-    requested_templates?: string[];
+    version?: string | undefined;
+    upload_type?: 'single' | 'chunked' | 'stream' | (string & {}) | undefined;
+    communication_protocol?: 'http' | 'websocket' | (string & {}) | undefined;
+    requested_templates?: string[] | undefined;
     [key: string]: unknown;
   };
   [key: string]: unknown;
@@ -91,34 +105,36 @@ export interface AdditionalData {
 export interface SessionBase {
   session_id: string;
   created_at: Timestamp;
-  audio_files_received?: number;
+  audio_files_received?: number | undefined;
   /** Stored file names (`"0.wav"`…) or storage URIs: opaque strings. */
-  audio_files?: string[];
-  additional_data?: AdditionalData;
-  patient_details?: { [key: string]: unknown } | null;
-  session_details?: { [key: string]: unknown } | null;
+  audio_files?: string[] | undefined;
+  additional_data?: AdditionalData | undefined;
+  patient_details?: { [key: string]: unknown } | null | undefined;
+  session_details?: { [key: string]: unknown } | null | undefined;
   /** HTTPS (or `wss://`) string, or the presigned object; may be absent once completed. */
-  upload_url?: string | PresignedUpload;
+  upload_url?: string | PresignedUpload | undefined;
   /** The HTTP status of the answer (added by this client). */
   http_status: number;
   [key: string]: unknown;
 }
 
 /** 202: not ended yet (`initialized`) or in progress (`processing`). A 202 with a status this
- * client does not know is passed on as it came. */
+ * client does not know is passed on as it came, so `status` admits any string: tell a
+ * pending session from a result by `http_status === 202`. */
 export interface PendingSession extends SessionBase {
-  status: 'initialized' | 'processing' | 'created';
-  expires_at?: Timestamp;
-  transcript?: string | null;
-  templates?: TemplateEntry[];
+  http_status: 202;
+  status: 'initialized' | 'processing' | 'created' | (string & {});
+  expires_at?: Timestamp | undefined;
+  transcript?: string | null | undefined;
+  templates?: TemplateEntry[] | undefined;
 }
 
 /** Fields of a finished session (completed or partial). */
 export interface FinishedSessionBase extends SessionBase {
-  completed_at?: Timestamp | null;
-  expires_at?: Timestamp;
-  model_used?: string | null;
-  language_detected?: string | null;
+  completed_at?: Timestamp | null | undefined;
+  expires_at?: Timestamp | undefined;
+  model_used?: string | null | undefined;
+  language_detected?: string | null | undefined;
   transcript: string | null;
   templates: TemplateEntry[];
 }
@@ -131,9 +147,9 @@ export interface CompletedSession extends FinishedSessionBase {
 
 /** A processing error of a partial session. */
 export interface ProcessingError {
-  type?: string;
-  message?: string;
-  file?: string;
+  type?: string | undefined;
+  message?: string | undefined;
+  file?: string | undefined;
   [key: string]: unknown;
 }
 
@@ -141,27 +157,27 @@ export interface ProcessingError {
 export interface PartialSession extends FinishedSessionBase {
   status: 'partial';
   http_status: 206;
-  audio_files_processed?: number;
-  processing_errors?: ProcessingError[];
+  audio_files_processed?: number | undefined;
+  processing_errors?: ProcessingError[] | undefined;
 }
 
 /** 200 `failed`: processing failed (a 200 that is a failure). */
 export interface FailedSession extends SessionBase {
   status: 'failed';
   http_status: 200;
-  error?: { code?: string; message?: string; details?: unknown; [key: string]: unknown };
-  transcript?: string | null;
-  templates?: TemplateEntry[] | { [key: string]: never };
+  error?: { code?: string; message?: string; details?: unknown; [key: string]: unknown } | undefined;
+  transcript?: string | null | undefined;
+  templates?: TemplateEntry[] | { [key: string]: never } | undefined;
 }
 
 /** 410 `expired`: expired before processing started. `templates` may be `{}`. */
 export interface ExpiredSession extends SessionBase {
   status: 'expired';
   http_status: 410;
-  expired_at?: Timestamp;
-  message?: string;
-  transcript?: string | null;
-  templates?: TemplateEntry[] | { [key: string]: never };
+  expired_at?: Timestamp | undefined;
+  message?: string | undefined;
+  transcript?: string | null | undefined;
+  templates?: TemplateEntry[] | { [key: string]: never } | undefined;
 }
 
 /** What `pollSession` resolves with. Discriminate on `status`. */
@@ -185,7 +201,9 @@ export type VoiceApiErrorCode =
   | 'conflict'
   | 'expired'
   | 'too_large'
-  | 'upload_failed';
+  | 'upload_failed'
+  /** The WebAssembly module could not be fetched, compiled or instantiated (see `init`); the next call tries again. */
+  | 'wasm_unavailable';
 
 /** Every failure of this package (but an abort, which rejects with `signal.reason`). */
 export declare class VoiceApiError extends Error {
@@ -193,66 +211,68 @@ export declare class VoiceApiError extends Error {
   /** Stable category. */
   readonly code: VoiceApiErrorCode;
   /** HTTP status of the answer, when there was one. */
-  readonly status?: number;
+  readonly status?: number | undefined;
   /** The service's own `error.code`, from any envelope, when it sent one. */
-  readonly apiCode?: string;
+  readonly apiCode?: string | undefined;
   /** The parsed error body (or its text, when not JSON), when there was one. */
-  readonly body?: unknown;
+  readonly body?: unknown | undefined;
   /** The JS error behind a failure with no answer (the network's `TypeError`), or what `getToken` threw. */
-  readonly cause?: unknown;
+  readonly cause?: unknown | undefined;
   /** The session the call was about. */
-  readonly sessionId?: string;
+  readonly sessionId?: string | undefined;
   toJSON(): {
     name: 'VoiceApiError';
     code: VoiceApiErrorCode;
-    status?: number;
-    apiCode?: string;
-    sessionId?: string;
+    status?: number | undefined;
+    apiCode?: string | undefined;
+    sessionId?: string | undefined;
     message: string;
-    body?: unknown;
+    body?: unknown | undefined;
   };
 }
 
 /** Retry and cancellation options of one lifecycle call. */
 export interface CallOptions {
   /** Aborting rejects at once with `signal.reason` and cancels the request in flight. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Abort a request that hangs longer than this (default 30000); transient. */
-  requestTimeoutMs?: number;
+  requestTimeoutMs?: number | undefined;
   /** Consecutive transient failures tolerated (default 5). */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
+  /** Called before each retry of a transient failure. What it throws rejects the call. */
+  onRetry?: ((event: RetryEvent) => void) | undefined;
   /** Deadline of the whole call (default 600000). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 /** Options of `createSession` (sent in snake_case: `upload_type`, `language_hint`, …). */
 export interface CreateSessionOptions extends CallOptions {
   /** Template ids to generate, e.g. `['eka_emr_template', 'clinical_notes_template']`. */
-  templates?: string[];
+  templates?: string[] | undefined;
   /** `'chunked'` (default: numbered files while the consultation goes on) or `'single'`. */
-  uploadType?: 'chunked' | 'single';
-  model?: 'pro' | 'lite' | (string & {});
+  uploadType?: 'chunked' | 'single' | undefined;
+  model?: 'pro' | 'lite' | (string & {}) | undefined;
   /** ISO 639-1 codes, or `['auto_detect']`. */
-  languageHint?: string[] | string;
-  transcriptLanguage?: string;
-  sessionMode?: 'consultation' | 'dictation' | (string & {});
-  patientDetails?: { oid?: string; name?: string; age?: number; gender?: string; mobile?: string; [key: string]: unknown };
+  languageHint?: string[] | string | undefined;
+  transcriptLanguage?: string | undefined;
+  sessionMode?: 'consultation' | 'dictation' | (string & {}) | undefined;
+  patientDetails?: { oid?: string; name?: string; age?: number; gender?: string; mobile?: string; [key: string]: unknown } | undefined;
   /** Echoed back; at most 4 KB as JSON; never `_protocol`. */
-  additionalData?: { [key: string]: unknown };
+  additionalData?: { [key: string]: unknown } | undefined;
   /** A client-chosen session id (16–32 characters). */
-  sessionId?: string;
+  sessionId?: string | undefined;
   /** Ask for the presigned (object) form of `upload_url` (`?version=v2`). */
-  presignedUpload?: boolean;
+  presignedUpload?: boolean | undefined;
 }
 
 /** The answer of Create Session (201), as the API sent it, plus `http_status`. */
 export interface CreatedSession {
   session_id: string;
   status: 'created' | 'initialized' | (string & {});
-  created_at?: Timestamp;
-  expires_at?: Timestamp;
-  upload_url?: string | PresignedUpload;
-  patient_details?: { [key: string]: unknown } | null;
+  created_at?: Timestamp | undefined;
+  expires_at?: Timestamp | undefined;
+  upload_url?: string | PresignedUpload | undefined;
+  patient_details?: { [key: string]: unknown } | null | undefined;
   http_status: number;
   [key: string]: unknown;
 }
@@ -263,16 +283,16 @@ export type AudioChunk = Blob | ArrayBuffer | ArrayBufferView;
 /** Options of `uploadAudio`. */
 export interface UploadOptions extends CallOptions {
   /** `n` of `audio_<n>.<ext>`; default: counted per session from 0 by this client. */
-  index?: number;
+  index?: number | undefined;
   /** `wav`, `webm`, `ogg`, `mp3`, `m4a`, `mp4` (or a MIME type); default: the Blob's type, else the bytes. */
-  format?: 'wav' | 'webm' | 'ogg' | 'mp3' | 'm4a' | 'mp4' | (string & {});
+  format?: 'wav' | 'webm' | 'ogg' | 'mp3' | 'm4a' | 'mp4' | (string & {}) | undefined;
 }
 
 /** The answer of one upload plus `http_status`, the `file_name` sent and its `index`. */
 export interface UploadedChunk {
-  session_id?: string;
-  success?: boolean;
-  original_filename?: string;
+  session_id?: string | undefined;
+  success?: boolean | undefined;
+  original_filename?: string | undefined;
   http_status: number;
   file_name: string;
   index: number;
@@ -281,17 +301,17 @@ export interface UploadedChunk {
 
 /** Options of `endSession`. The counts default to this client's own uploads for the session. */
 export interface EndOptions extends CallOptions {
-  audioFilesSent?: number;
-  audioFilesUploaded?: number;
+  audioFilesSent?: number | undefined;
+  audioFilesUploaded?: number | undefined;
 }
 
 /** The answer of End Session (202) plus `http_status`. */
 export interface EndedSession {
   session_id: string;
   status: 'processing' | (string & {});
-  message?: string;
-  audio_files_received?: number;
-  audio_files?: string[];
+  message?: string | undefined;
+  audio_files_received?: number | undefined;
+  audio_files?: string[] | undefined;
   http_status: number;
   [key: string]: unknown;
 }
@@ -306,24 +326,41 @@ export type TranscribeProgress =
 /** Options of `transcribe`: create and poll options, one signal, one progress callback. */
 export interface TranscribeOptions extends CreateSessionOptions, Omit<PollOptions, 'onProgress'> {
   /** Uploads in flight at once (default 2). */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /** Go on when some chunks failed but at least one made it; the result lists `missing_chunks`. */
-  allowPartialUpload?: boolean;
+  allowPartialUpload?: boolean | undefined;
   /**
    * Deadline counted FROM THE LAST CHUNK (default 600000): the call rejects with `timeout` when
    * no chunk arrived for this long, or when the uploads, End Session and the processing did not
    * finish within it after the last chunk. A live recording may last longer in all.
    */
-  timeoutMs?: number;
-  onProgress?: (event: TranscribeProgress) => void;
+  timeoutMs?: number | undefined;
+  onProgress?: ((event: TranscribeProgress) => void) | undefined;
 }
 
 /** What `transcribe` resolves with. */
 export type TranscribeResult = SessionResult & { missing_chunks?: string[] };
 
+/**
+ * Loads the WebAssembly module now, instead of on the first call (a preload), or from
+ * somewhere else than beside the package: a URL, a `Response` (or a promise of one), the
+ * bytes, or a compiled `WebAssembly.Module` (e.g. one posted to a worker). Importing the
+ * package loads nothing. Concurrent calls share one load; once loaded, later inputs are
+ * ignored. Rejects with `VoiceApiError` `wasm_unavailable` when the module cannot be
+ * loaded (the next call or `init()` tries again).
+ */
+export declare function init(
+  input?: string | URL | Request | Response | PromiseLike<Response> | ArrayBuffer | ArrayBufferView | WebAssembly.Module,
+): Promise<void>;
+
 /** A Voice API client. Its methods never throw: they reject with `VoiceApiError`. */
 export declare class VoiceClient {
-  /** Throws a `VoiceApiError` (`invalid_argument`) for bad options. */
+  /**
+   * Throws a `VoiceApiError` (`invalid_argument`) for bad options once the wasm is loaded:
+   * always in Node and with `eka-voice/inline` (they load it synchronously on first use); in
+   * a browser, after `await init()` or any call that loaded it. A client made before that
+   * keeps its options until the wasm arrives: then a bad option rejects each of its calls.
+   */
   constructor(options?: ClientOptions);
   /** One request: the session in any state. */
   getSession(sessionId: string, options?: GetOptions): Promise<Session>;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the npm package into pkg/: release wasm (opt-level z, LTO, panic=abort), the
 # wasm-bindgen web glue, short import names (scripts/shrink-imports.mjs), wasm-opt -Oz
-# (npm binaryen), the glue minified (npm esbuild), plus pkg-template/.
+# (npm binaryen), the entries bundled and minified (scripts/bundle.mjs, npm esbuild), plus
+# pkg-template/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -26,24 +27,15 @@ node_modules/.bin/wasm-opt -Oz --converge --low-memory-unused --strip-debug --st
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$out/eka_voice_bg.wasm" -o pkg/eka_voice_bg.wasm
-# Every shipped .js is minified: the glue, its snippets and the two entries (their
-# commented sources are in pkg-template/). .d.ts and package.json are copied as they are.
-# (wasm-bindgen names the snippet module once per function the wasm imports from it
-# directly, as duplicate keys of the import object with the same namespace: harmless.)
-minify() {
-  node_modules/.bin/esbuild "$1" --minify --format=esm --log-level=warning \
-    --log-override:duplicate-object-key=silent --outfile="$2"
-}
-minify "$out/eka_voice.js" pkg/eka_voice.js
-if [ -d "$out/snippets" ]; then
-  (cd "$out" && find snippets -name '*.js') | while read -r f; do minify "$out/$f" "pkg/$f"; done
-fi
-for f in pkg-template/*; do
-  case "$f" in
-    *.js) minify "$f" "pkg/$(basename "$f")" ;;
-    *) cp "$f" pkg/ ;;
-  esac
-done
+# The entries: each one bundle of the glue, its snippet and pkg-template/js (the inline
+# ones embed the optimized wasm); .d.ts, package.json and the READMEs are copied.
+cp pkg/eka_voice_bg.wasm "$out/eka_voice_bg.wasm"
+node scripts/bundle.mjs "$out" pkg
+cp pkg-template/index.d.ts pkg-template/inline.d.ts pkg-template/package.json pkg/
+cp pkg-template/index.d.ts pkg/index.d.cts
+# The simulator ships too (eka-voice/simulator, npx eka-voice-sim): Node only, not in any entry.
+mkdir -p pkg/simulator
+cp sim/*.mjs pkg-template/simulator/* pkg/simulator/
 cp README.md LICENSE CHANGELOG.md pkg/
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 node -e '

@@ -3,9 +3,19 @@
 #   - the wasm32-unknown-unknown Rust target;
 #   - wasm-bindgen-cli at EXACTLY the version Cargo.toml pins for wasm-bindgen;
 #   - the npm devDependencies (binaryen's wasm-opt, typescript);
-#   - with --browser: Debian's chromium and chromium-driver (headless browser tests).
+#   - with --browser: Debian's chromium and chromium-driver (headless browser tests);
+#   - with --consumers: the pinned tools of the consumer matrix (tests/consumers: Vite 5, 6
+#     and 8, webpack, Rollup, esbuild, Parcel, Vitest, Jest, publint, attw; ~340 MB).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+browser=false consumers=false
+for arg in "$@"; do
+  case "$arg" in
+    --browser) browser=true ;;
+    --consumers) consumers=true ;;
+    *) echo "unknown option $arg" >&2; exit 2 ;;
+  esac
+done
 
 say() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
 
@@ -28,7 +38,12 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/tsc ] || [ ! 
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 fi
 
-if [ "${1:-}" = "--browser" ]; then
+if $consumers && { [ ! -f tests/consumers/node_modules/.package-lock.json ] || [ tests/consumers/package-lock.json -nt tests/consumers/node_modules/.package-lock.json ]; }; then
+  say "installing the consumer matrix's tools (tests/consumers)"
+  (cd tests/consumers && npm ci --no-audit --no-fund)
+fi
+
+if $browser; then
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     say "installing Debian's chromium and chromium-driver"
     sudo_cmd=""

@@ -4,7 +4,7 @@
 # Fails if any suite ran nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh --browser
+bash scripts/setup.sh --browser --consumers
 
 say() { printf '\033[1;34m[test]\033[0m %s\n' "$*"; }
 summary=()
@@ -88,13 +88,16 @@ echo '{"name":"consumer","private":true,"type":"module"}' > "$consumer/package.j
 (cd "$consumer" && npm install --silent --no-audit --no-fund "../$tarball")
 cp -r tests/package/*.mjs tests/package/*.ts tests/package/tsconfig.json tests/package/browser scripts/webdriver.mjs "$consumer/"
 fixtures="$(pwd)/tests/fixtures/audio"
-(cd "$consumer" && EKA_FIXTURES="$fixtures" node --test --test-reporter=tap ./api.test.mjs) 2>&1 | tee "$tmp/package.log" | grep -E '^(not )?ok |^# (pass|fail)'
+(cd "$consumer" && EKA_FIXTURES="$fixtures" node --test --test-reporter=tap ./api.test.mjs ./load.test.mjs) 2>&1 | tee "$tmp/package.log" | grep -E '^(not )?ok |^# (pass|fail)'
 grep -q '^# fail 0' "$tmp/package.log" || { cat "$tmp/package.log"; exit 1; }
 count "package (node:test)" "$tmp/package.log"
 say "package in headless Chromium: a page importing 'eka-voice' by name, and a module worker"
 (cd "$consumer" && EKA_FIXTURES="$fixtures" CHROMEDRIVER=/usr/bin/chromedriver node browser.run.mjs) 2>&1 | tee "$tmp/package-browser.log"
 count "package (chromium page + worker)" "$tmp/package-browser.log"
 node_modules/.bin/tsc -p "$consumer/tsconfig.json"
+say "consumer matrix: the tarball built or run by every common tool (tests/consumers)"
+CHROMEDRIVER=/usr/bin/chromedriver node tests/consumers/run.mjs "$tmp/$tarball" 2>&1 | tee "$tmp/consumers.log" | grep -Ev '^\s+at '
+count "consumer matrix (tools x runtimes)" "$tmp/consumers.log"
 say "the browser example in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver node tests/example.run.mjs 2>&1 | tee "$tmp/example.log"
 count "browser example (chromium)" "$tmp/example.log"

@@ -5,16 +5,17 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.cjs': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json' };
 
-/** Serves files: `resolve(pathname)` returns a file path or null. Resolves with {url, close}. */
-export async function serveStatic(resolve) {
+/** Serves files: `resolve(pathname)` returns a file path or null; `headers` go with every
+ * file (e.g. a Content-Security-Policy). Resolves with {url, close}. */
+export async function serveStatic(resolve, headers = {}) {
   const server = http.createServer(async (req, res) => {
     const file = resolve(decodeURIComponent(new URL(req.url, 'http://x').pathname));
     try {
       if (!file) throw new Error('not found');
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream' });
+      res.writeHead(200, { ...headers, 'content-type': TYPES[extname(file)] || 'application/octet-stream' });
       res.end(body);
     } catch {
       res.writeHead(404).end();

@@ -24,6 +24,7 @@
 import http from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { pathToFileURL } from 'node:url';
+import { realpathSync } from 'node:fs';
 import { scenarioFor, fromJson, SCENARIOS } from './scenarios.mjs';
 import { Lifecycle, MAX_CHUNK_BYTES } from './lifecycle.mjs';
 import * as B from './bodies.mjs';
@@ -273,8 +274,8 @@ export function createSimulator({ verbose = false } = {}) {
 
 const USAGE = `eka-voice simulator: a local fake of the Eka Care Voice API (127.0.0.1 only)
 
-usage: npm run sim -- [--port N] [--verbose]
-       node sim/server.mjs [--port N] [--verbose]
+usage: npx eka-voice-sim [--port N] [--verbose]      (from the installed package)
+       npm run sim -- [--port N] [--verbose]        (in the repository)
 
   --port N     port to listen on (default: $EKA_SIM_PORT or 8787; 0 = any free port)
   --verbose    log each request (method and path) to stderr
@@ -316,7 +317,9 @@ async function main(argv) {
   process.on('SIGTERM', stop);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+// Run as a script: `node sim/server.mjs`, or the package's bin `npx eka-voice-sim` (a
+// symlink: compared by real path).
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   main(process.argv.slice(2)).catch((e) => {
     process.stderr.write(`simulator failed: ${e.message}\n`);
     process.exit(1);

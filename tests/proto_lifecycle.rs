@@ -122,8 +122,13 @@ fn a_lifecycle_call_is_retried_on_transient_failures_and_resolves_on_success() {
     assert!(matches!(p.start(0), Action::Send { .. }));
     assert!(matches!(
         p.on_answer(1, 503, None, None, 0.0),
-        Action::Sleep { ms: 250 }
+        Action::Retry {
+            attempt: 1,
+            delay_ms: 250,
+            ..
+        }
     ));
+    assert_eq!(p.on_retried(1), Action::Sleep { ms: 250 });
     assert!(matches!(p.on_wake(251), Action::Send { .. }));
     assert_eq!(p.on_answer(260, 200, None, None, 0.0), Action::Resolve);
 }

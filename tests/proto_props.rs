@@ -232,6 +232,13 @@ proptest! {
                     p.on_wake(now)
                 }
                 Action::RefreshToken => p.on_token(now),
+                Action::Retry { attempt, delay_ms, error } => {
+                    // A reported retry is one that can start before the deadline.
+                    prop_assert!(attempt >= 1 && attempt <= cfg.max_retries);
+                    prop_assert!(now.saturating_add(delay_ms) < deadline);
+                    prop_assert!(error.code != ErrorCode::Timeout);
+                    p.on_retried(now)
+                }
                 Action::Progress => {
                     let next = p.on_progressed(now);
                     if let (Action::Send { .. }, Some(sent)) = (&next, last_send) {

@@ -318,13 +318,17 @@ async fn transcribe_takes_an_async_iterable_fed_live() {
 
 #[wasm_bindgen_test]
 async fn a_chunk_that_fails_twice_then_succeeds_is_retried() {
-    let opts = obj(&[(
-        "additionalData",
-        simulate(&[
-            ("fail_chunks", obj(&[("1", 2.into())])),
-            ("process_ms", 100.into()),
-        ]),
-    )]);
+    let (seen, hook) = retry_recorder();
+    let opts = obj(&[
+        (
+            "additionalData",
+            simulate(&[
+                ("fail_chunks", obj(&[("1", 2.into())])),
+                ("process_ms", 100.into()),
+            ]),
+        ),
+        ("onRetry", hook),
+    ]);
     let r = transcribe(
         &client(),
         Array::of2(&bytes(PART0), &bytes(PART1)).into(),
@@ -333,8 +337,21 @@ async fn a_chunk_that_fails_twice_then_succeeds_is_retried() {
     .await
     .unwrap();
     assert_eq!(s(&r, "status"), "completed");
-    let sim = sim_session(&s(&r, "session_id")).await;
+    let id = s(&r, "session_id");
+    let sim = sim_session(&id).await;
     assert_eq!(n(&get(&sim, "attempts"), "1"), 3.0);
+    // onRetry saw both retries of the upload (backoff delays: 250 ms, then 500 ms, jittered).
+    assert_eq!(seen.length(), 2);
+    for (i, e) in seen.iter().enumerate() {
+        let e: Array = e.into();
+        assert_eq!(e.get(0).as_f64(), Some(i as f64 + 1.0));
+        let delay = e.get(1).as_f64().unwrap();
+        assert!(delay > 0.0 && delay <= 500.0 * (i as f64 + 1.0), "{delay}");
+        assert_eq!(
+            e.slice(2, 6).join(",").as_string(),
+            Some(format!("server_error,503,{id},true"))
+        );
+    }
 }
 
 #[wasm_bindgen_test]

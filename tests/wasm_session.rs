@@ -329,6 +329,30 @@ async fn transient_failures_are_retried_then_reported() {
 }
 
 #[wasm_bindgen_test]
+async fn on_retry_is_told_of_each_retry_before_it_starts() {
+    let (seen, hook) = retry_recorder();
+    let id = uid("rate-limited");
+    let r = poll(&client(), &id, obj(&[("onRetry", hook)]))
+        .await
+        .unwrap();
+    assert_eq!(s(&r, "status"), "completed");
+    let expected = format!("1,1000,rate_limited,429,{id},true");
+    assert_eq!(
+        String::from(seen.join(";")),
+        expected,
+        "Retry-After: 1 is the delay"
+    );
+    // What it throws ends the call: no retry is sent.
+    let boom = Function::new_with_args("e", "throw new RangeError('ui broke')");
+    let id = uid("down");
+    let e = poll(&client(), &id, obj(&[("onRetry", boom.into())]))
+        .await
+        .unwrap_err();
+    assert_eq!(s(&e, "name"), "RangeError");
+    assert_eq!(received(&id).await.0.len(), 1);
+}
+
+#[wasm_bindgen_test]
 async fn retry_after_is_honoured_in_seconds_and_as_a_date() {
     let c = client();
     let id = uid("rate-limited");

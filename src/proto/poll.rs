@@ -10,6 +10,7 @@
 //! |---|---|---|
 //! | [`Action::Send`] | sends the GET, aborting it after `timeout_ms` | [`Poller::on_answer`] or [`Poller::on_transport_error`] |
 //! | [`Action::Sleep`] | waits `ms` | [`Poller::on_wake`] |
+//! | [`Action::Retry`] | tells the caller (`onRetry`) that attempt `attempt` failed with `error` and the next starts in `delay_ms` | [`Poller::on_retried`] |
 //! | [`Action::RefreshToken`] | asks `getToken` for a fresh token | [`Poller::on_token`] |
 //! | [`Action::Progress`] | hands the last body to `onProgress` | [`Poller::on_progressed`] |
 //! | [`Action::Resolve`] | resolves with the last body | — |
@@ -112,6 +113,17 @@ pub enum Action {
         /// Milliseconds, at most [`MAX_TIMER_MS`].
         ms: u64,
     },
+    /// A transient failure will be retried after `delay_ms`: report it (a UI may show
+    /// "reconnecting…"), then call [`Poller::on_retried`], which sleeps out the delay.
+    /// Not emitted when the retry could not start before the deadline.
+    Retry {
+        /// How many consecutive attempts have failed (1 for the first retry).
+        attempt: u32,
+        /// The wait before the next attempt, in milliseconds.
+        delay_ms: u64,
+        /// What made the attempt fail.
+        error: Error,
+    },
     /// Get a fresh token, then call [`Poller::on_token`].
     RefreshToken,
     /// Report the last body as progress, then call [`Poller::on_progressed`].
@@ -153,6 +165,8 @@ pub struct Poller {
     failures: u32,
     refreshed: bool,
     sleeping_to_deadline: bool,
+    /// When the retry reported by the last [`Action::Retry`] is due.
+    retry_at_ms: u64,
 }
 
 impl Poller {
@@ -166,6 +180,7 @@ impl Poller {
             failures: 0,
             refreshed: false,
             sleeping_to_deadline: false,
+            retry_at_ms: 0,
         }
     }
 
@@ -280,6 +295,12 @@ impl Poller {
         Error::new(ErrorCode::Timeout, m)
     }
 
+    /// The caller has been told of the retry: wait until it is due (the time the report
+    /// took counts against the delay).
+    pub fn on_retried(&mut self, now_ms: u64) -> Action {
+        self.sleep_until(now_ms, self.retry_at_ms)
+    }
+
     /// A fresh token is ready: repeat the request.
     pub fn on_token(&mut self, now_ms: u64) -> Action {
         self.send(now_ms)
@@ -336,7 +357,17 @@ impl Poller {
         }
         let delay =
             retry_after_ms.unwrap_or_else(|| self.cfg.backoff.delay_ms(self.failures - 1, rand01));
-        self.sleep_until(now_ms, now_ms.saturating_add(delay))
+        let at = now_ms.saturating_add(delay);
+        if at >= self.deadline_ms {
+            // No retry can start: sleep out to the deadline, which is the error.
+            return self.sleep_until(now_ms, at);
+        }
+        self.retry_at_ms = at;
+        Action::Retry {
+            attempt: self.failures,
+            delay_ms: delay,
+            error: e,
+        }
     }
 
     fn timeout_error(&self) -> Action {

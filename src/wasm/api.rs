@@ -217,8 +217,8 @@ fn one_shot(
     }
 }
 
-/// The `VoiceApiError` class (the package re-exports it as `VoiceApiError`).
-#[cfg_attr(feature = "js-package", wasm_bindgen(js_name = __voiceApiError))]
+/// The `VoiceApiError` class of every rejection (the npm package exports the same class from
+/// its JS, without asking the wasm).
 pub fn voice_api_error() -> JsValue {
     errors::voice_api_error_class()
 }

@@ -5,13 +5,14 @@
 use alloc::rc::Rc;
 use alloc::string::String;
 
-use js_sys::{Array, Date, Math, Object, Reflect};
+use js_sys::{Array, Date, Function, Math, Object, Reflect};
 use wasm_bindgen::JsValue;
 use web_sys::AbortController;
 
 use super::abort::AbortWatch;
 use super::errors::Failure;
 use super::fetch::{exchange, request_init, Exchange, Request};
+use super::js;
 use super::options::{ClientOptions, PollOptions};
 use super::sessions::Sessions;
 use super::token::{Tokens, Versioned};
@@ -121,14 +122,12 @@ impl Client {
             json: false,
             auth: true,
         };
-        self.execute(
-            &call,
-            self.config(o, Op::GetSession, once),
-            abort,
-            session_id,
-            report,
-        )
-        .await
+        let hooks = Hooks {
+            progress: report,
+            on_retry: o.retries.on_retry.as_ref(),
+        };
+        let cfg = self.config(o, Op::GetSession, once);
+        self.execute(&call, cfg, abort, session_id, &hooks).await
     }
 
     /// Performs one call under the poller's policy: retries, backoff, `Retry-After`,
@@ -139,7 +138,7 @@ impl Client {
         cfg: PollConfig,
         abort: &AbortWatch,
         session_id: &str,
-        report: &dyn Fn(&JsValue) -> Result<(), Failure>,
+        hooks: &Hooks<'_>,
     ) -> Result<JsValue, Failure> {
         if let Some(reason) = abort.reason() {
             return Err(reason);
@@ -170,8 +169,18 @@ impl Client {
                 }
                 Action::Progress => {
                     stamp(&x.body, x.http_status);
-                    report(&x.body)?;
+                    (hooks.progress)(&x.body)?;
                     x.poller.on_progressed(now())
+                }
+                Action::Retry {
+                    attempt,
+                    delay_ms,
+                    error,
+                } => {
+                    if let Some(f) = hooks.on_retry {
+                        report_retry(f, attempt, delay_ms, x.reject(error))?;
+                    }
+                    x.poller.on_retried(now())
                 }
                 Action::Resolve => return Ok(x.resolve()),
                 Action::Reject(e) => return Err(x.reject(e)),
@@ -190,6 +199,15 @@ impl Client {
             max_bytes: self.max_response_bytes,
         }
     }
+}
+
+/// Hands `{ attempt, delayMs, error }` to `onRetry`; what it throws ends the call.
+#[inline(never)]
+fn report_retry(f: &Function, attempt: u32, delay_ms: u64, e: Failure) -> Result<(), Failure> {
+    let event = js::retry_event(attempt, delay_ms as f64, &e.into_js());
+    f.call1(&JsValue::UNDEFINED, &event)
+        .map(|_| ())
+        .map_err(Failure::Thrown)
 }
 
 /// The clock of the layer (`Date.now()`).
@@ -316,6 +334,24 @@ impl<'a> Exec<'a> {
             JsValue::UNDEFINED
         };
         Failure::from_answer(e, &self.body, self.id(), self.token.0.as_deref()).with_cause(cause)
+    }
+}
+
+/// How a call reports to its caller while it runs.
+pub struct Hooks<'a> {
+    /// Hands a 202 snapshot to `onProgress` (what it throws ends the call).
+    pub progress: &'a dyn Fn(&JsValue) -> Result<(), Failure>,
+    /// `onRetry`, called with `{ attempt, delayMs, error }` before each retry.
+    pub on_retry: Option<&'a Function>,
+}
+
+impl<'a> Hooks<'a> {
+    /// A call with no progress to report (the lifecycle's): only its retries.
+    pub fn retries_only(on_retry: Option<&'a Function>) -> Hooks<'a> {
+        Hooks {
+            progress: &|_| Ok(()),
+            on_retry,
+        }
     }
 }
 

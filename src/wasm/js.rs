@@ -163,6 +163,10 @@ extern "C" {
     #[wasm_bindgen(method, getter)]
     pub fn value(this: &NextChunk) -> JsValue;
 
+    /// The event of `onRetry`: `{ attempt, delayMs, error }`.
+    #[wasm_bindgen(js_name = retryEvent)]
+    pub fn retry_event(attempt: u32, delay_ms: f64, error: &JsValue) -> JsValue;
+
     /// A progress event of `transcribe`: `{ phase, sessionId?, snapshot?, chunksDone?,
     /// chunksTotal?, bytesDone?, bytesTotal? }` (absent members left out).
     #[allow(clippy::too_many_arguments)]

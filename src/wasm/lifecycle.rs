@@ -10,7 +10,7 @@ use wasm_bindgen::JsValue;
 
 use super::abort::AbortWatch;
 use super::chunk;
-use super::client::{Call, Client};
+use super::client::{Call, Client, Hooks};
 use super::errors::Failure;
 use super::js;
 use super::options::{CallOptions, PollOptions, UploadOptions};
@@ -153,7 +153,8 @@ impl Client {
             auth: op.sends_token(),
         };
         let cfg = self.config(&PollOptions::from(call.clone()), op, false);
-        self.execute(&call_desc, cfg, abort, id, &|_| Ok(())).await
+        let hooks = Hooks::retries_only(call.retries.on_retry.as_ref());
+        self.execute(&call_desc, cfg, abort, id, &hooks).await
     }
 
     /// `endSession`: reports the counts (given, else this client's own for the session).
@@ -206,13 +207,8 @@ impl Client {
             json: true,
             auth: true,
         };
-        self.execute(
-            &c,
-            self.config(&PollOptions::from(call.clone()), op, false),
-            abort,
-            session_id,
-            &|_| Ok(()),
-        )
-        .await
+        let cfg = self.config(&PollOptions::from(call.clone()), op, false);
+        let hooks = Hooks::retries_only(call.retries.on_retry.as_ref());
+        self.execute(&c, cfg, abort, session_id, &hooks).await
     }
 }

@@ -281,6 +281,9 @@ export function closeChunks(it) {
 }
 // A progress event of transcribe: { phase, sessionId?, snapshot? } and, while uploading,
 // { chunksDone, chunksTotal?, bytesDone, bytesTotal? } (undefined members are left out).
+export function retryEvent(attempt, delayMs, error) {
+  return { attempt, delayMs, error };
+}
 export function progressEvent(phase, sessionId, snapshot, chunksDone, chunksTotal, bytesDone, bytesTotal) {
   const e = { phase, sessionId, snapshot, chunksDone, chunksTotal, bytesDone, bytesTotal };
   for (const k in e) if (e[k] === undefined) delete e[k];

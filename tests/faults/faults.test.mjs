@@ -14,7 +14,7 @@ import { createSimulator } from '../../sim/server.mjs';
 import { startProxy, refusedUrl } from './proxy.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const PKG = pathToFileURL(fileURLToPath(new URL('../../pkg/node.js', import.meta.url))).href;
+const PKG = pathToFileURL(fileURLToPath(new URL('../../pkg/node.mjs', import.meta.url))).href;
 const sim = createSimulator();
 const SIM = await sim.listen(0);
 const GET = /^GET \/voice\/v1\/sessions\//;

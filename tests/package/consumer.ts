@@ -5,6 +5,7 @@ import {
   pollSession,
   getSession,
   VoiceApiError,
+  init,
   type Session,
   type SessionResult,
   type PendingSession,
@@ -15,6 +16,18 @@ import {
   type TranscribeResult,
   type UploadedChunk,
 } from 'eka-voice';
+
+// init: a preload, or the module from elsewhere.
+const loads: Promise<void>[] = [
+  init(),
+  init('/assets/eka_voice_bg.wasm'),
+  init(new URL('https://cdn.example/eka_voice_bg.wasm')),
+  init(fetch('/eka_voice_bg.wasm')),
+  init(new Uint8Array(8)),
+  init(new WebAssembly.Module(new Uint8Array(8))),
+];
+const loadFailure: VoiceApiErrorCode = 'wasm_unavailable';
+void loads, loadFailure;
 
 const client = new VoiceClient({ baseUrl: 'http://127.0.0.1:1', getToken: async () => 'token' });
 const sync = new VoiceClient({ getToken: () => 'token' });
@@ -36,7 +49,9 @@ export async function main(): Promise<void> {
     maxRetries: 3,
     signal: controller.signal,
     onProgress: (s: PendingSession) => {
-      const st: 'initialized' | 'processing' | 'created' = s.status;
+      // A status the client does not know yet is passed on, and typed so.
+      const st: string = s.status;
+      if (s.status === 'queued_for_gpu') void s.http_status;
       const t: string | null | undefined = s.transcript;
       void st;
       void t;
@@ -74,6 +89,14 @@ export async function main(): Promise<void> {
   if (typeof u === 'object') void u.uploadData.fields;
   const anyState: Session = await getSession('ses_1', { baseUrl: 'http://127.0.0.1:1', token: 't', documentId: 'doc_1' });
   if (anyState.status === 'processing') void anyState.expires_at;
+  // A pending session is told from a result by its http_status.
+  if (anyState.http_status === 202) {
+    const pending: PendingSession = anyState;
+    void pending;
+  } else {
+    const finished: SessionResult = anyState;
+    void finished;
+  }
   const unknownField: unknown = anyState['some_future_field'];
   void unknownField;
   await pollSession('ses_1', { token: 't', intervalMs: 500 });

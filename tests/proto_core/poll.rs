@@ -36,6 +36,8 @@ pub(crate) struct Run {
     /// Start times of the requests.
     pub(crate) sends: Vec<u64>,
     pub(crate) progress: usize,
+    /// The reported retries: (attempt, delay, error code).
+    pub(crate) retries: Vec<(u32, u64, ErrorCode)>,
     pub(crate) refreshes: usize,
     pub(crate) end_ms: u64,
     pub(crate) outcome: Result<(), Error>,
@@ -48,6 +50,7 @@ pub(crate) fn drive(cfg: PollConfig, script: &[Reply], rand01: f64) -> Run {
     let mut run = Run {
         sends: vec![],
         progress: 0,
+        retries: vec![],
         refreshes: 0,
         end_ms: 0,
         outcome: Ok(()),
@@ -89,6 +92,16 @@ pub(crate) fn drive(cfg: PollConfig, script: &[Reply], rand01: f64) -> Run {
             Action::Progress => {
                 run.progress += 1;
                 p.on_progressed(now)
+            }
+            Action::Retry {
+                attempt,
+                delay_ms,
+                error,
+            } => {
+                run.retries.push((attempt, delay_ms, error.code));
+                // Reporting takes a little time: it counts against the delay.
+                now += 1;
+                p.on_retried(now)
             }
             Action::RefreshToken => {
                 run.refreshes += 1;
@@ -206,7 +219,13 @@ fn transient_failures_back_off_then_give_up_after_max_retries() {
     assert_eq!(
         run.sends,
         vec![0, 50, 150, 350],
-        "delays 50, 100, 200 with rand 0"
+        "delays 50, 100, 200 with rand 0 (the 1 ms each report took included)"
+    );
+    let server = ErrorCode::ServerError;
+    assert_eq!(
+        run.retries,
+        vec![(1, 50, server), (2, 100, server), (3, 200, server)],
+        "each retry is reported with its attempt and delay; the last failure is not"
     );
     let e = run.outcome.unwrap_err();
     assert_eq!((e.code, e.status), (ErrorCode::ServerError, Some(503)));
@@ -224,6 +243,24 @@ fn transient_failures_back_off_then_give_up_after_max_retries() {
     );
     assert_eq!(run.sends, vec![0, 99, 298, 697]);
     assert!(run.outcome.is_ok());
+}
+
+#[test]
+fn a_backoff_past_the_deadline_is_no_retry() {
+    let cfg = PollConfig {
+        timeout_ms: 100,
+        backoff: Backoff {
+            base_ms: 1000,
+            max_ms: 1000,
+        },
+        ..Default::default()
+    };
+    let fail = Reply::Net { after_ms: 1 };
+    let run = drive(cfg, &[fail.clone(), fail], 0.5);
+    assert_eq!(run.sends, vec![0]);
+    assert!(run.retries.is_empty(), "{:?}", run.retries);
+    assert_eq!(run.outcome.unwrap_err().code, ErrorCode::Timeout);
+    assert_eq!(run.end_ms, 100);
 }
 
 #[test]
@@ -271,6 +308,10 @@ fn retry_after_is_honoured_in_seconds_and_past_the_deadline_fails_at_once() {
     let run = drive(cfg, &[limited("60")], 0.5);
     assert_eq!(run.sends, vec![0]);
     assert_eq!(run.end_ms, 0);
+    assert!(
+        run.retries.is_empty(),
+        "a retry that cannot happen is not reported"
+    );
     let e = run.outcome.unwrap_err();
     assert_eq!(e.code, ErrorCode::RateLimited);
     assert!(

@@ -134,3 +134,15 @@ pub async fn sim_bytes(path: &str) -> Vec<u8> {
         .unwrap();
     js_sys::Uint8Array::new(&buf).to_vec()
 }
+
+/// An `onRetry` hook and what it saw: one `[attempt, delayMs, error.code, error.status,
+/// error.sessionId, error instanceof Error]` per call.
+pub fn retry_recorder() -> (js_sys::Array, JsValue) {
+    let seen = js_sys::Array::new();
+    let make = js_sys::Function::new_with_args(
+        "seen",
+        "return (e) => { seen.push([e.attempt, e.delayMs, e.error.code, e.error.status, e.error.sessionId, e.error instanceof Error]); }",
+    );
+    let hook = make.call1(&JsValue::NULL, &seen).unwrap();
+    (seen, hook)
+}

@@ -37,6 +37,9 @@ options! {
     pub struct Retries {
         /// `maxRetries` (default 5): consecutive transient failures tolerated.
         max_retries: count "maxRetries",
+        /// `onRetry({ attempt, delayMs, error })`: called before each retry (what it
+        /// throws ends the call).
+        on_retry: func "onRetry",
     }
 }
 

@@ -82,3 +82,39 @@ export async function runLifecycleCases({ VoiceClient, VoiceApiError }, sim, wav
   }
   return results;
 }
+
+// Loading, run FIRST (before anything loaded the wasm): nothing is fetched at import, a
+// client made before the load keeps its options until its first call, concurrent first
+// uses share one load, and once loaded the constructor checks its options at once.
+export async function runLoadCases({ VoiceClient, VoiceApiError, init }, sim) {
+  const results = [];
+  const check = (cond, what) => {
+    if (!cond) throw new Error(what);
+  };
+  const wasmFetches = () => performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.wasm')).length;
+  try {
+    check(wasmFetches() === 0, 'the wasm was fetched at import');
+    const early = new VoiceClient({ baseUrl: sim, token: 'browser-token' });
+    const bad = new VoiceClient({ baseUrl: 'ftp://example.invalid' });
+    const [r, e] = await Promise.all([
+      early.getSession(`complete.${Math.random().toString(36).slice(2)}`),
+      bad.getSession('abcdefgh').catch((x) => x),
+      init(),
+      init(),
+    ]);
+    check(r.status === 'initialized', `early client: ${r.status}`);
+    check(e instanceof VoiceApiError && e.code === 'invalid_argument', `bad options after the load: ${e}`);
+    check(wasmFetches() === 1, `${wasmFetches()} fetches of the wasm`);
+    let thrown;
+    try {
+      new VoiceClient({ baseUrl: 'ftp://example.invalid' });
+    } catch (x) {
+      thrown = x;
+    }
+    check(thrown instanceof VoiceApiError && thrown.code === 'invalid_argument', 'the loaded constructor checks at once');
+    results.push({ name: 'lazy load: one fetch, early clients wait, options checked', ok: true });
+  } catch (x) {
+    results.push({ name: 'lazy load: one fetch, early clients wait, options checked', ok: false, error: String(x?.stack ?? x) });
+  }
+  return results;
+}

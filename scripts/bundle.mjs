@@ -1,0 +1,68 @@
+// Bundles the package's entries with esbuild, each one self-contained (the wasm-bindgen
+// glue, its snippet and pkg-template/js/index.js in one minified file):
+//
+//   node scripts/bundle.mjs <build dir with the glue and the optimized wasm> <pkg dir>
+//
+//   browser.js   ESM, fetches eka_voice_bg.wasm beside it      (js/wasm-url.js)
+//   node.cjs     CommonJS, reads the wasm file beside it        (js/wasm-file.js)
+//   inline.js    ESM, the wasm embedded as base64               (js/wasm-inline.js)
+//   inline.cjs   the same as CommonJS
+// (node.mjs, the ESM face of node.cjs, is copied from pkg-template/ and minified.)
+import { build } from 'esbuild';
+import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const [dir, pkg] = process.argv.slice(2).map((p) => resolve(p));
+cpSync('pkg-template/js', join(dir, 'js'), { recursive: true });
+
+// The glue's own default wasm URL (`import.meta.url`) is never used (index.js always passes
+// one) and would warn in the CommonJS builds: it goes.
+const gluePath = join(dir, 'eka_voice.js');
+const glue = readFileSync(gluePath, 'utf8');
+const DEFAULT_URL = "module_or_path = new URL('eka_voice_bg.wasm', import.meta.url);";
+if (!glue.includes(DEFAULT_URL)) throw new Error(`the glue no longer has ${DEFAULT_URL}: check scripts/bundle.mjs`);
+writeFileSync(gluePath, glue.replace(DEFAULT_URL, "throw new Error('no wasm source');"));
+
+// One stable name for the snippet wasm-bindgen placed under snippets/<crate>-<hash>/.
+const snippet = readdirSync(join(dir, 'snippets'), { recursive: true }).find((f) => String(f).endsWith('snippet.js'));
+writeFileSync(join(dir, 'snippet.js'), `export * from './snippets/${snippet}';\n`);
+
+const source = (file) => ({
+  name: 'wasm-source',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/wasm-source\.js$/ }, () => ({ path: join(dir, 'js', file) }));
+  },
+});
+const common = {
+  entryPoints: [join(dir, 'js', 'index.js')],
+  bundle: true,
+  minify: true,
+  legalComments: 'none',
+  target: 'es2022',
+  logLevel: 'warning',
+  // wasm-bindgen names the snippet once per function the wasm imports from it, as
+  // duplicate keys of the import object with the same value: harmless.
+  logOverride: { 'duplicate-object-key': 'silent' },
+  loader: { '.wasm': 'base64' },
+};
+// node.cjs takes TextDecoder/TextEncoder from node:util, not from the global scope: a test
+// environment such as Jest's jsdom has none, and the glue makes them at import.
+const NODE_TEXT = 'const{TextDecoder,TextEncoder}=require("node:util");';
+const entries = [
+  { out: 'browser.js', format: 'esm', platform: 'browser', file: 'wasm-url.js' },
+  { out: 'node.cjs', format: 'cjs', platform: 'node', file: 'wasm-file.js', banner: { js: NODE_TEXT } },
+  { out: 'inline.js', format: 'esm', platform: 'neutral', file: 'wasm-inline.js' },
+  { out: 'inline.cjs', format: 'cjs', platform: 'node', file: 'wasm-inline.js' },
+];
+await Promise.all(
+  entries.map((e) =>
+    build({ ...common, format: e.format, platform: e.platform, banner: e.banner, outfile: join(pkg, e.out), plugins: [source(e.file)] }),
+  ),
+);
+await build({
+  entryPoints: ['pkg-template/node.mjs'],
+  minify: true,
+  format: 'esm',
+  logLevel: 'warning',
+  outfile: join(pkg, 'node.mjs'),
+});

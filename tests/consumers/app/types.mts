@@ -1,0 +1,18 @@
+import { VoiceClient, init, type VoiceApiErrorCode } from 'eka-voice';
+import * as inline from 'eka-voice/inline';
+
+const client: VoiceClient = new VoiceClient({ token: 'x' });
+const code: VoiceApiErrorCode = 'wasm_unavailable';
+const ready: Promise<void> = init();
+void client, code, ready, inline.init;
+
+// exactOptionalPropertyTypes: an option that may be undefined is accepted as it is.
+declare const maybe: string | undefined;
+new VoiceClient({ token: maybe, baseUrl: maybe });
+void client.pollSession('id', { templateId: maybe, intervalMs: undefined });
+// Statuses the API may add later pass through, typed as strings.
+const s = await client.getSession('id');
+if (s.status !== 'completed' && s.status !== 'failed' && s.status !== 'partial_complete' && s.status !== 'expired') {
+  const later: string = s.status;
+  void later;
+}
