@@ -4,10 +4,10 @@
 //
 //   node --expose-gc bench/run.mjs [--quick]
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, normalize } from 'node:path';
-import * as glue from '../pkg/eka_voice.js';
+import { VoiceClient } from '../pkg/node.mjs';
 import { measure as measureSize, BUDGET_BYTES } from '../scripts/size.mjs';
 import { serveStatic, withChromium, awaitGlobal } from '../scripts/webdriver.mjs';
 import { pollBaseline } from './baseline.mjs';
@@ -15,9 +15,6 @@ import { interleave } from './interleave.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
-// The bench instantiates the glue itself (as pkg/node.js does).
-glue.initSync({ module: readFileSync(join(root, 'pkg/eka_voice_bg.wasm')) });
-const { VoiceClient } = glue;
 if (typeof global.gc !== 'function') throw new Error('run with node --expose-gc');
 
 // ------------------------------------------------------------------ helpers
@@ -71,6 +68,18 @@ try {
     target: `≤ ${f(BUDGET_BYTES / 1024, 0)} KB`,
     verdict: verdict(size.entries.browser.gzip <= BUDGET_BYTES),
   });
+  const inline = size.entries.inline;
+  row({
+    metric: 'Shipped size of eka-voice/inline (one file, the wasm embedded; gzip -9)',
+    value: `${f(inline.gzip / 1024, 1)} KB (raw ${f(inline.raw / 1024, 1)} KB)`,
+    baseline: `main entry ${f(size.entries.browser.gzip / 1024, 1)} KB`,
+    ratio: `${f(inline.gzip / size.entries.browser.gzip)}×`,
+    target: `≤ ${f(inline.budget / 1024, 0)} KB`,
+    verdict: verdict(inline.gzip <= inline.budget),
+  });
+
+  // ---------------------------------------------------------------- 1b. import and first call
+  await loadCosts();
 
   // ---------------------------------------------------------------- 2. decode cost (Node)
   const bigUrl = `${SIM}/voice/v1/sessions/big.node`;
@@ -225,6 +234,69 @@ try {
   });
 } finally {
   sim.stop();
+}
+
+// ------------------------------------------------------------------ import and first call
+/** Import cost (the wasm not loaded) and first call vs a warm one, in fresh Node processes
+ * and fresh Chromium pages, each beside its baseline of the same sample. */
+async function loadCosts() {
+  const samples = quick ? 3 : 9;
+  const node = [];
+  for (let i = 0; i < samples; i++) {
+    node.push(await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [join(root, 'bench/load.mjs'), SIM], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load sample exited ${code}`))));
+    }));
+  }
+  let page = [];
+  try {
+    const server = await serveStatic((path) => join(root, normalize(path).replace(/^(\.\.[/\\])+/, '')));
+    page = await withChromium(async (browser) => {
+      const out = [];
+      for (let i = 0; i < samples; i++) {
+        const r = await browser.run(`${server.url}/bench/browser/load.html?sim=${encodeURIComponent(SIM)}&i=${i}`, awaitGlobal('__bench'));
+        if (r.error) throw new Error(r.error);
+        out.push(r);
+      }
+      return out;
+    });
+    server.close();
+  } catch (e) {
+    results.loadChromium = { error: String(e.message) };
+  }
+  const col = (list, k) => stats(list.map((x) => x[k]));
+  results.loadNode = { samples: node };
+  results.loadChromium ??= { samples: page };
+  for (const [where, list, what] of [
+    ['Chromium page', page, 'evaluation of browser.js on the main thread'],
+    ['Node', node, 'await import() of the package (node.mjs + node.cjs)'],
+  ]) {
+    if (!list.length) {
+      row({ metric: `Import cost, ${where}`, value: 'not measured', baseline: '—', verdict: 'FAIL' });
+      continue;
+    }
+    const imp = col(list, 'importMs');
+    // The 1 ms target is the browser's (a page's main thread); Node's figure is reported.
+    const judged = where === 'Chromium page';
+    row({
+      metric: `Import cost, ${where}: ${what}, the wasm not loaded (ms)`,
+      value: range(imp, 2),
+      baseline: `an empty module ${range(col(list, 'emptyImportMs'), 2)}`,
+      ratio: list.every((x) => !x.wasmFetched) ? 'no wasm fetched or compiled at import' : 'the wasm was fetched at import',
+      target: judged ? '≤ 1 ms' : 'reported',
+      verdict: judged ? verdict(imp.median <= 1 && list.every((x) => !x.wasmFetched)) : 'INFO',
+    });
+    row({
+      metric: `First call, ${where}: getSession with the wasm ${where === 'Node' ? 'read' : 'fetched'} and compiled (ms)`,
+      value: range(col(list, 'first'), 1),
+      baseline: `warm call ${range(col(list, 'warm'), 1)}; bare fetch first ${range(col(list, 'bareFirst'), 1)}, warm ${range(col(list, 'bareWarm'), 1)}`,
+      ratio: `+${f(col(list, 'first').median - col(list, 'warm').median, 1)} ms once`,
+      target: 'reported',
+      verdict: 'INFO',
+    });
+  }
 }
 
 // ------------------------------------------------------------------ report

@@ -186,6 +186,39 @@ export type SessionResult = CompletedSession | PartialSession | FailedSession | 
 /** What `getSession` resolves with: any state. */
 export type Session = SessionResult | PendingSession;
 
+/** One document of a session, flattened by `documents()` / `findDocument()`. */
+export interface SessionDocument {
+  /** The template id (the key of its `templates` entry). */
+  templateId: string;
+  /** `document_id`, when the API sent one. */
+  documentId: string | undefined;
+  /** `success`, `partial_success`, `failure`, `in-progress`, or a status the API adds later. */
+  status: TemplateDocument['status'] | undefined;
+  /** `data` as the API sent it: structured JSON (integration templates) or markdown text. */
+  data: TemplateDocument['data'];
+  /** `data` when it is markdown text, else `undefined`. */
+  markdown: string | undefined;
+  /** `status === 'failure'`. */
+  failed: boolean;
+  /** `errors` of the document (`[]` when absent). */
+  errors: unknown[];
+  /** `warnings` of the document (`[]` when absent). */
+  warnings: unknown[];
+}
+
+/**
+ * Every document of a session, in the API's order: `[]` for a session without documents
+ * (pending, failed, expired with `templates: {}`). Never throws: an entry that is not an
+ * object is skipped.
+ */
+export declare function documents(session: Session | TranscribeResult | null | undefined): SessionDocument[];
+
+/** The document of one template, or `undefined`. */
+export declare function findDocument(
+  session: Session | TranscribeResult | null | undefined,
+  templateId: string,
+): SessionDocument | undefined;
+
 /** The `code` of a `VoiceApiError`. */
 export type VoiceApiErrorCode =
   | 'not_found'

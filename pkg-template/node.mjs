@@ -2,4 +2,4 @@
 // share one wasm instance and one VoiceApiError class.
 import cjs from './node.cjs';
 
-export const { init, VoiceClient, pollSession, getSession, VoiceApiError } = cjs;
+export const { init, VoiceClient, pollSession, getSession, VoiceApiError, documents, findDocument } = cjs;

@@ -7,6 +7,7 @@
 //   node.cjs     CommonJS, reads the wasm file beside it        (js/wasm-file.js)
 //   inline.js    ESM, the wasm embedded as base64               (js/wasm-inline.js)
 //   inline.cjs   the same as CommonJS
+//   simulator/index.cjs   the simulator (sim/) for CommonJS
 // (node.mjs, the ESM face of node.cjs, is copied from pkg-template/ and minified.)
 import { build } from 'esbuild';
 import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -19,9 +20,26 @@ cpSync('pkg-template/js', join(dir, 'js'), { recursive: true });
 // one) and would warn in the CommonJS builds: it goes.
 const gluePath = join(dir, 'eka_voice.js');
 const glue = readFileSync(gluePath, 'utf8');
-const DEFAULT_URL = "module_or_path = new URL('eka_voice_bg.wasm', import.meta.url);";
-if (!glue.includes(DEFAULT_URL)) throw new Error(`the glue no longer has ${DEFAULT_URL}: check scripts/bundle.mjs`);
-writeFileSync(gluePath, glue.replace(DEFAULT_URL, "throw new Error('no wasm source');"));
+// Nor are its warnings about the old positional arguments (index.js passes objects).
+// (Each patch must apply, or the build fails: a new glue is checked, not silently kept.)
+const PATCHES = [
+  ["module_or_path = new URL('eka_voice_bg.wasm', import.meta.url);", "throw new Error('no wasm source');"],
+  ["console.warn('using deprecated parameters for `initSync()`; pass a single object instead')", ''],
+  ["console.warn('using deprecated parameters for the initialization function; pass a single object instead')", ''],
+  // The glue's class is internal (index.js's VoiceClient is the one users hold, with its own).
+  ['if (Symbol.dispose) VoiceClient.prototype[Symbol.dispose] = VoiceClient.prototype.free;', ''],
+  // The same advice, shorter (the fallback itself stays: some servers send another type).
+  [
+    'console.warn("`WebAssembly.instantiateStreaming` failed because your server does not serve Wasm with `application/wasm` MIME type. Falling back to `WebAssembly.instantiate` which is slower. Original error:\\n", e);',
+    'console.warn("eka-voice: serve the wasm as application/wasm to compile it while it downloads:", e);',
+  ],
+];
+let patched = glue;
+for (const [from, to] of PATCHES) {
+  if (!patched.includes(from)) throw new Error(`the glue no longer has ${from}: check scripts/bundle.mjs`);
+  patched = patched.replace(from, to);
+}
+writeFileSync(gluePath, patched);
 
 // One stable name for the snippet wasm-bindgen placed under snippets/<crate>-<hash>/.
 const snippet = readdirSync(join(dir, 'snippets'), { recursive: true }).find((f) => String(f).endsWith('snippet.js'));
@@ -48,17 +66,38 @@ const common = {
 // node.cjs takes TextDecoder/TextEncoder from node:util, not from the global scope: a test
 // environment such as Jest's jsdom has none, and the glue makes them at import.
 const NODE_TEXT = 'const{TextDecoder,TextEncoder}=require("node:util");';
+// `sync`: whether the entry's wasm can be instantiated synchronously (SYNC_WASM in index.js).
 const entries = [
-  { out: 'browser.js', format: 'esm', platform: 'browser', file: 'wasm-url.js' },
-  { out: 'node.cjs', format: 'cjs', platform: 'node', file: 'wasm-file.js', banner: { js: NODE_TEXT } },
-  { out: 'inline.js', format: 'esm', platform: 'neutral', file: 'wasm-inline.js' },
-  { out: 'inline.cjs', format: 'cjs', platform: 'node', file: 'wasm-inline.js' },
+  { out: 'browser.js', format: 'esm', platform: 'browser', file: 'wasm-url.js', sync: false },
+  { out: 'node.cjs', format: 'cjs', platform: 'node', file: 'wasm-file.js', sync: true, banner: { js: NODE_TEXT } },
+  { out: 'inline.js', format: 'esm', platform: 'neutral', file: 'wasm-inline.js', sync: true },
+  { out: 'inline.cjs', format: 'cjs', platform: 'node', file: 'wasm-inline.js', sync: true },
 ];
 await Promise.all(
   entries.map((e) =>
-    build({ ...common, format: e.format, platform: e.platform, banner: e.banner, outfile: join(pkg, e.out), plugins: [source(e.file)] }),
+    build({
+      ...common,
+      format: e.format,
+      platform: e.platform,
+      banner: e.banner,
+      define: { SYNC_WASM: String(e.sync) },
+      outfile: join(pkg, e.out),
+      plugins: [source(e.file)],
+    }),
   ),
 );
+// The simulator for CommonJS tests (`require('eka-voice/simulator')`): its main() check
+// (`import.meta.url`) never matches there.
+await build({
+  entryPoints: ['sim/server.mjs'],
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+  define: { 'import.meta.url': '"about:cjs"' },
+  outfile: join(pkg, 'simulator', 'index.cjs'),
+});
 await build({
   entryPoints: ['pkg-template/node.mjs'],
   minify: true,

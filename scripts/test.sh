@@ -95,6 +95,9 @@ say "package in headless Chromium: a page importing 'eka-voice' by name, and a m
 (cd "$consumer" && EKA_FIXTURES="$fixtures" CHROMEDRIVER=/usr/bin/chromedriver node browser.run.mjs) 2>&1 | tee "$tmp/package-browser.log"
 count "package (chromium page + worker)" "$tmp/package-browser.log"
 node_modules/.bin/tsc -p "$consumer/tsconfig.json"
+say "the README's quick starts, as shipped, run as written (Node and headless Chromium)"
+(cd "$consumer" && EKA_FIXTURES="$fixtures" CHROMEDRIVER=/usr/bin/chromedriver node readme.run.mjs) 2>&1 | tee "$tmp/readme.log"
+count "README quick starts (shipped)" "$tmp/readme.log"
 say "consumer matrix: the tarball built or run by every common tool (tests/consumers)"
 CHROMEDRIVER=/usr/bin/chromedriver node tests/consumers/run.mjs "$tmp/$tarball" 2>&1 | tee "$tmp/consumers.log" | grep -Ev '^\s+at '
 count "consumer matrix (tools x runtimes)" "$tmp/consumers.log"

@@ -758,7 +758,7 @@ async fn what_on_progress_throws_rejects_the_poll() {
 #[wasm_bindgen_test]
 async fn rust_users_get_typed_views_without_a_second_conversion() {
     use eka_voice::proto::SessionStatus;
-    use eka_voice::wasm::model::{session_from_js, TemplateData};
+    use eka_voice::wasm::model::{session_from_js, DocumentData};
     let r = poll(
         &client(),
         &uid("partial"),
@@ -777,13 +777,21 @@ async fn rust_users_get_typed_views_without_a_second_conversion() {
     );
     match session.templates[0].data() {
         // The very JS object of the result, not a copy.
-        TemplateData::Json(o) => assert!(Object::is(&o, &get(&sent, "data"))),
+        DocumentData::Json(o) => assert!(Object::is(&o, &get(&sent, "data"))),
         other => panic!("{other:?}"),
     }
     assert!(
-        matches!(session.templates[1].data(), TemplateData::Markdown(ref m) if m.starts_with("## Assessment"))
+        matches!(session.templates[1].data(), DocumentData::Markdown(ref m) if m.starts_with("## Assessment"))
     );
     assert_eq!(session.processing_errors[0].file.as_deref(), Some("1.wav"));
+    // The accessors: the same documents, by template id.
+    assert_eq!(session.documents().len(), 2);
+    let notes = session.find_document("clinical_notes_template").unwrap();
+    assert!(notes.markdown().unwrap().starts_with("## Assessment"));
+    assert!(notes.failed(), "a partial session's notes failed");
+    assert!(!session.documents()[0].failed());
+    assert_eq!(session.documents()[0].markdown(), None);
+    assert!(session.find_document("no_such_template").is_none());
     let expired = session_from_js(
         &poll(&client(), &uid("expired"), JsValue::UNDEFINED)
             .await

@@ -11,9 +11,14 @@
 // fails rejects them with VoiceApiError `wasm_unavailable`, and the next call tries again.
 import initAsync, { initSync, VoiceClient as Client, pollSession as poll, getSession as get } from '../eka_voice.js';
 import { VoiceApiError, describe, takeChunk } from '../snippet.js';
-import { source, sync } from './wasm-source.js';
+import { source } from './wasm-source.js';
+
+// SYNC_WASM: whether the entry's wasm can be instantiated synchronously (Node, inline), a
+// constant the build defines per entry (scripts/bundle.mjs): the browser build drops that path.
+/* global SYNC_WASM */
 
 export { VoiceApiError };
+export { documents, findDocument } from './documents.js';
 
 let loaded = false;
 let loading;
@@ -21,9 +26,8 @@ let loading;
 const failure = (message, code, cause) => new VoiceApiError(message, code, undefined, undefined, undefined, undefined, cause);
 const unavailable = (e) =>
   failure(
-    `eka-voice could not load its WebAssembly module: ${describe(e) || 'unknown error'}. Serve eka_voice_bg.wasm ` +
-      "beside the package's JS (or hand it to init()), allow 'wasm-unsafe-eval' in a Content-Security-Policy, " +
-      "or import 'eka-voice/inline'",
+    `eka-voice could not load its wasm (${describe(e)}): serve eka_voice_bg.wasm beside it or pass it to ` +
+      "init(), allow 'wasm-unsafe-eval' in a CSP, or import 'eka-voice/inline'",
     'wasm_unavailable',
     e,
   );
@@ -31,7 +35,7 @@ const unavailable = (e) =>
 // Instantiates now where the entry can (Node, inline) and no init() is under way; true
 // once the wasm is there. A failure here is not final: the async path reports it.
 function settle() {
-  if (!loaded && sync && !loading) {
+  if (SYNC_WASM && !loaded && !loading) {
     try {
       initSync({ module: source() });
       loaded = true;
@@ -62,7 +66,7 @@ const ready = () => (settle() ? Promise.resolve() : init());
 // client would retry a network failure.
 const noFetch = () =>
   typeof fetch != 'function' &&
-  Promise.reject(failure("this environment has no fetch(): in Jest's jsdom, use jest-fixed-jsdom or a fetch polyfill", 'network'));
+  Promise.reject(failure('no fetch() here (Jest jsdom: use jest-fixed-jsdom or a polyfill)', 'network'));
 
 /** See index.d.ts. */
 export const pollSession = (...a) => noFetch() || (settle() ? poll(...a) : ready().then(() => poll(...a)));
@@ -71,7 +75,7 @@ export const getSession = (...a) => noFetch() || (settle() ? get(...a) : ready()
 
 // VoiceClient -> its wasm client, or [options] until the wasm is loaded.
 const clients = new WeakMap();
-const gone = () => failure('not a live VoiceClient: it was freed, or its method was called without it', 'invalid_argument');
+const gone = () => failure('this VoiceClient was freed (or a method was called without it)', 'invalid_argument');
 
 /** See index.d.ts. */
 export class VoiceClient {

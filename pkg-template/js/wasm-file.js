@@ -3,5 +3,4 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const sync = true;
 export const source = () => readFileSync(join(__dirname, 'eka_voice_bg.wasm'));

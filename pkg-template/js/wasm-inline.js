@@ -3,5 +3,4 @@
 // size synchronously, else through init()'s async path.
 import base64 from '../eka_voice_bg.wasm';
 
-export const sync = true;
 export const source = () => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));

@@ -325,8 +325,9 @@ impl<'a> Exec<'a> {
         body
     }
 
-    /// The poller's error, with the last body, without the token.
-    #[inline(always)]
+    /// The poller's error, with the last body, without the token. (Not inlined: the
+    /// loop's Reject and Retry arms share it.)
+    #[inline(never)]
     fn reject(&self, e: crate::proto::Error) -> Failure {
         let cause = if e.status.is_none() {
             self.cause.clone()

@@ -12,11 +12,11 @@
 //! ```ignore
 //! let result = client.poll("ses_1", PollOptions::default()).await?;
 //! let session = eka_voice::wasm::model::session_from_js(&result)?;
-//! for t in &session.templates {
-//!     match t.data() {
-//!         TemplateData::Markdown(text) => render_markdown(&text),
-//!         TemplateData::Json(object) => render_form(&object),
-//!         TemplateData::None => {}
+//! for d in session.documents() {
+//!     match d.data() {
+//!         DocumentData::Markdown(text) => render_markdown(&text),
+//!         DocumentData::Json(object) => render_form(&object),
+//!         DocumentData::None => {}
 //!     }
 //! }
 //! ```
@@ -72,7 +72,7 @@ pub struct Session {
     pub audio_files_received: Option<u32>,
     /// `templates`, one entry per document (empty for the `{}` form).
     #[serde(default, deserialize_with = "templates")]
-    pub templates: Vec<Template>,
+    pub templates: Vec<SessionDocument>,
     /// `processing_errors` of a partial session.
     #[serde(default)]
     pub processing_errors: Vec<ProcessingError>,
@@ -89,11 +89,22 @@ impl Session {
     pub fn state(&self) -> Option<SessionStatus> {
         SessionStatus::parse(&self.status)
     }
+
+    /// Every document, in the API's order (the JS `documents(session)`); empty for a
+    /// session without documents.
+    pub fn documents(&self) -> &[SessionDocument] {
+        &self.templates
+    }
+
+    /// The document of one template (the JS `findDocument(session, templateId)`).
+    pub fn find_document(&self, template_id: &str) -> Option<&SessionDocument> {
+        self.templates.iter().find(|d| d.template_id == template_id)
+    }
 }
 
-/// One generated document.
+/// One generated document: an entry of `templates`, flattened (the JS `SessionDocument`).
 #[derive(Clone, Debug)]
-pub struct Template {
+pub struct SessionDocument {
     /// The template id (the entry's only key).
     pub template_id: String,
     /// `status`: `success`, `partial_success`, `failure`, `in-progress`, …
@@ -108,7 +119,7 @@ pub struct Template {
 
 /// A template's `data`, by form.
 #[derive(Clone, Debug)]
-pub enum TemplateData {
+pub enum DocumentData {
     /// Markdown text (custom templates).
     Markdown(String),
     /// Structured JSON (integration templates), the parsed JS object.
@@ -117,15 +128,25 @@ pub enum TemplateData {
     None,
 }
 
-impl Template {
+impl SessionDocument {
+    /// `data` when it is markdown text.
+    pub fn markdown(&self) -> Option<String> {
+        self.raw_data.as_string()
+    }
+
+    /// Whether generating this document failed (`status == "failure"`).
+    pub fn failed(&self) -> bool {
+        self.status == "failure"
+    }
+
     /// `data` by form.
-    pub fn data(&self) -> TemplateData {
+    pub fn data(&self) -> DocumentData {
         if let Some(text) = self.raw_data.as_string() {
-            TemplateData::Markdown(text)
+            DocumentData::Markdown(text)
         } else if self.raw_data.is_object() {
-            TemplateData::Json(self.raw_data.clone())
+            DocumentData::Json(self.raw_data.clone())
         } else {
-            TemplateData::None
+            DocumentData::None
         }
     }
 }
@@ -173,7 +194,7 @@ fn undefined() -> JsValue {
 
 /// `templates` as sent: a list of one-key objects, or `{}` (then no templates). Read
 /// from the JS value itself, so that each `data` stays the object the API sent.
-fn templates<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Template>, D::Error> {
+fn templates<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<SessionDocument>, D::Error> {
     let raw: JsValue = serde_wasm_bindgen::preserve::deserialize(d)?;
     let Some(list) = raw.dyn_ref::<Array>() else {
         return Ok(Vec::new());
@@ -189,7 +210,7 @@ fn templates<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Template>, D::Error>
             let pair: Array = pair.unchecked_into();
             let doc: RawDocument =
                 serde_wasm_bindgen::from_value(pair.get(1)).map_err(serde::de::Error::custom)?;
-            out.push(Template {
+            out.push(SessionDocument {
                 template_id: pair.get(0).as_string().unwrap_or_default(),
                 status: doc.status,
                 document_id: doc.document_id,

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
-import { VoiceClient, pollSession, getSession, VoiceApiError } from 'eka-voice';
+import { VoiceClient, pollSession, getSession, VoiceApiError, documents, findDocument } from 'eka-voice';
 import pkg from 'eka-voice/package.json' with { type: 'json' };
 
 const SIM = process.env.EKA_SIM_URL;
@@ -22,6 +22,8 @@ test('the package exports the documented API', () => {
   // The minified class keeps its name: console.log(err) shows it.
   assert.equal(VoiceApiError.name, 'VoiceApiError');
   assert.match(inspect(new VoiceApiError('boom')), /^VoiceApiError: boom/);
+  assert.equal(VoiceClient.name, 'VoiceClient');
+  assert.match(inspect(new VoiceClient({ token: 'secret-token-1234' })), /^VoiceClient \{\}$/, 'no option on the object');
 });
 
 test('pollSession resolves with the body as sent, plus http_status, after progress', async () => {
@@ -142,4 +144,35 @@ test('the lifecycle step by step, and upload_failed', async () => {
   assert.ok(err instanceof VoiceApiError);
   assert.equal(err.code, 'upload_failed');
   assert.match(err.message, /audio_0\.ogg, audio_1\.ogg/);
+});
+
+test('documents() and findDocument() flatten templates, whatever the session holds', async () => {
+  const partial = await client.pollSession(uid('partial'), { intervalMs: 100 });
+  const docs = documents(partial);
+  assert.deepEqual(
+    docs.map((d) => [d.templateId, d.documentId, d.status, d.failed, typeof d.markdown]),
+    [
+      ['eka_emr_template', 'doc_emr_1', 'partial_success', false, 'undefined'],
+      ['clinical_notes_template', 'doc_notes_1', 'failure', true, 'string'],
+    ],
+  );
+  // The very objects of the result: nothing is copied or converted.
+  assert.equal(docs[0].data, partial.templates[0].eka_emr_template.data);
+  assert.equal(findDocument(partial, 'clinical_notes_template').errors[0].code, 'generation_failed');
+  assert.equal(findDocument(partial, 'nope'), undefined);
+  const expired = await client.pollSession(uid('expired'));
+  assert.deepEqual(documents(expired), [], 'templates {} on a 410');
+  const hostile = new Proxy({}, { get() { throw new Error('trap'); } });
+  for (const odd of [undefined, null, 3, 'x', {}, { templates: [null, 7, { a: null }, { b: 'text' }] }, hostile]) {
+    assert.deepEqual(documents(odd), []);
+  }
+});
+
+test('onRetry is told of each retry, with the typed error', async () => {
+  const seen = [];
+  const r = await client.pollSession(uid('rate-limited'), { onRetry: (e) => seen.push(e) });
+  assert.equal(r.status, 'completed');
+  assert.equal(seen.length, 1);
+  assert.deepEqual([seen[0].attempt, seen[0].delayMs, seen[0].error.code, seen[0].error.status], [1, 1000, 'rate_limited', 429]);
+  assert.ok(seen[0].error instanceof VoiceApiError);
 });

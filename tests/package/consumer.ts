@@ -6,6 +6,10 @@ import {
   getSession,
   VoiceApiError,
   init,
+  documents,
+  findDocument,
+  type SessionDocument,
+  type RetryEvent,
   type Session,
   type SessionResult,
   type PendingSession,
@@ -27,6 +31,19 @@ const loads: Promise<void>[] = [
   init(new WebAssembly.Module(new Uint8Array(8))),
 ];
 const loadFailure: VoiceApiErrorCode = 'wasm_unavailable';
+
+// Reading documents.
+export function render(s: Session): string[] {
+  const all: SessionDocument[] = documents(s);
+  const notes = findDocument(s, 'clinical_notes_template');
+  const md: string | undefined = notes?.markdown;
+  return [...all.map((d) => `${d.templateId}:${d.status}:${d.failed}`), md ?? ''];
+}
+const onRetry = (e: RetryEvent): void => void [e.attempt, e.delayMs, e.error.code];
+void client2;
+function client2() {
+  return new VoiceClient({ token: 't' }).pollSession('x', { onRetry });
+}
 void loads, loadFailure;
 
 const client = new VoiceClient({ baseUrl: 'http://127.0.0.1:1', getToken: async () => 'token' });

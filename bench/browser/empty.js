@@ -1,0 +1,2 @@
+// The baseline of the import cost: a module that does nothing.
+export const nothing = 0;
