@@ -47,9 +47,13 @@ mkdir -p pkg/simulator
 cp sim/*.mjs pkg-template/simulator/* pkg/simulator/
 cp pkg-template/simulator/index.d.ts pkg/simulator/index.d.cts
 cp pkg-template/README.md LICENSE CHANGELOG.md pkg/
+# The version, and the repository once Cargo.toml names one, come from Cargo.toml.
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+repository=$(sed -n 's/^repository = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 node -e '
   const fs = require("fs"); const p = JSON.parse(fs.readFileSync("pkg/package.json", "utf8"));
-  p.version = process.argv[1]; fs.writeFileSync("pkg/package.json", JSON.stringify(p, null, 2) + "\n");
-' "$version"
+  p.version = process.argv[1];
+  if (process.argv[2]) p.repository = { type: "git", url: "git+" + process.argv[2].replace(/\.git$/, "") + ".git" };
+  fs.writeFileSync("pkg/package.json", JSON.stringify(p, null, 2) + "\n");
+' "$version" "$repository"
 node scripts/size.mjs --quiet
