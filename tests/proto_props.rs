@@ -297,6 +297,38 @@ proptest! {
             prop_assert_eq!(d.passed(now), timeout == 0 && before <= g);
         }
     }
+
+    /// Any header parses or is refused as `invalid_argument` (never a panic); a header
+    /// written from a timestamp and signatures reads back as them.
+    #[test]
+    fn webhook_headers_parse_or_are_refused(h in ".{0,200}", t in 0u64..999_999_999_999, sigs in prop::collection::vec(any::<[u8; 32]>(), 1..=MAX_SIGNATURES)) {
+        if let Err(e) = Signature::parse(&h) {
+            prop_assert_eq!(e.code, ErrorCode::InvalidArgument);
+        }
+        let hex = |b: &[u8; 32]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+        let header = format!("t={t}{}", sigs.iter().map(|s| format!(",v1={}", hex(s))).collect::<String>());
+        prop_assert_eq!(Signature::parse(&header).unwrap(), Signature { timestamp: t, v1: sigs });
+    }
+
+    /// A signature made for one body and key matches no other body (one byte changed)
+    /// and no other key.
+    #[test]
+    fn a_webhook_signature_binds_body_key_and_time(body in prop::collection::vec(any::<u8>(), 1..300), key in prop::collection::vec(any::<u8>(), 0..80), at in any::<prop::sample::Index>(), flip in 1u8..=255, t in 0u64..1 << 40) {
+        use hmac::{Hmac, Mac};
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&key).unwrap();
+        mac.update(format!("{t}.").as_bytes());
+        mac.update(&body);
+        let sig = Signature { timestamp: t, v1: vec![mac.finalize().into_bytes().into()] };
+        prop_assert!(sig.matches(&key, &body));
+        let mut other = body.clone();
+        other[at.index(body.len())] ^= flip;
+        prop_assert!(!sig.matches(&key, &other));
+        let mut other_key = key.clone();
+        other_key.push(0x01);
+        prop_assert!(!sig.matches(&other_key, &body));
+        let later = Signature { timestamp: t + 1, v1: sig.v1.clone() };
+        prop_assert!(!later.matches(&key, &body));
+    }
 }
 
 fn retry_after() -> impl Strategy<Value = String> {

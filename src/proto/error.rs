@@ -46,6 +46,10 @@ pub enum ErrorCode {
     TooLarge,
     /// `transcribe`: one or more audio chunks could not be uploaded.
     UploadFailed,
+    /// A webhook's signature does not match its body under the signing key.
+    InvalidSignature,
+    /// A webhook's signature is valid but its timestamp is beyond the tolerance.
+    StaleSignature,
 }
 
 impl ErrorCode {
@@ -71,6 +75,8 @@ impl ErrorCode {
             ErrorCode::Expired => "expired",
             ErrorCode::TooLarge => "too_large",
             ErrorCode::UploadFailed => "upload_failed",
+            ErrorCode::InvalidSignature => "invalid_signature",
+            ErrorCode::StaleSignature => "stale_signature",
         }
     }
 }

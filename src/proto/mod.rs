@@ -14,6 +14,7 @@
 //! | [`transcribe`] | `transcribe`'s phases, progress, and deadline (from the last chunk) |
 //! | [`audio`] | audio formats: names, MIME types, sniffing, size limit |
 //! | [`token`] | the bearer token's syntax |
+//! | [`webhook`] | webhooks: the signature header, HMAC, freshness, the normalised event |
 //! | [`error`] | [`Error`] with a stable [`ErrorCode`]; redaction of secrets |
 //!
 //! Everything here runs and is tested on the host with `cargo test`.
@@ -32,6 +33,7 @@ pub mod token;
 pub mod transcribe;
 pub mod upload;
 pub mod url;
+pub mod webhook;
 
 pub use audio::{
     check_chunk_size, file_name, resolve_format, AudioFormat, MAX_CHUNK_BYTES, SNIFF_BYTES,
@@ -57,4 +59,8 @@ pub use upload::{
 pub use url::{
     check_session_id, push_encoded, session_path_url, session_url, BaseUrl, Filter,
     DEFAULT_BASE_URL,
+};
+pub use webhook::{
+    check_freshness, invalid_signature, normalize_event, python_compact, Signature, WebhookEvent,
+    DEFAULT_TOLERANCE_S, MAX_SIGNATURES, SIGNATURE_HEADER,
 };

@@ -7,6 +7,7 @@ mod deadlines;
 mod poll;
 mod timing;
 mod url;
+mod webhook;
 
 use eka_voice::proto::BodyFacts;
 

@@ -1,0 +1,249 @@
+//! Webhooks (lifecycle §6): the `Eka-Webhook-Signature` header, the HMAC check, the
+//! freshness rule, and one normalised event from either documented payload shape.
+//!
+//! Sans-IO: the raw body, the header, the signing key and the clock come in; a verdict goes
+//! out. The order of the checks, a decision where the spec is silent:
+//! 1. the header must parse (`t=<unix seconds>`, one or more `v1=<64 hex>`; other schemes
+//!    are ignored): else [`ErrorCode::InvalidArgument`];
+//! 2. one `v1` must be the HMAC-SHA256 of `"<t>.<body>"` under the key, compared in constant
+//!    time (several `v1` values: key rotation). When the raw body does not match, its
+//!    compact JSON form is tried too ([`python_compact`]): the provider's own verifier hashes
+//!    `json.dumps(payload, separators=(',', ':'))`, i.e. a re-serialisation of the payload
+//!    rather than the bytes on the wire, so a sender built on it signs that form. Else
+//!    [`ErrorCode::InvalidSignature`];
+//! 3. `|now − t|` must be within the tolerance (default [`DEFAULT_TOLERANCE_S`], the spec's
+//!    suggestion): else [`ErrorCode::StaleSignature`] — checked after the signature, so that
+//!    a forged request is told apart from a replayed one;
+//! 4. the payload must be one of the two documented shapes with a session id: else
+//!    [`ErrorCode::InvalidResponse`] (it is signed: the sender is the provider, and what it
+//!    sent is not what the API documents).
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use super::error::{push_decimal, Error, ErrorCode};
+
+/// The header that carries the signature.
+pub const SIGNATURE_HEADER: &str = "eka-webhook-signature";
+
+/// The largest `|now − t|` accepted by default, in seconds (the spec's suggestion).
+pub const DEFAULT_TOLERANCE_S: u64 = 180;
+
+/// The most `v1` values one header may carry (key rotation needs two or three).
+pub const MAX_SIGNATURES: usize = 8;
+
+/// A parsed `Eka-Webhook-Signature` header.
+///
+/// ```
+/// use eka_voice::proto::Signature;
+/// let s = Signature::parse(&format!("t=1700000000,v1={}", "ab".repeat(32))).unwrap();
+/// assert_eq!((s.timestamp, s.v1.len()), (1_700_000_000, 1));
+/// assert_eq!(Signature::parse("v1=00").unwrap_err().code.as_str(), "invalid_argument");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Signature {
+    /// `t`: when the provider signed, in Unix seconds.
+    pub timestamp: u64,
+    /// Every `v1` value, decoded.
+    pub v1: Vec<[u8; 32]>,
+}
+
+impl Signature {
+    /// Parses `t=<unix seconds>,v1=<hex>[,v1=<hex>…]` (spaces around the parts allowed;
+    /// unknown keys ignored). Never echoes the header in its error.
+    pub fn parse(header: &str) -> Result<Signature, Error> {
+        let bad = |why: &str| {
+            let mut m = String::from("the Eka-Webhook-Signature header is malformed: ");
+            m.push_str(why);
+            Error::new(ErrorCode::InvalidArgument, m)
+        };
+        let mut timestamp = None;
+        let mut v1 = Vec::new();
+        for part in header.split(',') {
+            let (key, value) = part
+                .trim()
+                .split_once('=')
+                .ok_or_else(|| bad("a part is not key=value"))?;
+            match key.trim() {
+                "t" if timestamp.is_some() => return Err(bad("two `t` values")),
+                "t" => {
+                    timestamp = Some(
+                        parse_seconds(value.trim())
+                            .ok_or_else(|| bad("`t` is not Unix seconds"))?,
+                    )
+                }
+                "v1" if v1.len() == MAX_SIGNATURES => return Err(bad("too many `v1` values")),
+                "v1" => v1.push(
+                    parse_hex32(value.trim()).ok_or_else(|| bad("a `v1` is not 64 hex digits"))?,
+                ),
+                _ => {}
+            }
+        }
+        let timestamp = timestamp.ok_or_else(|| bad("no `t`"))?;
+        if v1.is_empty() {
+            return Err(bad("no `v1`"));
+        }
+        Ok(Signature { timestamp, v1 })
+    }
+
+    /// Whether one of the `v1` values is the HMAC-SHA256 of `"<t>.<body>"` under `key`.
+    /// Each candidate is compared in constant time, and all of them are compared.
+    pub fn matches(&self, key: &[u8], body: &[u8]) -> bool {
+        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
+            return false; // HMAC takes keys of any length: not reached
+        };
+        let mut t = String::new();
+        push_decimal(&mut t, self.timestamp);
+        mac.update(t.as_bytes());
+        mac.update(b".");
+        mac.update(body);
+        let mut any = false;
+        for candidate in &self.v1 {
+            any |= mac.clone().verify_slice(candidate).is_ok();
+        }
+        any
+    }
+}
+
+/// The freshness rule: `|now_s − timestamp_s| ≤ tolerance_s` (a timestamp from the future
+/// counts as much as one from the past).
+pub fn check_freshness(timestamp_s: u64, now_s: u64, tolerance_s: u64) -> Result<(), Error> {
+    if timestamp_s.abs_diff(now_s) <= tolerance_s {
+        return Ok(());
+    }
+    let mut m = String::from("the webhook was signed ");
+    push_decimal(&mut m, timestamp_s.abs_diff(now_s));
+    m.push_str(if timestamp_s < now_s {
+        " s ago"
+    } else {
+        " s in the future"
+    });
+    m.push_str(", beyond the tolerance of ");
+    push_decimal(&mut m, tolerance_s);
+    m.push_str(" s");
+    Err(Error::new(ErrorCode::StaleSignature, m))
+}
+
+/// The error of a signature that matches neither the body nor its compact JSON form.
+pub fn invalid_signature() -> Error {
+    Error::new(
+        ErrorCode::InvalidSignature,
+        String::from("the webhook's signature does not match its body under the signing key"),
+    )
+}
+
+/// The compact JSON text as Python's `json.dumps(payload, separators=(',', ':'))` writes
+/// it, from the compact text of a JSON serialiser that leaves non-ASCII characters as
+/// they are (JS `JSON.stringify`): Python's default `ensure_ascii` writes each of them as
+/// `\uXXXX` escapes of its UTF-16 code units, lowercase hex.
+///
+/// ```
+/// use eka_voice::proto::python_compact;
+/// assert_eq!(python_compact(r#"{"name":"Dr. Müller","e":"😀"}"#), r#"{"name":"Dr. M\u00fcller","e":"\ud83d\ude00"}"#);
+/// ```
+pub fn python_compact(compact: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(compact.len());
+    for c in compact.chars() {
+        if c.is_ascii() {
+            out.push(c);
+            continue;
+        }
+        let mut units = [0u16; 2];
+        for &u in c.encode_utf16(&mut units).iter() {
+            out.push_str("\\u");
+            for shift in [12, 8, 4, 0] {
+                out.push(HEX[usize::from((u >> shift) & 0xf)] as char);
+            }
+        }
+    }
+    out
+}
+
+/// One webhook, normalised from either payload shape.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WebhookEvent {
+    /// `v2rx.completed`, or whatever event the provider sent.
+    pub event: String,
+    /// The session the event is about.
+    pub session_id: String,
+    /// The session's status, when the payload says it.
+    pub status: Option<String>,
+    /// When the event happened (ISO text), when the payload says it.
+    pub event_time: Option<String>,
+}
+
+/// Reads a payload through `read(path)` (the string at that path of the parsed JSON, if
+/// any) into a [`WebhookEvent`]. The two documented shapes:
+/// - `{event_id, payload: {event, event_time, transaction_id, data: {…}}}` — the session id
+///   is `payload.transaction_id`;
+/// - `{event, data: {session_id, transaction_id, status}, timestamp}`.
+///
+/// ```
+/// use eka_voice::proto::normalize_event;
+/// let e = normalize_event(&|p: &[&str]| match p {
+///     ["event"] => Some("v2rx.completed".into()),
+///     ["data", "session_id"] => Some("s1".into()),
+///     _ => None,
+/// }).unwrap();
+/// assert_eq!((e.event.as_str(), e.session_id.as_str()), ("v2rx.completed", "s1"));
+/// ```
+pub fn normalize_event(read: &dyn Fn(&[&str]) -> Option<String>) -> Result<WebhookEvent, Error> {
+    let first = |paths: &[&[&str]]| paths.iter().find_map(|p| read(p));
+    let (event, session_id, status, event_time) = if read(&["payload", "transaction_id"]).is_some()
+    {
+        (
+            first(&[&["payload", "event"], &["event_id"]]),
+            read(&["payload", "transaction_id"]),
+            read(&["payload", "data", "status"]),
+            read(&["payload", "event_time"]),
+        )
+    } else {
+        (
+            read(&["event"]),
+            first(&[&["data", "session_id"], &["data", "transaction_id"]]),
+            read(&["data", "status"]),
+            read(&["timestamp"]),
+        )
+    };
+    match (event, session_id) {
+        (Some(event), Some(session_id)) if !session_id.is_empty() => Ok(WebhookEvent {
+            event,
+            session_id,
+            status,
+            event_time,
+        }),
+        _ => Err(Error::new(
+            ErrorCode::InvalidResponse,
+            String::from(
+                "the webhook's payload is neither documented shape (no event or no session id)",
+            ),
+        )),
+    }
+}
+
+/// `t`: 1 to 12 ASCII digits (Unix seconds until the year 33658).
+fn parse_seconds(s: &str) -> Option<u64> {
+    if s.is_empty() || s.len() > 12 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// 64 hex digits (either case) -> 32 bytes.
+fn parse_hex32(s: &str) -> Option<[u8; 32]> {
+    let b = s.as_bytes();
+    if b.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, pair) in b.chunks(2).enumerate() {
+        let hi = (pair[0] as char).to_digit(16)?;
+        let lo = (pair[1] as char).to_digit(16)?;
+        out[i] = (hi * 16 + lo) as u8;
+    }
+    Some(out)
+}
