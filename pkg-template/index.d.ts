@@ -236,7 +236,11 @@ export type VoiceApiErrorCode =
   | 'too_large'
   | 'upload_failed'
   /** The WebAssembly module could not be fetched, compiled or instantiated (see `init`); the next call tries again. */
-  | 'wasm_unavailable';
+  | 'wasm_unavailable'
+  /** `verifyWebhook` (eka-voice/server): the signature does not match the body under the key. */
+  | 'invalid_signature'
+  /** `verifyWebhook` (eka-voice/server): a valid signature, but its timestamp is beyond the tolerance. */
+  | 'stale_signature';
 
 /** Every failure of this package (but an abort, which rejects with `signal.reason`). */
 export declare class VoiceApiError extends Error {

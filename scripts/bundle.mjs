@@ -1,7 +1,7 @@
 // Bundles the package's entries with esbuild, each one self-contained (the wasm-bindgen
 // glue, its snippet and pkg-template/js/index.js in one minified file):
 //
-//   node scripts/bundle.mjs <build dir with the glue and the optimized wasm> <pkg dir>
+//   node scripts/bundle.mjs <build dir with the glue and the optimized wasm> <pkg dir> [--server]
 //
 //   browser.js   ESM, fetches eka_voice_bg.wasm beside it      (js/wasm-url.js)
 //   node.cjs     CommonJS, reads the wasm file beside it        (js/wasm-file.js)
@@ -9,11 +9,15 @@
 //   inline.cjs   the same as CommonJS
 //   simulator/index.cjs   the simulator (sim/) for CommonJS
 // (node.mjs, the ESM face of node.cjs, is copied from pkg-template/ and minified.)
+// With --server, from the server module's build dir (feature `server`), only:
+//   server.js    ESM, js/server.js (the package's API and the backend's), the wasm embedded
+//   server.cjs   the same as CommonJS
 import { build } from 'esbuild';
 import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-const [dir, pkg] = process.argv.slice(2).map((p) => resolve(p));
+const [dir, pkg] = process.argv.slice(2, 4).map((p) => resolve(p));
+const server = process.argv.includes('--server');
 cpSync('pkg-template/js', join(dir, 'js'), { recursive: true });
 
 // The glue's own default wasm URL (`import.meta.url`) is never used (index.js always passes
@@ -52,7 +56,7 @@ const source = (file) => ({
   },
 });
 const common = {
-  entryPoints: [join(dir, 'js', 'index.js')],
+  entryPoints: [join(dir, 'js', server ? 'server.js' : 'index.js')],
   bundle: true,
   minify: true,
   legalComments: 'none',
@@ -66,8 +70,13 @@ const common = {
 // node.cjs takes TextDecoder/TextEncoder from node:util, not from the global scope: a test
 // environment such as Jest's jsdom has none, and the glue makes them at import.
 const NODE_TEXT = 'const{TextDecoder,TextEncoder}=require("node:util");';
-// `sync`: whether the entry's wasm can be instantiated synchronously (SYNC_WASM in index.js).
-const entries = [
+// `sync`: whether the entry's wasm can be instantiated synchronously (SYNC_WASM in load.js).
+const entries = server
+  ? [
+      { out: 'server.js', format: 'esm', platform: 'neutral', file: 'wasm-inline.js', sync: true },
+      { out: 'server.cjs', format: 'cjs', platform: 'node', file: 'wasm-inline.js', sync: true },
+    ]
+  : [
   { out: 'browser.js', format: 'esm', platform: 'browser', file: 'wasm-url.js', sync: false },
   { out: 'node.cjs', format: 'cjs', platform: 'node', file: 'wasm-file.js', sync: true, banner: { js: NODE_TEXT } },
   { out: 'inline.js', format: 'esm', platform: 'neutral', file: 'wasm-inline.js', sync: true },
@@ -86,22 +95,24 @@ await Promise.all(
     }),
   ),
 );
-// The simulator for CommonJS tests (`require('eka-voice/simulator')`): its main() check
-// (`import.meta.url`) never matches there.
-await build({
-  entryPoints: ['sim/server.mjs'],
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  logLevel: 'warning',
-  define: { 'import.meta.url': '"about:cjs"' },
-  outfile: join(pkg, 'simulator', 'index.cjs'),
-});
-await build({
-  entryPoints: ['pkg-template/node.mjs'],
-  minify: true,
-  format: 'esm',
-  logLevel: 'warning',
-  outfile: join(pkg, 'node.mjs'),
-});
+if (!server) {
+  // The simulator for CommonJS tests (`require('eka-voice/simulator')`): its main() check
+  // (`import.meta.url`) never matches there.
+  await build({
+    entryPoints: ['sim/server.mjs'],
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+    define: { 'import.meta.url': '"about:cjs"' },
+    outfile: join(pkg, 'simulator', 'index.cjs'),
+  });
+  await build({
+    entryPoints: ['pkg-template/node.mjs'],
+    minify: true,
+    format: 'esm',
+    logLevel: 'warning',
+    outfile: join(pkg, 'node.mjs'),
+  });
+}

@@ -31,6 +31,7 @@ cargo clippy --quiet --all-targets -- -D warnings
 cargo clippy --quiet --all-targets --target wasm32-unknown-unknown -- -D warnings
 cargo clippy --quiet --all-targets --target wasm32-unknown-unknown --features js-package -- -D warnings
 cargo clippy --quiet --lib --target wasm32-unknown-unknown --no-default-features --features std,js-package -- -D warnings
+cargo clippy --quiet --lib --target wasm32-unknown-unknown --no-default-features --features std,server -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps --target wasm32-unknown-unknown
 # On the host too: the wasm layer and the Rust API are documented on every target.
 RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps
@@ -88,7 +89,7 @@ echo '{"name":"consumer","private":true,"type":"module"}' > "$consumer/package.j
 (cd "$consumer" && npm install --silent --no-audit --no-fund "../$tarball")
 cp -r tests/package/*.mjs tests/package/*.ts tests/package/tsconfig.json tests/package/browser scripts/webdriver.mjs "$consumer/"
 fixtures="$(pwd)/tests/fixtures/audio"
-(cd "$consumer" && EKA_FIXTURES="$fixtures" node --test --test-reporter=tap ./api.test.mjs ./load.test.mjs) 2>&1 | tee "$tmp/package.log" | grep -E '^(not )?ok |^# (pass|fail)'
+(cd "$consumer" && EKA_FIXTURES="$fixtures" node --test --test-reporter=tap ./api.test.mjs ./load.test.mjs ./server.test.mjs) 2>&1 | tee "$tmp/package.log" | grep -E '^(not )?ok |^# (pass|fail)'
 grep -q '^# fail 0' "$tmp/package.log" || { cat "$tmp/package.log"; exit 1; }
 count "package (node:test)" "$tmp/package.log"
 say "package in headless Chromium: a page importing 'eka-voice' by name, and a module worker"

@@ -20,6 +20,7 @@
 //! | [`js`] | bindings of `snippet.js` (the boundary with the caller's objects): `VoiceApiError`, option checks, the fetch exchange, chunks, `upload_url` forms, progress events |
 //! | [`model`] | typed views of session bodies for Rust users (serde-wasm-bindgen) |
 //! | [`rust_api`] | the client's Rust API: typed results, [`Failure`](errors::Failure) errors, progress closures |
+//! | `server` | (feature `server`) the server entry's exports: `verifyWebhook` |
 //!
 //! Timers and `fetch` are bound as globals (never `window.…`), so the same build runs in
 //! browsers, workers and Node.
@@ -37,6 +38,8 @@ pub mod model;
 pub mod options;
 #[cfg(feature = "serde")]
 pub mod rust_api;
+#[cfg(feature = "server")]
+pub mod server;
 pub mod sessions;
 pub mod token;
 pub mod transcribe;

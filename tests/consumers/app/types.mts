@@ -16,3 +16,8 @@ if (s.status !== 'completed' && s.status !== 'failed' && s.status !== 'partial_c
   const later: string = s.status;
   void later;
 }
+
+// The server entry: the package's API plus verifyWebhook.
+import { verifyWebhook, VoiceClient as ServerClient, type WebhookEvent } from 'eka-voice/server';
+const hook: Promise<WebhookEvent> = verifyWebhook({ body: '{}', signature: 't=1,v1=00', signingKey: 'k', now: new Date() });
+void hook, ServerClient;

@@ -1,0 +1,95 @@
+//! The server entry's exports (`eka-voice/server`, feature `server`): `verifyWebhook`.
+//! The rules are the core's ([`proto::webhook`](crate::proto::webhook)); this layer reads
+//! the caller's options (through `server.js`), parses the body as JSON (the platform does),
+//! and hands the bytes to the core.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use js_sys::{Array, Promise, Uint8Array};
+use wasm_bindgen::prelude::*;
+
+use super::errors::Failure;
+use crate::proto::{
+    check_freshness, invalid_signature, normalize_event, python_compact, Error, ErrorCode,
+    Signature, WebhookEvent, DEFAULT_TOLERANCE_S, MAX_FIELD_CHARS,
+};
+
+#[wasm_bindgen(module = "/src/wasm/server.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = webhookInput, catch)]
+    fn webhook_input(options: &JsValue) -> Result<Array, JsValue>;
+    #[wasm_bindgen(js_name = parsePayload)]
+    fn parse_payload(text: &str) -> JsValue;
+    #[wasm_bindgen(js_name = readPath)]
+    fn read_path(payload: &JsValue, path: &Array, max: u32) -> Option<String>;
+    #[wasm_bindgen(js_name = webhookEvent)]
+    fn webhook_event(
+        event: &str,
+        session_id: &str,
+        status: Option<String>,
+        event_time: Option<String>,
+        raw: &JsValue,
+    ) -> JsValue;
+}
+
+/// `verifyWebhook({ body, signature, signingKey, toleranceSec?, now? })`: resolves with
+/// `{ event, sessionId, status?, eventTime?, raw }`, or rejects with `invalid_argument` (the
+/// options, a malformed header), `invalid_signature`, `stale_signature` or
+/// `invalid_response` (a signed payload of neither shape). The key is never in an error.
+#[wasm_bindgen(js_name = verifyWebhook)]
+pub fn verify_webhook(options: JsValue) -> Promise {
+    match verify(&options) {
+        Ok(event) => Promise::resolve(&event),
+        Err(e) => Promise::reject(&Failure::new(e, None).into_js()),
+    }
+}
+
+fn verify(options: &JsValue) -> Result<JsValue, Error> {
+    let input = webhook_input(options).map_err(|m| {
+        let why = m
+            .as_string()
+            .unwrap_or_else(|| String::from("options could not be read"));
+        Error::new(ErrorCode::InvalidArgument, why)
+    })?;
+    let body: Vec<u8> = Uint8Array::from(input.get(0)).to_vec();
+    let text = input.get(1).as_string();
+    let signature = input.get(2).as_string().unwrap_or_default();
+    let key: Vec<u8> = Uint8Array::from(input.get(3)).to_vec();
+    let tolerance = input
+        .get(4)
+        .as_f64()
+        .map_or(DEFAULT_TOLERANCE_S, |t| t as u64);
+    let now_s = (input.get(5).as_f64().unwrap_or(0.0) / 1000.0) as u64;
+
+    let sig = Signature::parse(&signature)?;
+    let parsed = text.as_deref().map(parse_payload).filter(|p| p.is_object());
+    let payload = parsed.as_ref().map(|p| Array::from(p).get(0));
+    let signed = sig.matches(&key, &body)
+        || parsed.as_ref().is_some_and(|p| {
+            let compact = Array::from(p).get(1).as_string().unwrap_or_default();
+            sig.matches(&key, python_compact(&compact).as_bytes())
+        });
+    if !signed {
+        return Err(invalid_signature());
+    }
+    check_freshness(sig.timestamp, now_s, tolerance)?;
+    let payload = payload.unwrap_or(JsValue::UNDEFINED);
+    let read = |path: &[&str]| {
+        let keys: Array = path.iter().map(|k| JsValue::from_str(k)).collect();
+        read_path(&payload, &keys, MAX_FIELD_CHARS as u32)
+    };
+    let WebhookEvent {
+        event,
+        session_id,
+        status,
+        event_time,
+    } = normalize_event(&read)?;
+    Ok(webhook_event(
+        &event,
+        &session_id,
+        status,
+        event_time,
+        &payload,
+    ))
+}

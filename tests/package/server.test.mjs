@@ -1,0 +1,117 @@
+// eka-voice/server's verifyWebhook, from the INSTALLED package: every signature here is
+// computed independently, with Node's crypto.createHmac.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { verifyWebhook, VoiceApiError, VoiceClient } from 'eka-voice/server';
+
+const KEY = 'whsec_test_signing_key_1';
+const NOW = Date.UTC(2026, 11, 5, 12, 0, 0);
+const T = Math.floor(NOW / 1000);
+const hmac = (key, t, body) => createHmac('sha256', key).update(`${t}.${body}`).digest('hex');
+const header = (t, ...sigs) => `t=${t},${sigs.map((s) => `v1=${s}`).join(',')}`;
+const SHAPE_1 = JSON.stringify({
+  business_id: 'b1',
+  client_id: 'c1',
+  service_id: 'v2rx',
+  event_id: 'v2rx.completed',
+  payload: { service: 'v2rx', event: 'v2rx.completed', event_time: '2026-12-05T12:00:00Z', transaction_id: 'ses_shape1', data: {} },
+});
+const SHAPE_2 = JSON.stringify({
+  event: 'v2rx.completed',
+  data: { transaction_id: 'txn_1', status: 'completed', session_id: 'ses_shape2' },
+  timestamp: '2026-12-05T12:00:01Z',
+});
+const verify = (body, signature, extra = {}) => verifyWebhook({ body, signature, signingKey: KEY, now: NOW, ...extra });
+const code = (p) => p.then(() => 'resolved', (e) => (e instanceof VoiceApiError ? e.code : `untyped: ${e}`));
+
+test('both payload shapes verify and normalise to one event', async () => {
+  const a = await verify(SHAPE_1, header(T, hmac(KEY, T, SHAPE_1)));
+  assert.deepEqual(
+    { ...a, raw: undefined },
+    { event: 'v2rx.completed', sessionId: 'ses_shape1', eventTime: '2026-12-05T12:00:00Z', raw: undefined },
+  );
+  assert.deepEqual(a.raw, JSON.parse(SHAPE_1));
+  const b = await verify(new TextEncoder().encode(SHAPE_2), header(T, hmac(KEY, T, SHAPE_2)));
+  assert.equal(b.sessionId, 'ses_shape2');
+  assert.equal(b.status, 'completed');
+  assert.equal(b.eventTime, '2026-12-05T12:00:01Z');
+});
+
+test('tampered bodies, wrong keys and other timestamps are invalid_signature', async () => {
+  const sig = hmac(KEY, T, SHAPE_2);
+  assert.equal(await code(verify(SHAPE_2.replace('ses_shape2', 'ses_other'), header(T, sig))), 'invalid_signature');
+  assert.equal(await code(verify(SHAPE_2, header(T, hmac('another key', T, SHAPE_2)))), 'invalid_signature');
+  assert.equal(await code(verify(SHAPE_2, header(T + 1, sig))), 'invalid_signature', 't is signed too');
+  assert.equal(await code(verify(SHAPE_2, header(T, sig), { signingKey: KEY + 'x' })), 'invalid_signature');
+});
+
+test('key rotation: any of several v1 values', async () => {
+  const old = hmac('old key', T, SHAPE_2);
+  const fresh = hmac(KEY, T, SHAPE_2);
+  assert.equal((await verify(SHAPE_2, header(T, old, fresh))).sessionId, 'ses_shape2');
+  assert.equal((await verify(SHAPE_2, header(T, fresh, old))).sessionId, 'ses_shape2');
+  assert.equal((await verify(SHAPE_2, header(T, old), { signingKey: 'old key' })).sessionId, 'ses_shape2');
+});
+
+test('stale and future timestamps, the tolerance and now options', async () => {
+  for (const t of [T - 181, T + 181, T - 86400]) {
+    assert.equal(await code(verify(SHAPE_2, header(t, hmac(KEY, t, SHAPE_2)))), 'stale_signature', String(t));
+  }
+  for (const t of [T - 180, T + 180]) assert.equal((await verify(SHAPE_2, header(t, hmac(KEY, t, SHAPE_2)))).event, 'v2rx.completed');
+  const t = T - 600;
+  const sig = header(t, hmac(KEY, t, SHAPE_2));
+  assert.equal((await verify(SHAPE_2, sig, { toleranceSec: 600 })).sessionId, 'ses_shape2');
+  assert.equal((await verify(SHAPE_2, sig, { now: new Date((t + 10) * 1000) })).sessionId, 'ses_shape2');
+  // The default clock is the real one: a signature of now verifies without `now`.
+  const n = Math.floor(Date.now() / 1000);
+  assert.equal((await verifyWebhook({ body: SHAPE_2, signature: header(n, hmac(KEY, n, SHAPE_2)), signingKey: KEY })).event, 'v2rx.completed');
+});
+
+test("the provider's compact re-serialisation verifies too (Python json.dumps, ensure_ascii)", async () => {
+  // A body sent with spaces and raw non-ASCII, signed over its compact, ASCII-escaped form.
+  const sent = '{ "event": "v2rx.completed", "data": { "session_id": "ses_ü", "note": "Dr. Müller 😀" } }';
+  const pythonCompact = '{"event":"v2rx.completed","data":{"session_id":"ses_\\u00fc","note":"Dr. M\\u00fcller \\ud83d\\ude00"}}';
+  const e = await verify(sent, header(T, hmac(KEY, T, pythonCompact)));
+  assert.equal(e.sessionId, 'ses_ü');
+  // The compact form of another body does not verify this one.
+  assert.equal(await code(verify(sent.replace('Müller', 'Muller'), header(T, hmac(KEY, T, pythonCompact)))), 'invalid_signature');
+});
+
+test('malformed headers and options are invalid_argument; a signed payload of neither shape is invalid_response', async () => {
+  const sig = hmac(KEY, T, SHAPE_2);
+  for (const h of ['', `v1=${sig}`, `t=${T}`, `t=abc,v1=${sig}`, `t=${T},v1=${sig.slice(1)}`, `t=${T};v1=${sig}`]) {
+    assert.equal(await code(verify(SHAPE_2, h)), 'invalid_argument', h);
+  }
+  for (const opts of [undefined, null, 3, {}, { body: JSON.parse(SHAPE_2), signature: 'x', signingKey: KEY }, { body: SHAPE_2, signature: 7, signingKey: KEY }, { body: SHAPE_2, signature: 'x', signingKey: '' }, { body: SHAPE_2, signature: 'x', signingKey: KEY, toleranceSec: -1 }]) {
+    assert.equal(await code(verifyWebhook(opts)), 'invalid_argument', JSON.stringify(opts));
+  }
+  const hostile = new Proxy({}, { get() { throw new Error('trap'); } });
+  assert.equal(await code(verifyWebhook(hostile)), 'invalid_argument');
+  const odd = '{"hello":"world"}';
+  assert.equal(await code(verify(odd, header(T, hmac(KEY, T, odd)))), 'invalid_response');
+  const notJson = 'not json';
+  assert.equal(await code(verify(notJson, header(T, hmac(KEY, T, notJson)))), 'invalid_response');
+});
+
+test('the signing key never appears in an error', async () => {
+  const secret = 'whsec_NEVER_ECHO_THIS_1234';
+  const cases = [
+    verifyWebhook({ body: SHAPE_2, signature: header(T, hmac('x', T, SHAPE_2)), signingKey: secret, now: NOW }),
+    verifyWebhook({ body: SHAPE_2, signature: `t=${T},v1=${secret}`, signingKey: secret, now: NOW }),
+    verifyWebhook({ body: SHAPE_2, signature: header(T - 999, hmac(secret, T - 999, SHAPE_2)), signingKey: secret, now: NOW }),
+  ];
+  for (const p of cases) {
+    const e = await p.catch((x) => x);
+    for (const text of [e.message, e.stack, JSON.stringify(e)]) assert.ok(!text.includes(secret), text);
+  }
+});
+
+test('the server entry is the whole package too, in ESM and CommonJS', async () => {
+  assert.equal(typeof VoiceClient, 'function');
+  const cjs = createRequire(import.meta.url)('eka-voice/server');
+  assert.equal(typeof cjs.verifyWebhook, 'function');
+  const e = await cjs.verifyWebhook({ body: SHAPE_2, signature: header(T, hmac(KEY, T, SHAPE_2)), signingKey: KEY, now: NOW });
+  assert.equal(e.sessionId, 'ses_shape2');
+});
