@@ -4,7 +4,11 @@
 //
 //   npm run demo                        (builds, starts the simulator, runs this)
 //   npm run demo -- --poll partial.1    (polls a scripted session instead)
+//   npm run demo -- --webhook           (no polling: the simulator's signed webhook says
+//                                        when the session is done; eka-voice/server's
+//                                        handleWebhook verifies it and fetches it once)
 //   EKA_SIM_URL=http://127.0.0.1:8787 node examples/demo.mjs
+import http from 'node:http';
 import { VoiceClient, VoiceApiError } from '../pkg/node.mjs';
 
 const baseUrl = process.env.EKA_SIM_URL || 'http://127.0.0.1:8787';
@@ -106,6 +110,52 @@ async function transcribeDemo() {
   printResult(result);
 }
 
+async function webhookDemo() {
+  const { VoiceClient: ServerClient, handleWebhook } = await import('../pkg/server.js');
+  const signingKey = `whsec_demo_${Date.now().toString(36)}`;
+  const server = new ServerClient({ baseUrl, token: 'demo-token' });
+  let done;
+  const result = new Promise((resolve) => (done = resolve));
+  const options = {
+    signingKey,
+    client: server,
+    onSession: (session, event) => {
+      line(`${clock()}  webhook: ${event.event} for ${event.sessionId}, signature verified; one Get Session -> ${session.status}`);
+      done(session);
+    },
+    onError: (e) => console.error('\nwebhook error:', e),
+  };
+  // The backend's receiver: Node's http in front of the Fetch-API handler, on 127.0.0.1.
+  const receiver = http.createServer(async (req, res) => {
+    const chunks = [];
+    for await (const c of req) chunks.push(c);
+    const request = new Request(`http://127.0.0.1${req.url}`, { method: 'POST', headers: req.headers, body: Buffer.concat(chunks) });
+    res.writeHead((await handleWebhook(request, options)).status).end();
+  });
+  await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+  const endpoint = `http://127.0.0.1:${receiver.address().port}/webhooks/eka`;
+  try {
+    console.log(`eka-voice demo: webhooks instead of polling, at ${baseUrl}\n`);
+    const sub = await fetch(`${baseUrl}/notification/v1/connect/webhook/subscriptions`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer demo-token', 'content-type': 'application/json' },
+      body: JSON.stringify({ event_names: ['v2rx.completed'], endpoint, signing_key: signingKey }),
+    });
+    if (sub.status !== 201) throw new Error(`subscription refused: HTTP ${sub.status}`);
+    console.log(`${clock()}  subscribed ${endpoint} to v2rx.completed (signed)`);
+    const created = await client.createSession({
+      templates: ['eka_emr_template', 'clinical_notes_template'],
+      additionalData: { simulate: { process_ms: 1500 } },
+    });
+    for (const chunk of [wav(1.5, 180), wav(1.5, 220)]) await client.uploadAudio(created, chunk);
+    await client.endSession(created.session_id);
+    console.log(`${clock()}  session ${created.session_id}: 2 chunks uploaded, ended; waiting for the webhook (no polling)`);
+    printResult(await result);
+  } finally {
+    receiver.close();
+  }
+}
+
 async function pollDemo(sessionId) {
   console.log(`eka-voice demo: polling session ${sessionId} at ${baseUrl}\n`);
   const result = await client.pollSession(sessionId, {
@@ -117,6 +167,7 @@ async function pollDemo(sessionId) {
 try {
   const i = process.argv.indexOf('--poll');
   if (i >= 0) await pollDemo(process.argv[i + 1] || `longpoll.demo-${Date.now().toString(36)}`);
+  else if (process.argv.includes('--webhook')) await webhookDemo();
   else await transcribeDemo();
 } catch (e) {
   if (e instanceof VoiceApiError) {

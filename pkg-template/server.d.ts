@@ -1,4 +1,5 @@
 // Types of `eka-voice/server`: everything of `eka-voice`, plus the backend's exports.
+import type { Session, VoiceClient } from './index.js';
 export * from './index.js';
 
 /** Options of `verifyWebhook`. */
@@ -39,3 +40,34 @@ export interface WebhookEvent {
  * neither documented shape).
  */
 export declare function verifyWebhook(options: VerifyWebhookOptions): Promise<WebhookEvent>;
+
+/** Options of `handleWebhook`. */
+export interface HandleWebhookOptions {
+  /** The signing key registered with the webhook subscription. */
+  signingKey: string | ArrayBuffer | ArrayBufferView;
+  /** The client that fetches the session (once per session). */
+  client: Pick<VoiceClient, 'getSession'>;
+  /** Called with the session (one Get Session) and the event, after the answer was sent. */
+  onSession: (session: Session, event: WebhookEvent) => void | PromiseLike<void>;
+  /** Called when Get Session or `onSession` fails, or with a signed payload of neither shape. */
+  onError?: ((error: unknown, event?: WebhookEvent) => void) | undefined;
+  /**
+   * `true` when the session is seen for the first time (then it is handled). Default: an
+   * in-memory table of the last 10,000 sessions of this process. Give a shared store when
+   * several processes receive the webhooks.
+   */
+  dedupe?: ((sessionId: string) => boolean | PromiseLike<boolean>) | undefined;
+  /** Edge runtimes: keeps the work after the answer alive (e.g. `ctx.waitUntil`). */
+  waitUntil?: ((work: Promise<unknown>) => void) | undefined;
+  /** As in `verifyWebhook` (default 180). */
+  toleranceSec?: number | undefined;
+}
+
+/**
+ * A webhook receiver for Fetch-API servers (`Request` in, `Response` out): verifies the
+ * delivery, answers at once — 204 when verified, 401 on a bad, stale or missing signature,
+ * 202 for a signed payload of neither shape (reported to `onError`) — and, for a session it
+ * has not handled yet (retries and duplicates are deduplicated by session id), calls
+ * Get Session once and hands the session to `onSession`. Rejects only for bad options.
+ */
+export declare function handleWebhook(request: Request, options: HandleWebhookOptions): Promise<Response>;

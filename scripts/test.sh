@@ -102,6 +102,11 @@ count "README quick starts (shipped)" "$tmp/readme.log"
 say "consumer matrix: the tarball built or run by every common tool (tests/consumers)"
 CHROMEDRIVER=/usr/bin/chromedriver node tests/consumers/run.mjs "$tmp/$tarball" 2>&1 | tee "$tmp/consumers.log" | grep -Ev '^\s+at '
 count "consumer matrix (tools x runtimes)" "$tmp/consumers.log"
+say "the demo's webhook flow, end to end (npm run demo -- --webhook)"
+node examples/demo.mjs --webhook > "$tmp/demo-webhook.out" 2>&1 || { cat "$tmp/demo-webhook.out"; exit 1; }
+grep -q 'signature verified; one Get Session -> completed' "$tmp/demo-webhook.out" || { cat "$tmp/demo-webhook.out"; exit 1; }
+printf 'ok 1 - demo --webhook: signed delivery verified, one Get Session, completed\n# pass 1\n' | tee "$tmp/demo-webhook.log"
+count "demo --webhook (end to end)" "$tmp/demo-webhook.log"
 say "the browser example in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver node tests/example.run.mjs 2>&1 | tee "$tmp/example.log"
 count "browser example (chromium)" "$tmp/example.log"

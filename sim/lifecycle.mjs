@@ -180,6 +180,7 @@ export class Lifecycle {
     s.ended = true;
     s.endBody = req;
     s.readyAt = Date.now() + Number(s.sim.process_ms ?? 1500);
+    this.onEnd?.(id, s.readyAt, () => this.snapshot(s)[1].status);
     return [202, { session_id: id, status: 'processing', message: 'Processing started', audio_files_received: s.files.size, audio_files: this.audioFiles(s) }];
   }
 

@@ -9,11 +9,14 @@
 //   POST /voice/v1/sessions/{id}/audio/audio_<n>.<ext>          raw audio chunk
 //   POST /__storage/                                            presigned (multipart) upload
 //   POST /voice/v1/sessions/{id}/end                            end: processing starts
+//   POST /notification/v1/connect/webhook/subscriptions          {event_names, endpoint, signing_key}:
+//                                                               signed deliveries when sessions finish (webhooks.mjs)
 //   GET  /voice/v1/sessions/{id}[?template_id=|?document_id=]  created sessions (long-polled),
 //                                                               or scripted ones (scenarios.mjs)
 //   OPTIONS *                                                   CORS preflight
 //   POST /__sim/scenarios   {name, steps:[{status, body, headers?, holdMs?}]}  add a scenario
 //   GET  /__sim/requests/{id}   what the simulator received for a session (tests count these)
+//   GET  /__sim/webhooks        subscriptions (without keys) and every delivery attempt
 //   GET  /__sim/sessions/{id}   a created session's state (files with sizes and sha256, End body)
 //   GET  /__sim/sessions/{id}/files/{n.ext}   the stored bytes of one chunk
 //   POST /__sim/reset           forget all sessions and logs
@@ -27,6 +30,7 @@ import { pathToFileURL } from 'node:url';
 import { realpathSync } from 'node:fs';
 import { scenarioFor, fromJson, SCENARIOS } from './scenarios.mjs';
 import { Lifecycle, MAX_CHUNK_BYTES } from './lifecycle.mjs';
+import { Webhooks } from './webhooks.mjs';
 import * as B from './bodies.mjs';
 
 const CORS = {
@@ -91,6 +95,8 @@ export function createSimulator({ verbose = false } = {}) {
   const log = new Map(); // id -> [{ method, path, query, authorization, t }]
   const custom = new Map();
   const life = new Lifecycle();
+  const hooks = new Webhooks();
+  life.onEnd = (id, atMs, statusOf) => hooks.finish(id, atMs, statusOf);
   const record = (id, req, extra = {}) => {
     const entries = log.get(id) || [];
     const entry = {
@@ -172,6 +178,17 @@ export function createSimulator({ verbose = false } = {}) {
       record(key ? key[1] : '__storage', req, { bytes: body.received, status });
       return send(res, status, text, { 'content-type': 'text/plain' }, true);
     }
+    if (url.pathname === '/notification/v1/connect/webhook/subscriptions' && req.method === 'POST') {
+      const denied = authFails(req);
+      if (denied) return send(res, ...denied);
+      let body;
+      try {
+        body = JSON.parse((await readBody(req)).toString('utf8'));
+      } catch {
+        return send(res, 400, B.envelope1('invalid_request', 'The body is not JSON'));
+      }
+      return send(res, ...hooks.subscribe(body));
+    }
     const api = segments[0] === 'voice' && segments[1] === 'v1' && segments[2] === 'sessions';
     if (api && req.method === 'POST') {
       if ((await lifecycleRoute(req, res, segments, url)) !== null) return;
@@ -197,6 +214,7 @@ export function createSimulator({ verbose = false } = {}) {
       life.sessions.clear();
       log.clear();
       custom.clear();
+      hooks.reset();
       return send(res, 200, { ok: true });
     }
     if (segments[1] === 'sessions' && segments[2] !== undefined && segments[3] === 'files' && segments[4] !== undefined) {
@@ -209,6 +227,7 @@ export function createSimulator({ verbose = false } = {}) {
       const d = life.describe(decodeURIComponent(segments[2]));
       return d ? send(res, 200, d) : send(res, 404, B.envelope1('session_not_found', 'No such session'));
     }
+    if (segments[1] === 'webhooks') return send(res, 200, hooks.describe());
     if (segments[1] === 'requests' && segments[2] !== undefined) {
       const id = decodeURIComponent(segments.slice(2).join('/'));
       const entries = log.get(id) || [];
@@ -266,6 +285,7 @@ export function createSimulator({ verbose = false } = {}) {
       });
     },
     close() {
+      hooks.reset();
       server.closeAllConnections?.();
       return new Promise((resolve) => server.close(() => resolve()));
     },
@@ -287,8 +307,11 @@ through additional_data.simulate (see sim/lifecycle.mjs).
 
 Scripted sessions: GET /voice/v1/sessions/<scenario>[.<suffix>], scenarios:
   ${Object.keys(SCENARIOS).join(', ')}
+Webhooks: POST /notification/v1/connect/webhook/subscriptions {event_names, endpoint,
+signing_key} (loopback endpoints only): finished sessions are delivered as v2rx.completed,
+signed, retried, sometimes twice (sim/webhooks.mjs).
 Control: POST /__sim/scenarios, GET /__sim/requests/<id>, GET /__sim/sessions/<id>[/files/<n.ext>],
-         POST /__sim/reset, GET /__sim/health
+         GET /__sim/webhooks, POST /__sim/reset, GET /__sim/health
 `;
 
 async function main(argv) {

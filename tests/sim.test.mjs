@@ -132,3 +132,69 @@ test('custom scenarios posted by users play step by step, the last one repeating
   const log = await (await fetch(`${SIM}/__sim/requests/mine.1`)).json();
   assert.equal(log.count, 3);
 });
+
+test('webhooks: loopback subscriptions, signed deliveries of both shapes, retries, duplicates', async () => {
+  const { createHmac } = await import('node:crypto');
+  const http = await import('node:http');
+  const got = [];
+  const ids = [];
+  let failFirst = true;
+  const receiver = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      got.push({ body, signature: req.headers['eka-webhook-signature'] });
+      // The first delivery of the first session is refused (whatever order they come in).
+      if (failFirst && body.includes(ids[0])) {
+        failFirst = false;
+        return res.writeHead(500).end();
+      }
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+  const endpoint = `http://127.0.0.1:${receiver.address().port}/hooks`;
+  const subscribe = (body, headers = { ...auth }) =>
+    fetch(`${SIM}/notification/v1/connect/webhook/subscriptions`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  try {
+    assert.equal((await subscribe({ event_names: ['v2rx.completed'], endpoint }, {})).status, 401);
+    assert.equal((await subscribe({ event_names: ['v2rx.completed'], endpoint: 'http://example.com/x' })).status, 400, 'loopback only');
+    assert.equal((await subscribe({ event_names: [], endpoint })).status, 400);
+    assert.equal((await subscribe({ event_names: ['v2rx.completed'], endpoint, signing_key: 'k_sim_test' })).status, 201);
+    for (let i = 0; i < 2; i++) {
+      const [, s] = await create({ additional_data: { simulate: { process_ms: 50 } } });
+      await upload(s.session_id, 'audio_0.wav', wav());
+      await fetch(`${SIM}/voice/v1/sessions/${s.session_id}/end`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"audio_files_sent":1}' });
+      ids.push(s.session_id);
+    }
+    // Session 0: refused once, retried; session 1: delivered, then once more (a duplicate).
+    for (let i = 0; i < 100 && got.length < 4; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(got.length, 4, JSON.stringify(got));
+    const { deliveries, subscriptions } = await (await fetch(`${SIM}/__sim/webhooks`)).json();
+    assert.equal(subscriptions[0].signing_key, undefined, 'keys are not shown');
+    assert.deepEqual(
+      deliveries.map((d) => [d.session_id, d.attempt, d.status, d.shape, d.duplicate]).sort(),
+      [
+        [ids[0], 1, 500, 'payload', false],
+        [ids[0], 2, 204, 'payload', false],
+        [ids[1], 1, 204, 'data', false],
+        [ids[1], 1, 204, 'data', true],
+      ].sort(),
+    );
+    for (const { body, signature } of got) {
+      const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(signature);
+      const parsed = JSON.parse(body);
+      // The `payload` shape is sent with Python's default spacing and signed compact.
+      const signed = parsed.payload ? JSON.stringify(parsed) : body;
+      assert.equal(createHmac('sha256', 'k_sim_test').update(`${t}.${signed}`).digest('hex'), v1);
+      if (parsed.payload) assert.match(body, /^\{"business_id": "b_sim", /);
+      const id = parsed.payload ? parsed.payload.transaction_id : parsed.data.session_id;
+      assert.ok(ids.includes(id));
+      if (!parsed.payload) assert.equal(parsed.data.status, 'completed');
+    }
+  } finally {
+    receiver.close();
+    await fetch(`${SIM}/__sim/reset`, { method: 'POST' });
+  }
+});

@@ -53,6 +53,37 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, in declaration order.
+    pub const ALL: [ErrorCode; 16] = [
+        ErrorCode::NotFound,
+        ErrorCode::Unauthorized,
+        ErrorCode::Forbidden,
+        ErrorCode::BadRequest,
+        ErrorCode::RateLimited,
+        ErrorCode::ServerError,
+        ErrorCode::Network,
+        ErrorCode::InvalidResponse,
+        ErrorCode::Timeout,
+        ErrorCode::InvalidArgument,
+        ErrorCode::Conflict,
+        ErrorCode::Expired,
+        ErrorCode::TooLarge,
+        ErrorCode::UploadFailed,
+        ErrorCode::InvalidSignature,
+        ErrorCode::StaleSignature,
+    ];
+
+    /// The code of a name ([`ErrorCode::as_str`]'s inverse).
+    ///
+    /// ```
+    /// use eka_voice::proto::ErrorCode;
+    /// assert_eq!(ErrorCode::parse("stale_signature"), Some(ErrorCode::StaleSignature));
+    /// assert_eq!(ErrorCode::parse("nope"), None);
+    /// ```
+    pub fn parse(name: &str) -> Option<ErrorCode> {
+        ErrorCode::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+
     /// The snake_case name used in JS (`error.code`) and in the docs.
     ///
     /// ```

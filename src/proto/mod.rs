@@ -61,6 +61,6 @@ pub use url::{
     DEFAULT_BASE_URL,
 };
 pub use webhook::{
-    check_freshness, invalid_signature, normalize_event, python_compact, Signature, WebhookEvent,
-    DEFAULT_TOLERANCE_S, MAX_SIGNATURES, SIGNATURE_HEADER,
+    check_freshness, invalid_signature, normalize_event, python_compact, webhook_answer,
+    SeenSessions, Signature, WebhookEvent, DEFAULT_TOLERANCE_S, MAX_SIGNATURES, SIGNATURE_HEADER,
 };

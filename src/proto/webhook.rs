@@ -18,6 +18,7 @@
 //!    [`ErrorCode::InvalidResponse`] (it is signed: the sender is the provider, and what it
 //!    sent is not what the API documents).
 
+use alloc::collections::VecDeque;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -222,6 +223,82 @@ pub fn normalize_event(read: &dyn Fn(&[&str]) -> Option<String>) -> Result<Webho
                 "the webhook's payload is neither documented shape (no event or no session id)",
             ),
         )),
+    }
+}
+
+/// The HTTP status a webhook receiver answers, from what verifying the delivery gave
+/// (`None`: verified). The provider retries anything but 2xx, so:
+///
+/// | verification | answer | why |
+/// |---|---|---|
+/// | verified | 204 | the session is fetched after answering |
+/// | `invalid_signature`, `stale_signature`, `invalid_argument` (a malformed or missing header) | 401 | not from the provider (or replayed): no retry will fix it, and nothing is done |
+/// | `invalid_response` (signed, but neither payload shape) | 202 | from the provider: retrying the same delivery cannot help; the receiver's `onError` hears of it |
+/// | anything else (the receiver failed) | 500 | the provider may retry |
+///
+/// ```
+/// use eka_voice::proto::{webhook_answer, ErrorCode};
+/// assert_eq!(webhook_answer(None), 204);
+/// assert_eq!(webhook_answer(Some(ErrorCode::StaleSignature)), 401);
+/// ```
+pub fn webhook_answer(failure: Option<ErrorCode>) -> u16 {
+    match failure {
+        None => 204,
+        Some(
+            ErrorCode::InvalidSignature | ErrorCode::StaleSignature | ErrorCode::InvalidArgument,
+        ) => 401,
+        Some(ErrorCode::InvalidResponse) => 202,
+        Some(_) => 500,
+    }
+}
+
+/// The sessions whose webhook was already handled, so that each is handled once however
+/// often the provider delivers it (retries, duplicates): the last `capacity` ids, the
+/// oldest forgotten first. A plain queue searched from the newest end: a receiver handles
+/// a few webhooks a second, and 10,000 comparisons take microseconds (a tree or a hash
+/// table cost ~8 KB of wasm here).
+///
+/// ```
+/// use eka_voice::proto::SeenSessions;
+/// let mut seen = SeenSessions::new(2);
+/// assert!(seen.first("a") && seen.first("b") && !seen.first("a"));
+/// assert!(seen.first("c") && seen.first("a"), "a was the oldest: forgotten");
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct SeenSessions {
+    capacity: usize,
+    order: VecDeque<String>,
+}
+
+impl SeenSessions {
+    /// A table of at most `capacity` ids (at least 1).
+    pub fn new(capacity: usize) -> SeenSessions {
+        SeenSessions {
+            capacity: capacity.max(1),
+            ..SeenSessions::default()
+        }
+    }
+
+    /// Whether `id` is seen for the first time (and remembers it).
+    pub fn first(&mut self, id: &str) -> bool {
+        if self.order.iter().rev().any(|seen| seen == id) {
+            return false;
+        }
+        if self.order.len() == self.capacity {
+            self.order.pop_front();
+        }
+        self.order.push_back(String::from(id));
+        true
+    }
+
+    /// How many ids are remembered.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// Whether none is.
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
     }
 }
 

@@ -1,4 +1,6 @@
-//! The server entry's exports (`eka-voice/server`, feature `server`): `verifyWebhook`.
+//! The server entry's exports (`eka-voice/server`, feature `server`): `verifyWebhook`, and
+//! what `handleWebhook` (pkg-template/js/server.js) asks the core: the answer to give
+//! (`webhookAnswer`) and the table of sessions already handled (`SeenSessions`).
 //! The rules are the core's ([`proto::webhook`](crate::proto::webhook)); this layer reads
 //! the caller's options (through `server.js`), parses the body as JSON (the platform does),
 //! and hands the bytes to the core.
@@ -11,8 +13,8 @@ use wasm_bindgen::prelude::*;
 
 use super::errors::Failure;
 use crate::proto::{
-    check_freshness, invalid_signature, normalize_event, python_compact, Error, ErrorCode,
-    Signature, WebhookEvent, DEFAULT_TOLERANCE_S, MAX_FIELD_CHARS,
+    check_freshness, invalid_signature, normalize_event, python_compact, webhook_answer, Error,
+    ErrorCode, SeenSessions, Signature, WebhookEvent, DEFAULT_TOLERANCE_S, MAX_FIELD_CHARS,
 };
 
 #[wasm_bindgen(module = "/src/wasm/server.js")]
@@ -92,4 +94,34 @@ fn verify(options: &JsValue) -> Result<JsValue, Error> {
         event_time,
         &payload,
     ))
+}
+
+/// `webhookAnswer(code?)`: the HTTP status a webhook receiver answers when verifying gave
+/// the error `code` (none: verified); the table is [`webhook_answer`]'s.
+#[wasm_bindgen(js_name = webhookAnswer)]
+pub fn webhook_answer_js(code: Option<String>) -> u16 {
+    match code {
+        None => webhook_answer(None),
+        Some(name) => webhook_answer(Some(
+            ErrorCode::parse(&name).unwrap_or(ErrorCode::ServerError),
+        )),
+    }
+}
+
+/// The sessions a webhook receiver has handled (JS `SeenSessions`; the core's table).
+#[wasm_bindgen(js_name = SeenSessions)]
+pub struct JsSeenSessions(SeenSessions);
+
+#[wasm_bindgen(js_class = SeenSessions)]
+impl JsSeenSessions {
+    /// `new SeenSessions(capacity)`: remembers the last `capacity` session ids.
+    #[wasm_bindgen(constructor)]
+    pub fn new(capacity: u32) -> JsSeenSessions {
+        JsSeenSessions(SeenSessions::new(capacity as usize))
+    }
+
+    /// Whether `sessionId` is seen for the first time (and remembers it).
+    pub fn first(&mut self, session_id: &str) -> bool {
+        self.0.first(session_id)
+    }
 }

@@ -115,3 +115,75 @@ test('the server entry is the whole package too, in ESM and CommonJS', async () 
   const e = await cjs.verifyWebhook({ body: SHAPE_2, signature: header(T, hmac(KEY, T, SHAPE_2)), signingKey: KEY, now: NOW });
   assert.equal(e.sessionId, 'ses_shape2');
 });
+
+// handleWebhook against the simulator's real deliveries: signed, of both shapes, one refused
+// and retried, one duplicated — and each session fetched exactly once.
+test('handleWebhook: real deliveries, retries and duplicates give one Get Session per session', async () => {
+  const http = await import('node:http');
+  const { createSimulator } = await import('eka-voice/simulator');
+  const { handleWebhook } = await import('eka-voice/server');
+  const sim = createSimulator();
+  const base = await sim.listen(0);
+  const client = new VoiceClient({ baseUrl: base, token: 'server-token' });
+  const handled = [];
+  const errors = [];
+  let refuseFirst = true;
+  const answers = [];
+  const ids = [];
+  // A Node http server in front of the Fetch-API handler (Request in, Response out).
+  const receiver = http.createServer(async (req, res) => {
+    const chunks = [];
+    for await (const c of req) chunks.push(c);
+    if (refuseFirst && Buffer.concat(chunks).includes(ids[0] ?? '\0')) {
+      refuseFirst = false; // the first delivery of the first session: the provider must retry it
+      return res.writeHead(503).end();
+    }
+    const request = new Request(`http://127.0.0.1${req.url}`, { method: 'POST', headers: req.headers, body: Buffer.concat(chunks) });
+    const response = await handleWebhook(request, {
+      signingKey: 'whsec_receiver_test',
+      client,
+      onSession: (s, e) => handled.push([e.sessionId, s.status, e.event]),
+      onError: (e) => errors.push(e),
+    });
+    answers.push(response.status);
+    res.writeHead(response.status).end();
+  });
+  await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+  const endpoint = `http://127.0.0.1:${receiver.address().port}/webhooks/eka`;
+  try {
+    const sub = await fetch(`${base}/notification/v1/connect/webhook/subscriptions`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer server-token', 'content-type': 'application/json' },
+      body: JSON.stringify({ event_names: ['v2rx.completed'], endpoint, signing_key: 'whsec_receiver_test' }),
+    });
+    assert.equal(sub.status, 201);
+    for (let i = 0; i < 4; i++) {
+      const created = await client.createSession({ additionalData: { simulate: { process_ms: 50 } } });
+      await client.uploadAudio(created, new Uint8Array([82, 73, 70, 70, 0, 0, 0, 0, 87, 65, 86, 69]));
+      await client.endSession(created.session_id);
+      ids.push(created.session_id);
+    }
+    // A forged delivery: answered 401, nothing fetched.
+    const forged = await fetch(endpoint, { method: 'POST', headers: { 'eka-webhook-signature': `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}` }, body: '{"event":"v2rx.completed","data":{"session_id":"ses_forged"}}' });
+    assert.equal(forged.status, 401);
+    for (let i = 0; i < 100 && handled.length < 4; i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300)); // any late duplicate lands too
+    assert.deepEqual(handled.map((h) => h[0]).sort(), [...ids].sort(), 'each session handled once');
+    assert.ok(handled.every(([, status, event]) => status === 'completed' && event === 'v2rx.completed'));
+    assert.deepEqual(errors, []);
+    const { deliveries } = await (await fetch(`${base}/__sim/webhooks`)).json();
+    assert.ok(deliveries.some((d) => d.attempt === 2), 'a refused delivery was retried');
+    assert.ok(deliveries.some((d) => d.duplicate), 'a duplicate was delivered');
+    // Every delivery answered 204; the one 401 is the forged request's.
+    assert.deepEqual(answers.filter((a) => a !== 204), [401], JSON.stringify(answers));
+    assert.ok(answers.length >= 6, 'four sessions, a duplicate, a forgery');
+    for (const id of ids) {
+      const { requests } = await (await fetch(`${base}/__sim/requests/${id}`)).json();
+      assert.equal(requests.filter((r) => r.method === 'GET').length, 1, `one Get Session for ${id}`);
+    }
+    assert.equal(await code(handleWebhook(new Request('http://x', { method: 'POST', body: '' }), { signingKey: 'k', client })), 'invalid_argument', 'onSession is required');
+  } finally {
+    receiver.close();
+    await sim.close();
+  }
+});

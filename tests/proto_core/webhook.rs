@@ -186,3 +186,38 @@ fn a_payload_of_neither_shape_is_invalid_response() {
         assert_eq!(e.code, ErrorCode::InvalidResponse, "{pairs:?}");
     }
 }
+
+#[test]
+fn the_receivers_answer_follows_the_table() {
+    assert_eq!(webhook_answer(None), 204);
+    for c in [
+        ErrorCode::InvalidSignature,
+        ErrorCode::StaleSignature,
+        ErrorCode::InvalidArgument,
+    ] {
+        assert_eq!(webhook_answer(Some(c)), 401, "{c:?}");
+    }
+    assert_eq!(webhook_answer(Some(ErrorCode::InvalidResponse)), 202);
+    assert_eq!(webhook_answer(Some(ErrorCode::Network)), 500);
+    // Every code has a name that reads back.
+    for c in ErrorCode::ALL {
+        assert_eq!(ErrorCode::parse(c.as_str()), Some(c));
+    }
+}
+
+#[test]
+fn seen_sessions_remember_the_last_ones_only() {
+    let mut seen = SeenSessions::new(3);
+    assert!(seen.is_empty());
+    assert!(
+        seen.first("a") && !seen.first("a"),
+        "a delivery repeated is not new"
+    );
+    for id in ["b", "c", "d"] {
+        assert!(seen.first(id));
+    }
+    assert_eq!(seen.len(), 3);
+    assert!(!seen.first("d") && !seen.first("b"));
+    assert!(seen.first("a"), "the oldest was forgotten");
+    assert!(SeenSessions::new(0).first("x"), "a capacity of 0 keeps one");
+}

@@ -21,3 +21,6 @@ if (s.status !== 'completed' && s.status !== 'failed' && s.status !== 'partial_c
 import { verifyWebhook, VoiceClient as ServerClient, type WebhookEvent } from 'eka-voice/server';
 const hook: Promise<WebhookEvent> = verifyWebhook({ body: '{}', signature: 't=1,v1=00', signingKey: 'k', now: new Date() });
 void hook, ServerClient;
+import { handleWebhook } from 'eka-voice/server';
+export const receive = (req: Request): Promise<Response> =>
+  handleWebhook(req, { signingKey: 'k', client: new ServerClient({ token: 't' }), onSession: (s, e) => void [s.status, e.sessionId], dedupe: async () => true });
