@@ -14,6 +14,7 @@
 //! | [`transcribe`] | `transcribe`'s phases, progress, and deadline (from the last chunk) |
 //! | [`audio`] | audio formats: names, MIME types, sniffing, size limit |
 //! | [`token`] | the bearer token's syntax |
+//! | [`credentials`] | tokens from client credentials: login, refresh at 80 %, re-login |
 //! | [`webhook`] | webhooks: the signature header, HMAC, freshness, the normalised event |
 //! | [`error`] | [`Error`] with a stable [`ErrorCode`]; redaction of secrets |
 //!
@@ -23,6 +24,7 @@ pub mod audio;
 pub mod backoff;
 pub mod classify;
 pub mod create;
+pub mod credentials;
 pub mod end;
 pub mod error;
 mod json;
@@ -44,6 +46,9 @@ pub use classify::{
     MAX_FIELD_CHARS, MAX_MESSAGE_CHARS, SESSION_BODY_STATUSES,
 };
 pub use create::{create_url, CreateSession, UploadType, MAX_ADDITIONAL_DATA_BYTES};
+pub use credentials::{
+    AuthAnswer, CredentialStep, Credentials, LOGIN_PATH, REFRESH_AT_PERCENT, REFRESH_PATH,
+};
 pub use end::{end_body, end_url};
 pub use error::{push_decimal, redact, Error, ErrorCode, MIN_SECRET_CHARS, REDACTED};
 pub use poll::{Action, PollConfig, Poller, Transport, MAX_TIMER_MS, MIN_INTERVAL_MS};

@@ -3,6 +3,7 @@
 //! run under wasm-bindgen-test.
 
 mod classify;
+mod credentials;
 mod deadlines;
 mod poll;
 mod timing;
