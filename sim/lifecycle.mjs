@@ -189,8 +189,11 @@ export class Lifecycle {
     const s = this.sessions.get(id);
     const answer = () => send(...this.snapshot(s));
     if (!s.ended || this.gone(s) || isReady(s)) return answer();
-    const hold = Math.min(s.readyAt - Date.now(), Number(s.sim.hold_max_ms ?? 14_000));
-    const timer = setTimeout(answer, Math.max(0, hold));
+    const until = Math.min(s.readyAt, Date.now() + Number(s.sim.hold_max_ms ?? 14_000));
+    // A timer may fire a millisecond before Date.now() reaches `until`: wait out the rest.
+    let timer;
+    const wake = () => (Date.now() >= until ? answer() : (timer = setTimeout(wake, until - Date.now())));
+    timer = setTimeout(wake, Math.max(0, until - Date.now()));
     res.on('close', () => clearTimeout(timer));
   }
 

@@ -49,7 +49,7 @@ export class Webhooks {
     const event = 'v2rx.completed';
     for (const sub of this.subscriptions.filter((s) => s.event_names.includes(event))) {
       const n = this.sent++;
-      this.later(Math.max(0, atMs - Date.now()), () => this.deliver(sub, sessionId, statusOf(), n, 1, false));
+      this.at(atMs, () => this.deliver(sub, sessionId, statusOf(), n, 1, false));
     }
   }
 
@@ -62,10 +62,16 @@ export class Webhooks {
   }
 
   later(ms, fn) {
+    this.at(Date.now() + ms, fn);
+  }
+
+  /** Runs `fn` once Date.now() reaches `atMs` (a timer may fire a millisecond early). */
+  at(atMs, fn) {
     const t = setTimeout(() => {
       this.timers.delete(t);
-      fn();
-    }, ms);
+      if (Date.now() < atMs) this.at(atMs, fn);
+      else fn();
+    }, Math.max(0, atMs - Date.now()));
     this.timers.add(t);
   }
 
