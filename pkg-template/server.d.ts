@@ -71,3 +71,24 @@ export interface HandleWebhookOptions {
  * Get Session once and hands the session to `onSession`. Rejects only for bad options.
  */
 export declare function handleWebhook(request: Request, options: HandleWebhookOptions): Promise<Response>;
+
+/** Options of `clientCredentials`. */
+export interface ClientCredentialsOptions {
+  /** The client id of the API credentials. */
+  clientId: string;
+  /** The client secret. Servers only; never in an error or a log. */
+  clientSecret: string;
+  /** Base URL of the auth endpoints (default `https://api.eka.care`). */
+  baseUrl?: string | undefined;
+}
+
+/**
+ * A `getToken` for `VoiceClient`, from client credentials (servers only): logs in
+ * (`/connect-auth/v1/account/login`), caches the token, refreshes it through the refresh
+ * endpoint at 80 % of its lifetime, logs in again when the refresh token is gone or refused;
+ * one request in flight however many callers wait. Rejects with `VoiceApiError`:
+ * `unauthorized` (wrong credentials; `apiCode` is the service's `code`), `network`,
+ * `server_error`… Throws `invalid_argument` for bad options, and where a `document` exists:
+ * a client secret must never reach a browser.
+ */
+export declare function clientCredentials(options: ClientCredentialsOptions): () => Promise<string>;

@@ -32,8 +32,9 @@ export const ENTRIES = {
   node: { files: ['node.mjs', 'node.cjs', 'eka_voice_bg.wasm'], budget: 54 * 1024 },
   inline: { files: ['inline.js'], budget: 68 * 1024 },
   // The backend's (not a page's): the package's module plus verifyWebhook (RustCrypto's
-  // HMAC-SHA256, +8 KB) and handleWebhook's core parts, embedded.
-  server: { files: ['server.js'], budget: 79 * 1024 },
+  // HMAC-SHA256, +8 KB), handleWebhook's core parts and the client-credentials driver
+  // (+5 KB), embedded.
+  server: { files: ['server.js'], budget: 84 * 1024 },
 };
 /** The main browser entry's budget (the figure the README and the bench report). */
 export const BUDGET_BYTES = ENTRIES.browser.budget;

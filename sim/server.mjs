@@ -9,6 +9,7 @@
 //   POST /voice/v1/sessions/{id}/audio/audio_<n>.<ext>          raw audio chunk
 //   POST /__storage/                                            presigned (multipart) upload
 //   POST /voice/v1/sessions/{id}/end                            end: processing starts
+//   POST /connect-auth/v1/account/login | refresh-token             client credentials -> tokens (auth.mjs)
 //   POST /notification/v1/connect/webhook/subscriptions          {event_names, endpoint, signing_key}:
 //                                                               signed deliveries when sessions finish (webhooks.mjs)
 //   GET  /voice/v1/sessions/{id}[?template_id=|?document_id=]  created sessions (long-polled),
@@ -17,6 +18,7 @@
 //   POST /__sim/scenarios   {name, steps:[{status, body, headers?, holdMs?}]}  add a scenario
 //   GET  /__sim/requests/{id}   what the simulator received for a session (tests count these)
 //   GET  /__sim/webhooks        subscriptions (without keys) and every delivery attempt
+//   GET  /__sim/auth            logins and refreshes so far
 //   GET  /__sim/sessions/{id}   a created session's state (files with sizes and sha256, End body)
 //   GET  /__sim/sessions/{id}/files/{n.ext}   the stored bytes of one chunk
 //   POST /__sim/reset           forget all sessions and logs
@@ -31,6 +33,7 @@ import { realpathSync } from 'node:fs';
 import { scenarioFor, fromJson, SCENARIOS } from './scenarios.mjs';
 import { Lifecycle, MAX_CHUNK_BYTES } from './lifecycle.mjs';
 import { Webhooks } from './webhooks.mjs';
+import { Auth } from './auth.mjs';
 import * as B from './bodies.mjs';
 
 const CORS = {
@@ -90,12 +93,13 @@ function applyFilter(body, query) {
 }
 
 /** Creates a simulator; `listen()` resolves with its base URL. */
-export function createSimulator({ verbose = false } = {}) {
+export function createSimulator({ verbose = false, tokenTtlSec, refreshTtlSec } = {}) {
   const sessions = new Map(); // id -> { created, n }
   const log = new Map(); // id -> [{ method, path, query, authorization, t }]
   const custom = new Map();
   const life = new Lifecycle();
   const hooks = new Webhooks();
+  const auth = new Auth({ tokenTtlSec, refreshTtlSec });
   life.onEnd = (id, atMs, statusOf) => hooks.finish(id, atMs, statusOf);
   const record = (id, req, extra = {}) => {
     const entries = log.get(id) || [];
@@ -108,10 +112,10 @@ export function createSimulator({ verbose = false } = {}) {
     return entry;
   };
   const authFails = (req) => {
-    const auth = req.headers.authorization || '';
-    if (!auth.startsWith('Bearer ') || auth.length <= 7) return [401, B.envelope3('Unauthorized')];
-    if (auth.startsWith('Bearer expired')) return [401, B.envelope1('token_expired', 'Token expired')];
-    return null;
+    const header = req.headers.authorization || '';
+    if (!header.startsWith('Bearer ') || header.length <= 7) return [401, B.envelope3('Unauthorized')];
+    if (header.startsWith('Bearer expired')) return [401, B.envelope1('token_expired', 'Token expired')];
+    return auth.check(header.slice(7));
   };
   const decode = (seg) => {
     try {
@@ -178,6 +182,16 @@ export function createSimulator({ verbose = false } = {}) {
       record(key ? key[1] : '__storage', req, { bytes: body.received, status });
       return send(res, status, text, { 'content-type': 'text/plain' }, true);
     }
+    if (url.pathname.startsWith('/connect-auth/v1/account/') && req.method === 'POST') {
+      let body;
+      try {
+        body = JSON.parse((await readBody(req)).toString('utf8'));
+      } catch {
+        return send(res, 400, { code: 'invalid_request', error: 'The body is not JSON' });
+      }
+      if (url.pathname.endsWith('/login')) return send(res, ...auth.login(body));
+      if (url.pathname.endsWith('/refresh-token')) return send(res, ...auth.refreshTokens(req.headers, body));
+    }
     if (url.pathname === '/notification/v1/connect/webhook/subscriptions' && req.method === 'POST') {
       const denied = authFails(req);
       if (denied) return send(res, ...denied);
@@ -215,6 +229,7 @@ export function createSimulator({ verbose = false } = {}) {
       log.clear();
       custom.clear();
       hooks.reset();
+      auth.reset();
       return send(res, 200, { ok: true });
     }
     if (segments[1] === 'sessions' && segments[2] !== undefined && segments[3] === 'files' && segments[4] !== undefined) {
@@ -228,6 +243,7 @@ export function createSimulator({ verbose = false } = {}) {
       return d ? send(res, 200, d) : send(res, 404, B.envelope1('session_not_found', 'No such session'));
     }
     if (segments[1] === 'webhooks') return send(res, 200, hooks.describe());
+    if (segments[1] === 'auth') return send(res, 200, auth.describe());
     if (segments[1] === 'requests' && segments[2] !== undefined) {
       const id = decodeURIComponent(segments.slice(2).join('/'));
       const entries = log.get(id) || [];
@@ -299,6 +315,8 @@ usage: npx eka-voice-sim [--port N] [--verbose]      (from the installed package
 
   --port N     port to listen on (default: $EKA_SIM_PORT or 8787; 0 = any free port)
   --verbose    log each request (method and path) to stderr
+  --token-ttl N   lifetime of the tokens of client-credentials logins, seconds (default
+                  1800; refresh tokens live twice as long)
 
 A development backend: create sessions (POST /voice/v1/sessions), upload raw chunks to
 their upload_url (or the presigned form with ?version=v2), end them, and poll: they process
@@ -317,10 +335,12 @@ Control: POST /__sim/scenarios, GET /__sim/requests/<id>, GET /__sim/sessions/<i
 async function main(argv) {
   let port = Number(process.env.EKA_SIM_PORT || 8787);
   let verbose = false;
+  let tokenTtlSec;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--help' || a === '-h') return void process.stdout.write(USAGE);
     else if (a === '--verbose') verbose = true;
+    else if (a === '--token-ttl') tokenTtlSec = Number(argv[++i]);
     else if (a === '--port' || a.startsWith('--port=')) {
       port = Number(a.includes('=') ? a.slice(7) : argv[++i]);
     } else {
@@ -332,7 +352,11 @@ async function main(argv) {
     process.stderr.write(`--port must be an integer from 0 to 65535\n`);
     process.exit(2);
   }
-  const sim = createSimulator({ verbose });
+  if (tokenTtlSec !== undefined && !(tokenTtlSec > 0)) {
+    process.stderr.write(`--token-ttl must be a positive number of seconds\n`);
+    process.exit(2);
+  }
+  const sim = createSimulator({ verbose, tokenTtlSec, refreshTtlSec: tokenTtlSec && tokenTtlSec * 2 });
   const url = await sim.listen(port);
   process.stdout.write(`eka-voice simulator listening on ${url}\n`);
   const stop = () => sim.close().then(() => process.exit(0));

@@ -198,3 +198,33 @@ test('webhooks: loopback subscriptions, signed deliveries of both shapes, retrie
     await fetch(`${SIM}/__sim/reset`, { method: 'POST' });
   }
 });
+
+test('client credentials: login, API use, expiry, single-use refresh, typed errors', async () => {
+  const short = createSimulator({ tokenTtlSec: 1, refreshTtlSec: 5 });
+  const base = await short.listen(0);
+  const post = (path, body, headers = {}) =>
+    fetch(`${base}/connect-auth/v1/account/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  try {
+    const bad = await post('login', { client_id: 'c', client_secret: 'wrong-secret' });
+    assert.equal(bad.status, 401);
+    assert.deepEqual(await bad.json(), { code: 'invalid_credentials', error: 'Invalid client credentials' });
+    assert.equal((await post('login', { client_id: 'c' })).status, 400);
+    const t = await (await post('login', { client_id: 'c', client_secret: 's' })).json();
+    assert.equal(t.expires_in, 1);
+    const get = (token) => fetch(`${base}/voice/v1/sessions/instant.auth`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal((await get(t.access_token)).status, 200);
+    await new Promise((r) => setTimeout(r, 1100));
+    const expired = await get(t.access_token);
+    assert.equal(expired.status, 401);
+    assert.equal((await expired.json()).error.code, 'token_expired');
+    const refresh = { refresh_token: t.refresh_token, access_token: t.access_token };
+    const headers = { authorization: `Bearer ${t.access_token}`, 'client-id': 'c' };
+    assert.equal((await post('refresh-token', refresh, { ...headers, 'client-id': 'other' })).status, 401);
+    const t2 = await (await post('refresh-token', refresh, headers)).json();
+    assert.equal((await get(t2.access_token)).status, 200);
+    assert.equal((await post('refresh-token', refresh, headers)).status, 401, 'a refresh token is single-use');
+    assert.deepEqual(await (await fetch(`${base}/__sim/auth`)).json(), { logins: 3, refreshes: 3, token_ttl_sec: 1, refresh_ttl_sec: 5 });
+  } finally {
+    await short.close();
+  }
+});

@@ -1,7 +1,7 @@
-// `eka-voice/server`: everything of `eka-voice`, plus what a backend needs: verifyWebhook and
-// handleWebhook. Its module is built with the `server` feature and embedded (no file to
+// `eka-voice/server`: everything of `eka-voice`, plus what a backend needs: verifyWebhook,
+// handleWebhook and clientCredentials. Its module is built with the `server` feature and embedded (no file to
 // serve or read: Node, Deno, Bun and edge workers alike).
-import { verifyWebhook as verify, webhookAnswer, SeenSessions } from '../eka_voice.js';
+import { verifyWebhook as verify, webhookAnswer, SeenSessions, ClientCredentials } from '../eka_voice.js';
 import { VoiceApiError } from '../snippet.js';
 import { failure, ready, settle } from './load.js';
 
@@ -58,4 +58,11 @@ function handlerOptions(options) {
   }
   if (!o.dedupe) o.dedupe = (id) => (seen ??= new SeenSessions(SEEN_CAPACITY)).first(id);
   return o;
+}
+
+/** See server.d.ts. */
+export function clientCredentials(options) {
+  if (!settle()) throw failure('eka-voice/server could not instantiate its wasm', 'wasm_unavailable');
+  const credentials = new ClientCredentials(options);
+  return () => credentials.getToken();
 }

@@ -54,3 +54,38 @@ export function webhookEvent(event, sessionId, status, eventTime, raw) {
   for (const k in e) if (e[k] === undefined) delete e[k];
   return e;
 }
+// clientCredentials' options -> [clientId, clientSecret, baseUrl]; throws a message. Refuses
+// where a `document` exists: a client secret must never reach a browser.
+export function credentialsInput(o) {
+  if (typeof document !== 'undefined') {
+    throw "clientCredentials runs on servers only: a client secret must never reach a browser. Have your backend log in and hand the page a short-lived token: new VoiceClient({ getToken: () => fetch('/api/eka-token').then((r) => r.text()) })";
+  }
+  if (o === null || typeof o !== 'object') throw 'options must be an object';
+  let id, secret, base;
+  try {
+    ({ clientId: id, clientSecret: secret, baseUrl: base } = o);
+  } catch {
+    throw 'options could not be read';
+  }
+  if (typeof id !== 'string' || typeof secret !== 'string') throw '`clientId` and `clientSecret` must be strings';
+  if (base !== undefined && typeof base !== 'string') throw '`baseUrl` must be a string';
+  return [id, secret, base];
+}
+// POST `body` (JSON text) to an auth endpoint -> [status, access_token, expires_in,
+// refresh_token, refresh_expires_in, code, message] (bounded strings; what is absent is
+// undefined). Rejects on a network failure or after 30 s.
+export async function authPost(url, body, bearer, clientId) {
+  const headers = { accept: 'application/json', 'content-type': 'application/json' };
+  if (bearer !== undefined) headers.authorization = 'Bearer ' + bearer;
+  if (clientId !== undefined) headers['client-id'] = clientId;
+  const r = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(30_000) });
+  let j;
+  try {
+    j = await r.json();
+  } catch {}
+  const str = (v) => (typeof v === 'string' ? v.slice(0, 8192) : undefined);
+  const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  const e = j?.error;
+  return [r.status, str(j?.access_token), num(j?.expires_in), str(j?.refresh_token), num(j?.refresh_expires_in),
+    str(j?.code) ?? str(e?.code), str(e) ?? str(e?.message) ?? str(j?.message)];
+}

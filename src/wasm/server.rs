@@ -1,20 +1,27 @@
 //! The server entry's exports (`eka-voice/server`, feature `server`): `verifyWebhook`, and
 //! what `handleWebhook` (pkg-template/js/server.js) asks the core: the answer to give
-//! (`webhookAnswer`) and the table of sessions already handled (`SeenSessions`).
+//! (`webhookAnswer`) and the table of sessions already handled (`SeenSessions`); and
+//! `ClientCredentials`, the driver of the core's [`Credentials`] machine behind
+//! `clientCredentials()`.
 //! The rules are the core's ([`proto::webhook`](crate::proto::webhook)); this layer reads
 //! the caller's options (through `server.js`), parses the body as JSON (the platform does),
 //! and hands the bytes to the core.
 
+use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::cell::RefCell;
 
 use js_sys::{Array, Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use super::errors::Failure;
+use super::js::describe;
 use crate::proto::{
-    check_freshness, invalid_signature, normalize_event, python_compact, webhook_answer, Error,
-    ErrorCode, SeenSessions, Signature, WebhookEvent, DEFAULT_TOLERANCE_S, MAX_FIELD_CHARS,
+    check_freshness, invalid_signature, normalize_event, python_compact, webhook_answer,
+    AuthAnswer, BaseUrl, CredentialStep, Credentials, Error, ErrorCode, SeenSessions, Signature,
+    WebhookEvent, DEFAULT_TOLERANCE_S, MAX_FIELD_CHARS,
 };
 
 #[wasm_bindgen(module = "/src/wasm/server.js")]
@@ -124,4 +131,134 @@ impl JsSeenSessions {
     pub fn first(&mut self, session_id: &str) -> bool {
         self.0.first(session_id)
     }
+}
+
+#[wasm_bindgen(module = "/src/wasm/server.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = credentialsInput, catch)]
+    fn credentials_input(options: &JsValue) -> Result<Array, JsValue>;
+    #[wasm_bindgen(js_name = authPost)]
+    fn auth_post(
+        url: &str,
+        body: &str,
+        bearer: Option<String>,
+        client_id: Option<String>,
+    ) -> Promise;
+}
+
+/// Tokens from client credentials (JS `clientCredentials(options)` wraps one: its
+/// `getToken` is this object's). One request in flight however many callers wait.
+#[wasm_bindgen(js_name = ClientCredentials)]
+pub struct JsCredentials {
+    machine: Rc<RefCell<Credentials>>,
+    inflight: Rc<RefCell<Option<Promise>>>,
+}
+
+#[wasm_bindgen(js_class = ClientCredentials)]
+impl JsCredentials {
+    /// `new ClientCredentials({ clientId, clientSecret, baseUrl? })`; throws a
+    /// `VoiceApiError` (`invalid_argument`) for bad options, or where a `document` exists.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Result<JsCredentials, JsValue> {
+        let machine = credentials(&options).map_err(|e| Failure::new(e, None).into_js())?;
+        Ok(JsCredentials {
+            machine: Rc::new(RefCell::new(machine)),
+            inflight: Rc::new(RefCell::new(None)),
+        })
+    }
+
+    /// A token: the cached one, or the one the login / refresh in flight will give.
+    #[wasm_bindgen(js_name = getToken)]
+    pub fn get_token(&self) -> Promise {
+        if let CredentialStep::Use(token) = self.machine.borrow().next(now_ms()) {
+            return Promise::resolve(&JsValue::from(token));
+        }
+        if let Some(p) = self.inflight.borrow().as_ref() {
+            return p.clone();
+        }
+        let (machine, inflight) = (self.machine.clone(), self.inflight.clone());
+        let p = future_to_promise(async move {
+            let token = obtain(&machine).await;
+            inflight.borrow_mut().take();
+            token
+                .map(JsValue::from)
+                .map_err(|e| Failure::new(e, None).into_js())
+        });
+        *self.inflight.borrow_mut() = Some(p.clone());
+        p
+    }
+}
+
+fn credentials(options: &JsValue) -> Result<Credentials, Error> {
+    let input = credentials_input(options).map_err(|m| {
+        let why = m
+            .as_string()
+            .unwrap_or_else(|| String::from("options could not be read"));
+        Error::new(ErrorCode::InvalidArgument, why)
+    })?;
+    let base = match input.get(2).as_string() {
+        Some(b) => BaseUrl::parse(&b)?,
+        None => BaseUrl::default(),
+    };
+    let (id, secret) = (input.get(0).as_string(), input.get(1).as_string());
+    Credentials::new(base, &id.unwrap_or_default(), &secret.unwrap_or_default())
+}
+
+/// Steps the machine until it hands out a token: a login, or a refresh (and a login when
+/// the service refused the refresh).
+async fn obtain(machine: &RefCell<Credentials>) -> Result<String, Error> {
+    loop {
+        let step = machine.borrow().next(now_ms());
+        match step {
+            CredentialStep::Use(token) => return Ok(token),
+            CredentialStep::Login { url, body } => {
+                let (status, answer) = post(&url, &body, None, None).await?;
+                return machine.borrow_mut().on_login(now_ms(), status, &answer);
+            }
+            CredentialStep::Refresh {
+                url,
+                access_token,
+                client_id,
+                body,
+            } => {
+                let (status, answer) =
+                    post(&url, &body, Some(access_token), Some(client_id)).await?;
+                if let Some(token) = machine.borrow_mut().on_refresh(now_ms(), status, &answer)? {
+                    return Ok(token);
+                }
+            }
+        }
+    }
+}
+
+async fn post(
+    url: &str,
+    body: &str,
+    bearer: Option<String>,
+    client_id: Option<String>,
+) -> Result<(u16, AuthAnswer), Error> {
+    let got = JsFuture::from(auth_post(url, body, bearer, client_id))
+        .await
+        .map_err(|e| {
+            let mut m = String::from("the auth endpoint could not be reached: ");
+            m.push_str(&describe(&e));
+            Error::new(ErrorCode::Network, m)
+        })?;
+    let a = Array::from(&got);
+    let s = |i: u32| a.get(i).as_string();
+    Ok((
+        a.get(0).as_f64().unwrap_or(0.0) as u16,
+        AuthAnswer {
+            access_token: s(1),
+            expires_in: a.get(2).as_f64(),
+            refresh_token: s(3),
+            refresh_expires_in: a.get(4).as_f64(),
+            code: s(5),
+            message: s(6),
+        },
+    ))
+}
+
+fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
 }

@@ -187,3 +187,44 @@ test('handleWebhook: real deliveries, retries and duplicates give one Get Sessio
     await sim.close();
   }
 });
+
+test('clientCredentials: one login for 100 callers, a refresh in the middle of a long poll, re-login, typed errors', async () => {
+  const { createSimulator } = await import('eka-voice/simulator');
+  const { clientCredentials } = await import('eka-voice/server');
+  const sim = createSimulator({ tokenTtlSec: 1, refreshTtlSec: 3 });
+  const base = await sim.listen(0);
+  const counts = async () => (await fetch(`${base}/__sim/auth`)).json();
+  try {
+    const secret = 'cs_secret_value_for_tests';
+    const getToken = clientCredentials({ clientId: 'client-1', clientSecret: secret, baseUrl: base });
+    const tokens = await Promise.all(Array.from({ length: 100 }, () => getToken()));
+    assert.equal(new Set(tokens).size, 1, 'one token for all');
+    assert.equal((await counts()).logins, 1, 'single flight: one login');
+    // A poll of ~2.7 s with a 1 s token: the expired token's 401 asks getToken again,
+    // which refreshes; the poll completes.
+    const client = new VoiceClient({ baseUrl: base, getToken });
+    const r = await client.pollSession(`longpoll.creds-${Date.now()}`, { intervalMs: 100 });
+    assert.equal(r.status, 'completed');
+    const after = await counts();
+    assert.equal(after.logins, 1);
+    assert.ok(after.refreshes >= 1, JSON.stringify(after));
+    // The service forgets every token (a restart): the refresh is refused, it logs in again.
+    await fetch(`${base}/__sim/reset`, { method: 'POST' });
+    await new Promise((res) => setTimeout(res, 900));
+    const fresh = await getToken();
+    assert.match(fresh, /^sim_at_/);
+    assert.deepEqual([(await counts()).refreshes, (await counts()).logins], [1, 1], 'a refused refresh, then a login');
+    // Wrong credentials: typed, with the service's code, without the secret.
+    const wrong = 'wrong_secret_never_echoed';
+    const e = await clientCredentials({ clientId: 'client-1', clientSecret: wrong, baseUrl: base })().catch((x) => x);
+    assert.ok(e instanceof VoiceApiError);
+    assert.deepEqual([e.code, e.status, e.apiCode], ['unauthorized', 401, 'invalid_credentials']);
+    for (const text of [e.message, e.stack, JSON.stringify(e)]) assert.ok(!text.includes(wrong));
+    // Bad options throw at once.
+    for (const bad of [undefined, {}, { clientId: 'x' }, { clientId: 'x', clientSecret: '' }, { clientId: 'x', clientSecret: 'y', baseUrl: 'ftp://x' }]) {
+      assert.throws(() => clientCredentials(bad), (x) => x instanceof VoiceApiError && x.code === 'invalid_argument', JSON.stringify(bad));
+    }
+  } finally {
+    await sim.close();
+  }
+});

@@ -24,3 +24,5 @@ void hook, ServerClient;
 import { handleWebhook } from 'eka-voice/server';
 export const receive = (req: Request): Promise<Response> =>
   handleWebhook(req, { signingKey: 'k', client: new ServerClient({ token: 't' }), onSession: (s, e) => void [s.status, e.sessionId], dedupe: async () => true });
+import { clientCredentials } from 'eka-voice/server';
+export const backend = new ServerClient({ getToken: clientCredentials({ clientId: 'id', clientSecret: 'secret' }) });

@@ -15,7 +15,8 @@ window.__results = (async () => {
   });
   worker.terminate();
   const loading = await loadingWorker(sim);
-  return [...loading, ...page.map((r) => ({ ...r, name: `page: ${r.name}` })), ...inWorker.map((r) => ({ ...r, name: `worker: ${r.name}` }))];
+  const refusal = await credentialsRefused();
+  return [...refusal, ...loading, ...page.map((r) => ({ ...r, name: `page: ${r.name}` })), ...inWorker.map((r) => ({ ...r, name: `worker: ${r.name}` }))];
 })();
 
 // A module worker that is handed a compiled WebAssembly.Module in a message posted right
@@ -32,4 +33,22 @@ async function loadingWorker(sim) {
   });
   worker.terminate();
   return results.map((r) => ({ ...r, name: `load worker: ${r.name}` }));
+}
+
+// eka-voice/server in a page: clientCredentials refuses to run where a `document` exists.
+async function credentialsRefused() {
+  const name = 'server entry: clientCredentials refuses to run in a browser';
+  try {
+    const server = await import('/node_modules/eka-voice/server.js');
+    let e;
+    try {
+      server.clientCredentials({ clientId: 'id', clientSecret: 'secret-in-a-page' });
+    } catch (x) {
+      e = x;
+    }
+    const ok = e instanceof server.VoiceApiError && e.code === 'invalid_argument' && /servers only/.test(e.message) && !/secret-in-a-page/.test(e.message);
+    return [{ name, ok, error: ok ? undefined : String(e?.message ?? e) }];
+  } catch (x) {
+    return [{ name, ok: false, error: String(x?.stack ?? x) }];
+  }
 }
