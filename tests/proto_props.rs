@@ -298,6 +298,47 @@ proptest! {
         }
     }
 
+    /// A client's budget never lets more than `rate` requests start in any one-second
+    /// window after the first burst, never starts one during a pause, and always lets the
+    /// next one start eventually.
+    #[test]
+    fn the_request_budget_holds_its_rate(rate in 1u32..200, gaps in prop::collection::vec(0u64..50, 1..400), pause in prop::option::of((0usize..400, 0u64..5_000))) {
+        let mut b = RequestBudget::new(rate);
+        let mut now = 0u64;
+        let mut starts = Vec::new();
+        let mut paused_until = 0u64;
+        for (i, gap) in gaps.iter().enumerate() {
+            now += gap;
+            if let Some((at, len)) = pause {
+                if at == i {
+                    paused_until = now + len;
+                    b.pause_until(paused_until);
+                }
+            }
+            loop {
+                let wait = b.take(now);
+                if wait == 0 {
+                    break;
+                }
+                prop_assert!(wait <= 5_000 + 1_000);
+                now += wait;
+            }
+            prop_assert!(now >= paused_until, "started during a pause");
+            starts.push(now);
+        }
+        // Any window of 1 s holds at most a full bucket (`rate`) plus what refills in it
+        // (`rate`); over a long run, `rate` a second (plus the first burst).
+        for (i, &t) in starts.iter().enumerate() {
+            let in_window = starts[i..].iter().take_while(|&&u| u < t + 1000).count();
+            prop_assert!(in_window as u32 <= 2 * rate, "{} starts in 1 s at rate {}", in_window, rate);
+        }
+        if starts.len() as u32 > 2 * rate {
+            let span = starts.last().unwrap() - starts[0];
+            let allowed = u64::from(rate) * (span / 1000 + 1) + u64::from(rate);
+            prop_assert!(starts.len() as u64 <= allowed, "{} starts in {} ms at rate {}", starts.len(), span, rate);
+        }
+    }
+
     /// Any header parses or is refused as `invalid_argument` (never a panic); a header
     /// written from a timestamp and signatures reads back as them.
     #[test]

@@ -14,6 +14,7 @@
 //! | [`transcribe`] | `transcribe`'s phases, progress, and deadline (from the last chunk) |
 //! | [`audio`] | audio formats: names, MIME types, sniffing, size limit |
 //! | [`token`] | the bearer token's syntax |
+//! | [`budget`] | a client's request budget (token bucket) and client-wide pause |
 //! | [`credentials`] | tokens from client credentials: login, refresh at 80 %, re-login |
 //! | [`webhook`] | webhooks: the signature header, HMAC, freshness, the normalised event |
 //! | [`error`] | [`Error`] with a stable [`ErrorCode`]; redaction of secrets |
@@ -22,6 +23,7 @@
 
 pub mod audio;
 pub mod backoff;
+pub mod budget;
 pub mod classify;
 pub mod create;
 pub mod credentials;
@@ -41,6 +43,7 @@ pub use audio::{
     check_chunk_size, file_name, resolve_format, AudioFormat, MAX_CHUNK_BYTES, SNIFF_BYTES,
 };
 pub use backoff::Backoff;
+pub use budget::RequestBudget;
 pub use classify::{
     classify_answer, http_error, BodyFacts, Op, SessionStatus, Verdict, DEFAULT_MAX_RESPONSE_BYTES,
     MAX_FIELD_CHARS, MAX_MESSAGE_CHARS, SESSION_BODY_STATUSES,
