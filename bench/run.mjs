@@ -164,6 +164,9 @@ try {
     verdict: verdict(stats(mr).median <= 1.5),
   });
 
+  // ---------------------------------------------------------------- 3b. pollMany
+  await pollManyCosts();
+
   // ---------------------------------------------------------------- 5. promptness
   // One session at a time (an unloaded client): from the moment the simulator sent the
   // terminal answer to the moment the promise resolved, and the requests it took.
@@ -234,6 +237,43 @@ try {
   });
 } finally {
   sim.stop();
+}
+
+// ------------------------------------------------------------------ pollMany
+/** eka-voice/server's pollMany against a hand-written pool of the same width, each side in a
+ * fresh process (bench/many.mjs); then the rate a budget holds. */
+async function pollManyCosts() {
+  const sessions = quick ? 2000 : 10_000;
+  const width = 500;
+  const side = (...args) =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [join(root, 'bench/many.mjs'), ...args.map(String)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`bench/many.mjs ${args[0]} exited ${code}`))));
+    });
+  const ours = await side('ours', SIM, sessions, width);
+  const base = await side('baseline', SIM, sessions, width);
+  results.pollMany = { sessions, concurrency: width, client: ours, baseline: base };
+  row({
+    metric: `pollMany: ${sessions} sessions at concurrency ${width} (3 requests each), CPU ms/session`,
+    value: `${f(ours.cpuMsPerSession, 3)}; peak sockets ${ours.peakSockets}, peak heap ${f(ours.peakHeapMB, 0)} MB, ${f(ours.wallMs / 1000, 1)} s`,
+    baseline: `hand-written pool: ${f(base.cpuMsPerSession, 3)}; peak sockets ${base.peakSockets}, peak heap ${f(base.peakHeapMB, 0)} MB, ${f(base.wallMs / 1000, 1)} s`,
+    ratio: `${f(ours.cpuMsPerSession / base.cpuMsPerSession)}×`,
+    target: `sockets ≤ ${width}`,
+    verdict: verdict(ours.peakSockets <= width),
+  });
+  const rate = quick ? 500 : 1000;
+  const paced = await side('ours', SIM, quick ? 500 : 2000, width, rate);
+  results.pollManyRate = { maxRequestsPerSecond: rate, ...paced };
+  row({
+    metric: `pollMany with maxRequestsPerSecond ${rate}: requests a second held`,
+    value: `${f(paced.requestsPerSecond, 0)} /s over ${f(paced.wallMs / 1000, 1)} s`,
+    baseline: `the budget: ${rate} /s`,
+    ratio: `${f(paced.requestsPerSecond / rate)}×`,
+    target: `≤ ${rate} /s`,
+    verdict: verdict(paced.requestsPerSecond <= rate),
+  });
 }
 
 // ------------------------------------------------------------------ import and first call

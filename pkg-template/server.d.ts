@@ -1,6 +1,38 @@
 // Types of `eka-voice/server`: everything of `eka-voice`, plus the backend's exports.
-import type { Session, VoiceClient } from './index.js';
+import { VoiceClient as BaseClient } from './index.js';
+import type { ClientOptions, PollOptions, Session, SessionResult, VoiceApiError } from './index.js';
 export * from './index.js';
+
+/** Options of `pollMany`: its own, and the poll options each poll gets. */
+export interface PollManyOptions extends PollOptions {
+  /** Polls in flight at once (default 16): memory and sockets stay bounded by it. */
+  concurrency?: number | undefined;
+  /**
+   * From now on, ALL requests of this client share a budget of this many requests a second
+   * (paced evenly: no second ever sees more), and a 429 with `Retry-After` pauses the whole
+   * client, not one poll.
+   */
+  maxRequestsPerSecond?: number | undefined;
+}
+
+/**
+ * One result of `pollMany`: the session, or why it could not be had (a `VoiceApiError`; after
+ * the caller's `signal` aborted, its reason). Tell them apart by `error === undefined`.
+ */
+export type PollManyResult =
+  | { sessionId: string; session: SessionResult; error?: undefined }
+  | { sessionId: string; session?: undefined; error: VoiceApiError };
+
+/** The server entry's client: `eka-voice`'s, plus `pollMany`. */
+export declare class VoiceClient extends BaseClient {
+  constructor(options?: ClientOptions);
+  /**
+   * Polls many sessions, at most `concurrency` at once, and yields each result as it settles
+   * (completion order), every id exactly once. `ids`: an array, or any (async) iterable.
+   * Breaking out of the loop stops taking ids and aborts the polls in flight.
+   */
+  pollMany(ids: Iterable<string> | AsyncIterable<string>, options?: PollManyOptions): AsyncGenerator<PollManyResult, void, undefined>;
+}
 
 /** Options of `verifyWebhook`. */
 export interface VerifyWebhookOptions {
@@ -46,7 +78,7 @@ export interface HandleWebhookOptions {
   /** The signing key registered with the webhook subscription. */
   signingKey: string | ArrayBuffer | ArrayBufferView;
   /** The client that fetches the session (once per session). */
-  client: Pick<VoiceClient, 'getSession'>;
+  client: Pick<BaseClient, 'getSession'>;
   /** Called with the session (one Get Session) and the event, after the answer was sent. */
   onSession: (session: Session, event: WebhookEvent) => void | PromiseLike<void>;
   /** Called when Get Session or `onSession` fails, or with a signed payload of neither shape. */
@@ -66,7 +98,8 @@ export interface HandleWebhookOptions {
 /**
  * A webhook receiver for Fetch-API servers (`Request` in, `Response` out): verifies the
  * delivery, answers at once — 204 when verified, 401 on a bad, stale or missing signature,
- * 202 for a signed payload of neither shape (reported to `onError`) — and, for a session it
+ * 202 for a signed payload of neither shape (reported to `onError`), 413 for a body over
+ * 1 MiB (not read whole) — and, for a session it
  * has not handled yet (retries and duplicates are deduplicated by session id), calls
  * Get Session once and hands the session to `onSession`. Rejects only for bad options.
  */

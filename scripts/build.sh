@@ -54,7 +54,7 @@ node scripts/bundle.mjs "$target/pkg-build" pkg
 node scripts/bundle.mjs "$target/pkg-build-server" pkg --server
 cp pkg-template/index.d.ts pkg-template/inline.d.ts pkg-template/server.d.ts pkg-template/package.json pkg/
 cp pkg-template/index.d.ts pkg/index.d.cts
-cp pkg-template/server.d.ts pkg/server.d.cts
+sed "s#'./index.js'#'./index.cjs'#" pkg-template/server.d.ts > pkg/server.d.cts
 # The simulator ships too (eka-voice/simulator, npx eka-voice-sim): Node only, not in any entry.
 mkdir -p pkg/simulator
 cp sim/*.mjs pkg-template/simulator/* pkg/simulator/

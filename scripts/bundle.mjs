@@ -89,7 +89,7 @@ await Promise.all(
       format: e.format,
       platform: e.platform,
       banner: e.banner,
-      define: { SYNC_WASM: String(e.sync) },
+      define: { SYNC_WASM: String(e.sync), SERVER: String(server) },
       outfile: join(pkg, e.out),
       plugins: [source(e.file)],
     }),

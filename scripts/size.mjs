@@ -33,8 +33,8 @@ export const ENTRIES = {
   inline: { files: ['inline.js'], budget: 68 * 1024 },
   // The backend's (not a page's): the package's module plus verifyWebhook (RustCrypto's
   // HMAC-SHA256, +8 KB), handleWebhook's core parts and the client-credentials driver
-  // (+5 KB), embedded.
-  server: { files: ['server.js'], budget: 84 * 1024 },
+  // (+5 KB), pollMany and the client's request budget (+1.7 KB), embedded.
+  server: { files: ['server.js'], budget: 86 * 1024 },
 };
 /** The main browser entry's budget (the figure the README and the bench report). */
 export const BUDGET_BYTES = ENTRIES.browser.budget;

@@ -59,6 +59,17 @@ for (const m of ['createSession', 'uploadAudio', 'endSession', 'getSession', 'po
   };
 }
 
+// SERVER: a constant the build defines per entry (scripts/bundle.mjs): only the server
+// module's client has the request budget that pollMany sets (its wasm loads at once).
+/* global SERVER */
+if (SERVER) {
+  VoiceClient.prototype.setRequestBudget = function (perSecond) {
+    const c = clients.get(this);
+    if (!(c instanceof Client)) throw gone();
+    c.setRequestBudget(perSecond);
+  };
+}
+
 function copied(chunk) {
   const t = takeChunk(chunk);
   return t?.body instanceof Uint8Array ? t.body : chunk;

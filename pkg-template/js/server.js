@@ -1,9 +1,11 @@
 // `eka-voice/server`: everything of `eka-voice`, plus what a backend needs: verifyWebhook,
-// handleWebhook and clientCredentials. Its module is built with the `server` feature and embedded (no file to
+// handleWebhook, clientCredentials, and VoiceClient#pollMany. Its module is built with the `server` feature and embedded (no file to
 // serve or read: Node, Deno, Bun and edge workers alike).
 import { verifyWebhook as verify, webhookAnswer, SeenSessions, ClientCredentials } from '../eka_voice.js';
 import { VoiceApiError } from '../snippet.js';
 import { failure, ready, settle } from './load.js';
+
+import { VoiceClient } from './index.js';
 
 export { init, VoiceClient, pollSession, getSession, VoiceApiError, documents, findDocument } from './index.js';
 
@@ -20,7 +22,8 @@ export async function handleWebhook(request, options) {
   await ready();
   let event, code;
   try {
-    const body = new Uint8Array(await request.arrayBuffer());
+    const body = await bounded(request);
+    if (!body) return new Response(null, { status: 413 });
     const signature = request.headers.get('eka-webhook-signature') ?? '';
     event = await verify({ body, signature, signingKey: o.signingKey, toleranceSec: o.toleranceSec });
   } catch (e) {
@@ -40,6 +43,26 @@ export async function handleWebhook(request, options) {
     }
   }
   return new Response(null, { status: webhookAnswer(code) });
+}
+
+// A webhook body is small: a request over MAX_BODY bytes is refused without being read
+// whole (413), so that no sender can make the receiver hold an endless body.
+const MAX_BODY = 1 << 20;
+async function bounded(request) {
+  if (Number(request.headers.get('content-length')) > MAX_BODY) return undefined;
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const parts = [];
+  let n = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if ((n += value.length) > MAX_BODY) return void reader.cancel().catch(() => {});
+    parts.push(value);
+  }
+  const body = new Uint8Array(n);
+  for (let i = 0, at = 0; i < parts.length; at += parts[i++].length) body.set(parts[i], at);
+  return body;
 }
 
 // The caller's options, read once; a missing one rejects (a programming error, not a delivery).
@@ -65,4 +88,84 @@ export function clientCredentials(options) {
   if (!settle()) throw failure('eka-voice/server could not instantiate its wasm', 'wasm_unavailable');
   const credentials = new ClientCredentials(options);
   return () => credentials.getToken();
+}
+
+/**
+ * See server.d.ts: polls many sessions, at most `concurrency` at once, yielding
+ * `{ sessionId, session }` or `{ sessionId, error }` as each settles. Stopping the loop
+ * (break, return, a throw) stops taking ids and aborts the polls in flight.
+ */
+VoiceClient.prototype.pollMany = async function* pollMany(ids, options) {
+  const { concurrency, perSecond, poll, signal } = manyOptions(options);
+  if (perSecond !== undefined) this.setRequestBudget(perSecond);
+  const source = idSource(ids);
+  // One controller per poll (a shared signal would carry hundreds of listeners); the
+  // caller's signal gets one listener that aborts them all.
+  const controllers = new Set();
+  const stopAll = () => controllers.forEach((c) => c.abort(signal?.reason));
+  signal?.addEventListener('abort', stopAll, { once: true });
+  const running = new Set();
+  const settled = [];
+  let wake;
+  let more = true;
+  const next = async () => {
+    const step = await source.next();
+    if (step.done) return void (more = false);
+    const sessionId = step.value;
+    const controller = new AbortController();
+    controllers.add(controller);
+    if (signal?.aborted) controller.abort(signal.reason);
+    const p = this.pollSession(sessionId, { ...poll, signal: controller.signal }).then(
+      (session) => ({ sessionId, session }),
+      (error) => ({ sessionId, error }),
+    );
+    running.add(p);
+    p.then((r) => {
+      running.delete(p);
+      controllers.delete(controller);
+      settled.push(r);
+      wake?.();
+    });
+  };
+  try {
+    while (more || running.size || settled.length) {
+      while (more && running.size < concurrency) await next();
+      if (!settled.length && running.size) await new Promise((r) => (wake = r));
+      wake = undefined;
+      while (settled.length) yield settled.shift();
+    }
+  } finally {
+    stopAll();
+    signal?.removeEventListener('abort', stopAll);
+    if (more) await source.return?.();
+  }
+};
+
+// pollMany's options: its own, and the poll options it passes on (checked by pollSession).
+function manyOptions(options) {
+  let o;
+  try {
+    o = { ...(options ?? {}) };
+  } catch {
+    throw failure('pollMany: the options could not be read', 'invalid_argument');
+  }
+  const { concurrency = 16, maxRequestsPerSecond: perSecond, signal, ...poll } = o;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw failure('pollMany: `concurrency` must be a positive integer', 'invalid_argument');
+  if (perSecond !== undefined && !(Number.isInteger(perSecond) && perSecond >= 1)) {
+    throw failure('pollMany: `maxRequestsPerSecond` must be a positive integer', 'invalid_argument');
+  }
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw failure('pollMany: `signal` must be an AbortSignal', 'invalid_argument');
+  return { concurrency, perSecond, poll, signal };
+}
+
+// The ids as an async iterator: an array (or any iterable) or an async iterable.
+function idSource(ids) {
+  try {
+    if (ids?.[Symbol.asyncIterator]) return ids[Symbol.asyncIterator]();
+    if (ids?.[Symbol.iterator] && typeof ids !== 'string') {
+      const it = ids[Symbol.iterator]();
+      return { next: async () => it.next(), return: async () => it.return?.() };
+    }
+  } catch {}
+  throw failure('pollMany: `ids` must be an array or an (async) iterable of session ids', 'invalid_argument');
 }

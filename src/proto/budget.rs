@@ -1,17 +1,19 @@
 //! The request budget of one client (`pollMany`'s `maxRequestsPerSecond`): every request of
-//! the client takes a token from one bucket, and a 429's `Retry-After` pauses the whole
-//! client, not the one poll that got it. Sans-IO: the clock comes in, a wait goes out.
+//! the client waits for its turn, and a 429's `Retry-After` pauses the whole client, not the
+//! one poll that got it. Sans-IO: the clock comes in, a wait goes out.
 //!
-//! The bucket holds at most one second of requests (`burst = rate`), so that no window of
-//! one second ever sees more than `rate` requests beyond the first burst, and starts full.
+//! Requests are spaced evenly, `1 s / rate` apart, with no burst (a generic cell rate with
+//! no tolerance): no window of one second ever holds more than `rate` starts, which is what
+//! "at most N requests a second" means to a service that counts them. A batch script loses
+//! nothing by it: its polls wait in line.
 
-/// A token bucket shared by all requests of a client, with a client-wide pause.
+/// The pacing shared by all requests of a client, with a client-wide pause.
 ///
 /// ```
 /// use eka_voice::proto::RequestBudget;
 /// let mut b = RequestBudget::new(2);
-/// assert_eq!((b.take(0), b.take(0)), (0, 0), "a full bucket: two at once");
-/// assert_eq!(b.take(0), 500, "then one every 500 ms");
+/// assert_eq!(b.take(0), 0);
+/// assert_eq!(b.take(0), 500, "the next one 500 ms later");
 /// assert_eq!(b.take(500), 0);
 /// b.pause_until(10_000); // a 429 with Retry-After
 /// assert_eq!(b.take(2_000), 8_000);
@@ -19,9 +21,10 @@
 #[derive(Clone, Debug, PartialEq)]
 pub struct RequestBudget {
     per_second: u32,
-    /// Tokens, in thousandths (integers: no float drift).
-    milli_tokens: u64,
-    last_ms: u64,
+    /// The time between two starts, in microseconds.
+    interval_us: u64,
+    /// The earliest start of the next request, in microseconds.
+    next_us: u64,
     paused_until_ms: u64,
 }
 
@@ -31,8 +34,8 @@ impl RequestBudget {
         let per_second = per_second.max(1);
         RequestBudget {
             per_second,
-            milli_tokens: u64::from(per_second) * 1000,
-            last_ms: 0,
+            interval_us: 1_000_000u64.div_ceil(u64::from(per_second)),
+            next_us: 0,
             paused_until_ms: 0,
         }
     }
@@ -42,24 +45,18 @@ impl RequestBudget {
         self.per_second
     }
 
-    /// A request wants to start at `now_ms`: `0` when it may (a token is taken), else how
+    /// A request wants to start at `now_ms`: `0` when it may (its turn is taken), else how
     /// long to wait before asking again.
     pub fn take(&mut self, now_ms: u64) -> u64 {
         if now_ms < self.paused_until_ms {
             return self.paused_until_ms - now_ms;
         }
-        let capacity = u64::from(self.per_second) * 1000;
-        let elapsed = now_ms.saturating_sub(self.last_ms);
-        // per_second tokens a second = per_second thousandths of a token a millisecond.
-        self.milli_tokens =
-            (self.milli_tokens + elapsed * u64::from(self.per_second)).min(capacity);
-        self.last_ms = self.last_ms.max(now_ms);
-        if self.milli_tokens >= 1000 {
-            self.milli_tokens -= 1000;
-            return 0;
+        let now_us = now_ms.saturating_mul(1000);
+        if now_us < self.next_us {
+            return (self.next_us - now_us).div_ceil(1000);
         }
-        let missing = 1000 - self.milli_tokens;
-        missing.div_ceil(u64::from(self.per_second))
+        self.next_us = now_us.saturating_add(self.interval_us);
+        0
     }
 
     /// Nobody starts a request before `until_ms` (a 429's `Retry-After`); a later pause

@@ -14,7 +14,7 @@
 //! | [`transcribe`] | `transcribe`'s phases, progress, and deadline (from the last chunk) |
 //! | [`audio`] | audio formats: names, MIME types, sniffing, size limit |
 //! | [`token`] | the bearer token's syntax |
-//! | [`budget`] | a client's request budget (token bucket) and client-wide pause |
+//! | [`budget`] | a client's request budget (even pacing) and client-wide pause |
 //! | [`credentials`] | tokens from client credentials: login, refresh at 80 %, re-login |
 //! | [`webhook`] | webhooks: the signature header, HMAC, freshness, the normalised event |
 //! | [`error`] | [`Error`] with a stable [`ErrorCode`]; redaction of secrets |

@@ -147,6 +147,12 @@ fn reject(e: &Error, session_id: Option<&str>) -> Promise {
 }
 
 impl VoiceClient {
+    /// The client behind the exports (the server entry's budget).
+    #[cfg(feature = "server")]
+    pub(crate) fn client_ref(&self) -> &Client {
+        &self.inner
+    }
+
     /// The client behind the exports, for the Rust API (`rust_api`, with `serde`).
     #[cfg(feature = "serde")]
     pub(crate) fn client(&self) -> Rc<Client> {

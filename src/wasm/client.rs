@@ -30,6 +30,9 @@ pub struct Client {
     max_response_bytes: u64,
     /// The core's [`SESSION_BODY_STATUSES`] as a JS array, built once for every request.
     session_statuses: JsValue,
+    /// The request budget shared by all requests (`pollMany`'s `maxRequestsPerSecond`).
+    #[cfg(feature = "server")]
+    budget: super::budget::BudgetSlot,
 }
 
 impl Client {
@@ -51,7 +54,15 @@ impl Client {
                 .map(|&s| JsValue::from(s))
                 .collect::<Array>()
                 .into(),
+            #[cfg(feature = "server")]
+            budget: Default::default(),
         })
+    }
+
+    /// The request budget (feature `server`).
+    #[cfg(feature = "server")]
+    pub(crate) fn budget(&self) -> &super::budget::BudgetSlot {
+        &self.budget
     }
 
     /// What this client remembers of the sessions it uploads to.
@@ -153,8 +164,16 @@ impl Client {
         loop {
             action = match action {
                 Action::Send { timeout_ms } => {
+                    #[cfg(feature = "server")]
+                    let timeout_ms = {
+                        let within = x.within_deadline();
+                        self.take_budget(abort, within, || x.expired()).await?;
+                        timeout_ms.min(x.within_deadline().max(1))
+                    };
                     let req = self.request(call.url, &x.init);
                     let exchanged = exchange(&req, timeout_ms, abort, &mut x.controller).await;
+                    #[cfg(feature = "server")]
+                    self.note_answer(&exchanged);
                     x.answered(exchanged)?
                 }
                 Action::Sleep { ms } => {

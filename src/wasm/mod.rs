@@ -20,13 +20,16 @@
 //! | [`js`] | bindings of `snippet.js` (the boundary with the caller's objects): `VoiceApiError`, option checks, the fetch exchange, chunks, `upload_url` forms, progress events |
 //! | [`model`] | typed views of session bodies for Rust users (serde-wasm-bindgen) |
 //! | [`rust_api`] | the client's Rust API: typed results, [`Failure`](errors::Failure) errors, progress closures |
-//! | `server` | (feature `server`) the server entry's exports: `verifyWebhook` |
+//! | `server` | (feature `server`) the server entry's exports: `verifyWebhook`, `handleWebhook`'s parts, `ClientCredentials` |
+//! | `budget` | (feature `server`) the client's request budget in the request path (`pollMany`) |
 //!
 //! Timers and `fetch` are bound as globals (never `window.…`), so the same build runs in
 //! browsers, workers and Node.
 
 pub mod abort;
 pub mod api;
+#[cfg(feature = "server")]
+pub mod budget;
 pub mod chunk;
 pub mod client;
 pub mod errors;

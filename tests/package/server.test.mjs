@@ -182,6 +182,12 @@ test('handleWebhook: real deliveries, retries and duplicates give one Get Sessio
       assert.equal(requests.filter((r) => r.method === 'GET').length, 1, `one Get Session for ${id}`);
     }
     assert.equal(await code(handleWebhook(new Request('http://x', { method: 'POST', body: '' }), { signingKey: 'k', client })), 'invalid_argument', 'onSession is required');
+    // A body over 1 MiB is refused unread (413), declared or streamed.
+    const opts = { signingKey: 'k', client, onSession: () => {} };
+    const big = new Uint8Array((1 << 20) + 1);
+    assert.equal((await handleWebhook(new Request('http://x', { method: 'POST', body: big }), opts)).status, 413);
+    const stream = new ReadableStream({ pull(c) { c.enqueue(new Uint8Array(1 << 16)); } });
+    assert.equal((await handleWebhook(new Request('http://x', { method: 'POST', body: stream, duplex: 'half' }), opts)).status, 413);
   } finally {
     receiver.close();
     await sim.close();
@@ -224,6 +230,94 @@ test('clientCredentials: one login for 100 callers, a refresh in the middle of a
     for (const bad of [undefined, {}, { clientId: 'x' }, { clientId: 'x', clientSecret: '' }, { clientId: 'x', clientSecret: 'y', baseUrl: 'ftp://x' }]) {
       assert.throws(() => clientCredentials(bad), (x) => x instanceof VoiceApiError && x.code === 'invalid_argument', JSON.stringify(bad));
     }
+  } finally {
+    await sim.close();
+  }
+});
+
+test('pollMany: every id once, in completion order, bounded by concurrency, rate held, 429 pauses the client', async () => {
+  const { createSimulator } = await import('eka-voice/simulator');
+  const { VoiceClient: ServerClient } = await import('eka-voice/server');
+  const sim = createSimulator();
+  const base = await sim.listen(0);
+  const requests = async (id) => (await (await fetch(`${base}/__sim/requests/${encodeURIComponent(id)}`)).json()).requests;
+  try {
+    // 1. Every id exactly once, typed; never more than `concurrency` ids taken and unsettled.
+    const client = new ServerClient({ baseUrl: base, token: 'many' });
+    const kinds = ['complete', 'missing', 'expired', 'instant'];
+    const ids = Array.from({ length: 60 }, (_, i) => `${kinds[i % 4]}.many-${i}-${Date.now()}`);
+    let pulled = 0;
+    let yielded = 0;
+    let most = 0;
+    async function* source() {
+      for (const id of ids) {
+        pulled++;
+        most = Math.max(most, pulled - yielded);
+        yield id;
+      }
+    }
+    const seen = [];
+    for await (const r of client.pollMany(source(), { concurrency: 8, intervalMs: 100 })) {
+      yielded++;
+      seen.push(r);
+    }
+    assert.equal(seen.length, 60);
+    assert.deepEqual(seen.map((r) => r.sessionId).sort(), [...ids].sort());
+    assert.ok(most <= 9, `at most concurrency (+1 being pulled) ids in flight: ${most}`);
+    for (const r of seen) {
+      if (r.sessionId.startsWith('missing')) assert.ok(r.error instanceof VoiceApiError && r.error.code === 'not_found');
+      else assert.ok(['completed', 'expired'].includes(r.session.status), r.sessionId);
+    }
+    assert.ok(seen.findIndex((r) => r.sessionId.startsWith('complete')) > seen.findIndex((r) => r.sessionId.startsWith('instant')), 'completion order');
+
+    // 2. maxRequestsPerSecond: 40 sessions x 3 requests at 50 a second, paced evenly.
+    const paced = new ServerClient({ baseUrl: base, token: 'paced' });
+    const pacedIds = Array.from({ length: 40 }, (_, i) => `complete.rate-${i}-${Date.now()}`);
+    for await (const r of paced.pollMany(pacedIds, { concurrency: 40, maxRequestsPerSecond: 50, intervalMs: 100 })) assert.ok(r.session);
+    const times = (await Promise.all(pacedIds.map(requests))).flat().map((q) => q.t).sort((a, b) => a - b);
+    assert.equal(times.length, 120);
+    for (let i = 0; i < times.length; i++) {
+      const inWindow = times.slice(i).filter((t) => t < times[i] + 1000).length;
+      assert.ok(inWindow <= 50, `${inWindow} requests within 1 s at 50 a second`);
+    }
+    assert.ok(times.at(-1) - times[0] >= 2300, `120 requests at 50/s take >= 2.38 s: ${times.at(-1) - times[0]} ms`);
+
+    // 3. A 429 with Retry-After: 1 pauses the whole client, not one poll.
+    const storm = new ServerClient({ baseUrl: base, token: 'storm' });
+    const limited = `rate-limited.storm-${Date.now()}`;
+    const others = Array.from({ length: 5 }, (_, i) => `instant.storm-${i}-${Date.now()}`);
+    const results = [];
+    for await (const r of storm.pollMany([limited, ...others], { concurrency: 1, maxRequestsPerSecond: 1000 })) results.push(r);
+    assert.equal(results.length, 6);
+    const answered429 = (await requests(limited)).find((q) => q.status === 429).answered_at;
+    const firstOther = Math.min(...(await Promise.all(others.map(requests))).flat().map((q) => q.t));
+    assert.ok(firstOther >= answered429 + 950, `the others waited out the pause: ${firstOther - answered429} ms`);
+
+    // 4. Breaking out stops taking ids.
+    let taken = 0;
+    function* endless() {
+      for (let i = 0; ; i++) {
+        taken++;
+        yield `instant.endless-${i}-${Date.now()}`;
+      }
+    }
+    let got = 0;
+    for await (const r of client.pollMany(endless(), { concurrency: 4 })) {
+      assert.ok(r.session);
+      if (++got === 3) break;
+    }
+    const after = taken;
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(taken, after, 'no id taken after the loop stopped');
+    assert.ok(taken <= 3 + 4 + 1, `${taken} ids taken`);
+
+    // 5. Bad options reject typed.
+    for (const bad of [{ concurrency: 0 }, { maxRequestsPerSecond: 0.5 }, { signal: {} }]) {
+      const e = await client.pollMany(['instant.x'], bad).next().catch((x) => x);
+      assert.ok(e instanceof VoiceApiError && e.code === 'invalid_argument', JSON.stringify(bad));
+    }
+    const e = await client.pollMany(42).next().catch((x) => x);
+    assert.equal(e.code, 'invalid_argument');
   } finally {
     await sim.close();
   }

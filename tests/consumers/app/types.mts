@@ -26,3 +26,10 @@ export const receive = (req: Request): Promise<Response> =>
   handleWebhook(req, { signingKey: 'k', client: new ServerClient({ token: 't' }), onSession: (s, e) => void [s.status, e.sessionId], dedupe: async () => true });
 import { clientCredentials } from 'eka-voice/server';
 export const backend = new ServerClient({ getToken: clientCredentials({ clientId: 'id', clientSecret: 'secret' }) });
+export async function many(ids: string[]): Promise<number> {
+  let n = 0;
+  for await (const r of backend.pollMany(ids, { concurrency: 10, maxRequestsPerSecond: 5, intervalMs: 500 })) {
+    if (r.error === undefined) n += r.session.http_status;
+  }
+  return n;
+}
