@@ -14,6 +14,7 @@
 //! | [`transcribe`] | `transcribe`'s phases, progress, and deadline (from the last chunk) |
 //! | [`audio`] | audio formats: names, MIME types, sniffing, size limit |
 //! | [`token`] | the bearer token's syntax |
+//! | [`chunker`] | the recorder's chunking rules (cuts at pauses, 20 s at most) and the WAV writer |
 //! | [`budget`] | a client's request budget (even pacing) and client-wide pause |
 //! | [`credentials`] | tokens from client credentials: login, refresh at 80 %, re-login |
 //! | [`webhook`] | webhooks: the signature header, HMAC, freshness, the normalised event |
@@ -24,6 +25,7 @@
 pub mod audio;
 pub mod backoff;
 pub mod budget;
+pub mod chunker;
 pub mod classify;
 pub mod create;
 pub mod credentials;
@@ -44,6 +46,7 @@ pub use audio::{
 };
 pub use backoff::Backoff;
 pub use budget::RequestBudget;
+pub use chunker::{wav_bytes, Chunker, ChunkerConfig, RecordedChunk};
 pub use classify::{
     classify_answer, http_error, BodyFacts, Op, SessionStatus, Verdict, DEFAULT_MAX_RESPONSE_BYTES,
     MAX_FIELD_CHARS, MAX_MESSAGE_CHARS, SESSION_BODY_STATUSES,

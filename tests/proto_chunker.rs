@@ -1,0 +1,112 @@
+//! The recorder's chunking rules on the host: where cuts fall, and that nothing is ever
+//! lost (property: the chunks concatenated are the recording, sample for sample).
+#![cfg(not(target_arch = "wasm32"))]
+
+use eka_voice::proto::{wav_bytes, Chunker, ChunkerConfig, RecordedChunk};
+use proptest::prelude::*;
+
+const RATE: usize = 16_000;
+
+fn run(frames: &[(usize, bool)]) -> (Vec<i16>, Vec<RecordedChunk>) {
+    let mut c = Chunker::new(ChunkerConfig::default());
+    let mut all = Vec::new();
+    let mut chunks = Vec::new();
+    let mut n: i32 = 0;
+    for &(len, speech) in frames {
+        let frame: Vec<i16> = (0..len)
+            .map(|_| {
+                n += 1;
+                (n % 30_000) as i16
+            })
+            .collect();
+        all.extend_from_slice(&frame);
+        chunks.extend(c.push(&frame, speech));
+    }
+    chunks.extend(c.finish());
+    (all, chunks)
+}
+
+#[test]
+fn a_long_pause_after_10_s_cuts_in_its_middle() {
+    let (_, chunks) = run(&[(10 * RATE, true), (RATE, false), (3 * RATE, true)]);
+    assert_eq!(chunks.len(), 2);
+    assert_eq!(chunks[0].samples.len(), 10 * RATE + RATE / 2);
+    assert_eq!(
+        (chunks[1].index, chunks[1].start),
+        (1, (10 * RATE + RATE / 2) as u64)
+    );
+}
+
+#[test]
+fn a_short_pause_cuts_only_after_15_s() {
+    // 200 ms pauses every 3 s: too short before 15 s, enough after.
+    let mut frames = Vec::new();
+    for _ in 0..8 {
+        frames.push((3 * RATE, true));
+        frames.push((RATE / 5, false));
+    }
+    let (_, chunks) = run(&frames);
+    let first = chunks[0].samples.len();
+    assert!((15 * RATE..16 * RATE).contains(&first), "{first}");
+}
+
+#[test]
+fn speech_without_pauses_is_cut_at_20_s() {
+    let (all, chunks) = run(&[(45 * RATE, true)]);
+    let lens: Vec<usize> = chunks.iter().map(|c| c.samples.len()).collect();
+    assert_eq!(lens, vec![20 * RATE, 20 * RATE, 5 * RATE]);
+    assert_eq!(chunks.concat_samples(), all);
+}
+
+#[test]
+fn the_wav_header_says_pcm_16_bit_mono_16_khz() {
+    let wav = wav_bytes(&[1, -2, 3], 16_000);
+    assert_eq!(u32::from_le_bytes(wav[4..8].try_into().unwrap()), 36 + 6);
+    assert_eq!(
+        u16::from_le_bytes(wav[20..22].try_into().unwrap()),
+        1,
+        "PCM"
+    );
+    assert_eq!(
+        u16::from_le_bytes(wav[22..24].try_into().unwrap()),
+        1,
+        "mono"
+    );
+    assert_eq!(u32::from_le_bytes(wav[24..28].try_into().unwrap()), 16_000);
+    assert_eq!(u32::from_le_bytes(wav[28..32].try_into().unwrap()), 32_000);
+    assert_eq!(u16::from_le_bytes(wav[34..36].try_into().unwrap()), 16);
+    assert_eq!(&wav[36..40], b"data");
+    assert_eq!(&wav[44..], &[1, 0, 0xfe, 0xff, 3, 0]);
+}
+
+trait Concat {
+    fn concat_samples(&self) -> Vec<i16>;
+}
+impl Concat for Vec<RecordedChunk> {
+    fn concat_samples(&self) -> Vec<i16> {
+        self.iter()
+            .flat_map(|c| c.samples.iter().copied())
+            .collect()
+    }
+}
+
+proptest! {
+    /// Nothing is lost or reordered; no chunk passes 20 s; indices and starts follow each
+    /// other; every chunk but the last holds at least 5 s (a cut needs 10 s, half of a pause
+    /// may go to the next chunk).
+    #[test]
+    fn the_chunks_are_the_recording(frames in prop::collection::vec((1usize..40_000, any::<bool>()), 0..50)) {
+        let (all, chunks) = run(&frames);
+        prop_assert_eq!(chunks.concat_samples(), all);
+        let mut start = 0u64;
+        for (i, c) in chunks.iter().enumerate() {
+            prop_assert_eq!(c.index as usize, i);
+            prop_assert_eq!(c.start, start);
+            prop_assert!(c.samples.len() <= 20 * RATE && !c.samples.is_empty());
+            if i + 1 < chunks.len() {
+                prop_assert!(c.samples.len() >= 5 * RATE, "chunk {} of {} samples", i, c.samples.len());
+            }
+            start += c.samples.len() as u64;
+        }
+    }
+}
