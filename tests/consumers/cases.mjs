@@ -14,6 +14,8 @@ function html(dir, script, classic = false) {
   writeFileSync(join(dir, 'index.html'), `<!doctype html><meta charset="utf-8"><script ${classic ? '' : 'type="module" '}src="./${script}"></script>`);
 }
 const node = (file) => ({ appDir, sh }, name) => JSON.parse(sh(process.execPath, [file], { cwd: appDir(name) }));
+const runtime = (tool, args, file) => ({ appDir, bin, sh }, name) => JSON.parse(sh(bin(tool), [...args, file], { cwd: appDir(name) }));
+const BACKEND = { completed: true, notFound: true, webhook: true };
 
 async function esbuildPage({ appDir }, name, entry) {
   const { build } = await import('esbuild');
@@ -74,6 +76,13 @@ export const CASES = named([
   ['Node ESM: import', OK, node('node.mjs')],
   ['Node CJS: require', OK, node('node.cjs')],
   ['Node ESM: eka-voice/inline', OK, node('node-inline.mjs')],
+  // The server entry where the Fetch API lives: client credentials, a poll, a signed
+  // webhook through handleWebhook, a typed 404.
+  ['Node: eka-voice/server (credentials, poll, webhook)', BACKEND, node('backend.mjs')],
+  ['Deno 2: eka-voice/server (credentials, poll, webhook)', BACKEND, runtime('deno', ['run', '-A'], 'backend.mjs')],
+  ['Bun 1: eka-voice/server (credentials, poll, webhook)', BACKEND, runtime('bun', [], 'backend.mjs')],
+  ['Deno 2: eka-voice', OK, runtime('deno', ['run', '-A'], 'node.mjs')],
+  ['Bun 1: eka-voice', OK, runtime('bun', [], 'node.mjs')],
   [
     'TypeScript 5.9 (nodenext, strict, exactOptionalPropertyTypes): a .cts and a .mts consumer',
     'ok',
