@@ -15,6 +15,7 @@
 //! | [`audio`] | audio formats: names, MIME types, sniffing, size limit |
 //! | [`token`] | the bearer token's syntax |
 //! | [`chunker`] | the recorder's chunking rules (cuts at pauses, 20 s at most) and the WAV writer |
+//! | [`meter`] | the recorder's level meter (dBFS, 20 a second) and no-signal detector |
 //! | [`resample`] | the recorder's downmix and resampling to 16 kHz (anti-aliasing filter) |
 //! | [`budget`] | a client's request budget (even pacing) and client-wide pause |
 //! | [`credentials`] | tokens from client credentials: login, refresh at 80 %, re-login |
@@ -33,6 +34,7 @@ pub mod credentials;
 pub mod end;
 pub mod error;
 mod json;
+pub mod meter;
 pub mod poll;
 pub mod resample;
 pub mod retry_after;
@@ -59,6 +61,7 @@ pub use credentials::{
 };
 pub use end::{end_body, end_url};
 pub use error::{push_decimal, redact, Error, ErrorCode, MIN_SECRET_CHARS, REDACTED};
+pub use meter::{LevelMeter, MeterEvent, LEVELS_PER_SECOND, SILENT_DBFS};
 pub use poll::{Action, PollConfig, Poller, Transport, MAX_TIMER_MS, MIN_INTERVAL_MS};
 pub use resample::{downmix, Resampler, PHASES, TARGET_RATE};
 pub use retry_after::{parse_http_date, parse_retry_after, MAX_RETRY_AFTER_MS};

@@ -1,5 +1,6 @@
-//! The recorder's chunking rules on the host: where cuts fall, and that nothing is ever
-//! lost (property: the chunks concatenated are the recording, sample for sample).
+//! The recorder's core on the host (the resampler has its own file): the chunking rules —
+//! where cuts fall, and that nothing is ever lost (property: the chunks concatenated are
+//! the recording, sample for sample) — and the level meter.
 #![cfg(not(target_arch = "wasm32"))]
 
 use eka_voice::proto::{wav_bytes, Chunker, ChunkerConfig, RecordedChunk};
@@ -108,5 +109,68 @@ proptest! {
             }
             start += c.samples.len() as u64;
         }
+    }
+}
+
+mod meter {
+    use eka_voice::proto::{LevelMeter, MeterEvent, SILENT_DBFS};
+
+    fn levels(events: &[MeterEvent]) -> Vec<f32> {
+        events
+            .iter()
+            .filter_map(|e| {
+                if let MeterEvent::Level(l) = e {
+                    Some(*l)
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_half_scale_sine_reads_minus_9_dbfs_twenty_times_a_second() {
+        let mut m = LevelMeter::new(48_000, 2_000);
+        let sine: Vec<f32> = (0..48_000)
+            .map(|i| {
+                (0.5 * (2.0 * std::f64::consts::PI * 1000.0 * i as f64 / 48_000.0).sin()) as f32
+            })
+            .collect();
+        let events = m.push(&sine);
+        let l = levels(&events);
+        assert_eq!(l.len(), 20);
+        for v in l {
+            assert!((v - (-9.03)).abs() < 0.05, "{v}");
+        }
+        assert!(!events.contains(&MeterEvent::NoSignal));
+    }
+
+    #[test]
+    fn digital_silence_is_no_signal_once_then_signal_back() {
+        let mut m = LevelMeter::new(16_000, 2_000);
+        let mut events = Vec::new();
+        for _ in 0..30 {
+            events.extend(m.push(&[0.0; 1_600])); // 100 ms each: 3 s of zeros
+        }
+        assert_eq!(
+            events
+                .iter()
+                .filter(|e| **e == MeterEvent::NoSignal)
+                .count(),
+            1
+        );
+        let at = events
+            .iter()
+            .position(|e| *e == MeterEvent::NoSignal)
+            .unwrap();
+        assert_eq!(levels(&events[..at]).len(), 40, "after 2 s");
+        assert!(levels(&events).iter().all(|&l| l == SILENT_DBFS));
+        let back = m.push(&[0.001; 800]);
+        assert_eq!(back.last(), Some(&MeterEvent::SignalBack));
+        // Quiet but not zero (a room): never "no signal".
+        let mut quiet = LevelMeter::new(16_000, 500);
+        assert!(!quiet
+            .push(&vec![1e-6; 32_000])
+            .contains(&MeterEvent::NoSignal));
     }
 }
