@@ -53,3 +53,8 @@ export function init(input) {
 
 /** Resolves once the wasm is there (loading it if needed). */
 export const ready = () => (settle() ? Promise.resolve() : init());
+
+/** `f` called at once when the wasm is there (or can be loaded now), else once it is.
+ * (index.js spells the same out for pollSession/getSession: this helper there costs the
+ * main entry 20 bytes of its 8 to spare.) */
+export const whenReady = (f) => (...a) => (settle() ? f(...a) : ready().then(() => f(...a)));

@@ -3,14 +3,14 @@
 // serve or read: Node, Deno, Bun and edge workers alike).
 import { verifyWebhook as verify, webhookAnswer, SeenSessions, ClientCredentials } from '../eka_voice.js';
 import { VoiceApiError } from '../snippet.js';
-import { failure, ready, settle } from './load.js';
+import { failure, ready, settle, whenReady } from './load.js';
 
 import { VoiceClient } from './index.js';
 
 export { init, VoiceClient, pollSession, getSession, VoiceApiError, documents, findDocument } from './index.js';
 
 /** See server.d.ts. */
-export const verifyWebhook = (options) => (settle() ? verify(options) : ready().then(() => verify(options)));
+export const verifyWebhook = whenReady(verify);
 
 // The sessions handled by this process when no `dedupe` is given (the core's bounded table).
 const SEEN_CAPACITY = 10_000;
@@ -47,6 +47,8 @@ export async function handleWebhook(request, options) {
 
 // A webhook body is small: a request over MAX_BODY bytes is refused without being read
 // whole (413), so that no sender can make the receiver hold an endless body.
+// (snippet.js's `capped` reads a Response the same way; sharing it would export it from
+// the main entry's snippet, 20 bytes over that entry's budget.)
 const MAX_BODY = 1 << 20;
 async function bounded(request) {
   if (Number(request.headers.get('content-length')) > MAX_BODY) return undefined;

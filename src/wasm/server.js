@@ -2,13 +2,16 @@
 // feature). The boundary rule of snippet.js holds here too: the caller's objects are read
 // here only, once, and what they throw becomes a message, never an exception in the wasm.
 
+import { takeChunk } from './snippet.js';
+
 const text = new TextEncoder();
-// Bytes of a string (UTF-8) or of an ArrayBuffer / view (copied); undefined otherwise.
+// Bytes of a string (UTF-8), or of an ArrayBuffer / view, copied through the platform's
+// own getters as audio chunks are (snippet.js's takeChunk); undefined otherwise.
 function bytesOf(v) {
   if (typeof v === 'string') return text.encode(v);
-  if (v instanceof ArrayBuffer) return new Uint8Array(v.slice(0));
-  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength).slice();
-  return undefined;
+  if (!(v instanceof ArrayBuffer) && !ArrayBuffer.isView(v)) return undefined;
+  const taken = takeChunk(v);
+  return taken?.body instanceof Uint8Array ? taken.body : undefined;
 }
 // The options of verifyWebhook -> [body bytes, body text, signature, key bytes, toleranceSec,
 // now (ms)]; throws a message (never a value) when one is missing or of the wrong type.
@@ -34,14 +37,17 @@ export function webhookInput(o) {
   } catch {}
   return [raw, decoded, signature, k, tolerance, now ?? Date.now()];
 }
-// The parsed payload of a body text (undefined when it is not JSON), and its compact text.
+// The parsed payload of a body text (undefined when it is not JSON).
 export function parsePayload(t) {
   try {
-    const payload = JSON.parse(t);
-    return [payload, JSON.stringify(payload)];
+    return JSON.parse(t);
   } catch {
     return undefined;
   }
+}
+// A parsed payload's compact JSON text (undefined for none).
+export function compactJson(payload) {
+  return payload === undefined ? undefined : JSON.stringify(payload);
 }
 // The string at `path` (an array of keys) of a parsed payload, cut to `max` characters.
 export function readPath(o, path, max) {

@@ -30,6 +30,8 @@ extern "C" {
     fn webhook_input(options: &JsValue) -> Result<Array, JsValue>;
     #[wasm_bindgen(js_name = parsePayload)]
     fn parse_payload(text: &str) -> JsValue;
+    #[wasm_bindgen(js_name = compactJson)]
+    fn compact_json(payload: &JsValue) -> Option<String>;
     #[wasm_bindgen(js_name = readPath)]
     fn read_path(payload: &JsValue, path: &Array, max: u32) -> Option<String>;
     #[wasm_bindgen(js_name = webhookEvent)]
@@ -54,13 +56,16 @@ pub fn verify_webhook(options: JsValue) -> Promise {
     }
 }
 
+/// What a `server.js` option reader threw (a message) as the `invalid_argument` error.
+fn refused(message: JsValue) -> Error {
+    let why = message
+        .as_string()
+        .unwrap_or_else(|| String::from("options could not be read"));
+    Error::new(ErrorCode::InvalidArgument, why)
+}
+
 fn verify(options: &JsValue) -> Result<JsValue, Error> {
-    let input = webhook_input(options).map_err(|m| {
-        let why = m
-            .as_string()
-            .unwrap_or_else(|| String::from("options could not be read"));
-        Error::new(ErrorCode::InvalidArgument, why)
-    })?;
+    let input = webhook_input(options).map_err(refused)?;
     let body: Vec<u8> = Uint8Array::from(input.get(0)).to_vec();
     let text = input.get(1).as_string();
     let signature = input.get(2).as_string().unwrap_or_default();
@@ -72,18 +77,15 @@ fn verify(options: &JsValue) -> Result<JsValue, Error> {
     let now_s = (input.get(5).as_f64().unwrap_or(0.0) / 1000.0) as u64;
 
     let sig = Signature::parse(&signature)?;
-    let parsed = text.as_deref().map(parse_payload).filter(|p| p.is_object());
-    let payload = parsed.as_ref().map(|p| Array::from(p).get(0));
+    // The payload, parsed by the platform (undefined when the body is not JSON).
+    let payload = text.as_deref().map_or(JsValue::UNDEFINED, parse_payload);
+    // The compact form is written only when the raw body does not match.
     let signed = sig.matches(&key, &body)
-        || parsed.as_ref().is_some_and(|p| {
-            let compact = Array::from(p).get(1).as_string().unwrap_or_default();
-            sig.matches(&key, python_compact(&compact).as_bytes())
-        });
+        || compact_json(&payload).is_some_and(|c| sig.matches(&key, python_compact(&c).as_bytes()));
     if !signed {
         return Err(invalid_signature());
     }
     check_freshness(sig.timestamp, now_s, tolerance)?;
-    let payload = payload.unwrap_or(JsValue::UNDEFINED);
     let read = |path: &[&str]| {
         let keys: Array = path.iter().map(|k| JsValue::from_str(k)).collect();
         read_path(&payload, &keys, MAX_FIELD_CHARS as u32)
@@ -190,12 +192,7 @@ impl JsCredentials {
 }
 
 fn credentials(options: &JsValue) -> Result<Credentials, Error> {
-    let input = credentials_input(options).map_err(|m| {
-        let why = m
-            .as_string()
-            .unwrap_or_else(|| String::from("options could not be read"));
-        Error::new(ErrorCode::InvalidArgument, why)
-    })?;
+    let input = credentials_input(options).map_err(refused)?;
     let base = match input.get(2).as_string() {
         Some(b) => BaseUrl::parse(&b)?,
         None => BaseUrl::default(),
