@@ -3,7 +3,7 @@
 //! the recording, sample for sample) — and the level meter.
 #![cfg(not(target_arch = "wasm32"))]
 
-use eka_voice::proto::{wav_bytes, Chunker, ChunkerConfig, RecordedChunk};
+use eka_voice::proto::{wav_bytes, Chunker, ChunkerConfig, CutReason, RecordedChunk};
 use proptest::prelude::*;
 
 const RATE: usize = 16_000;
@@ -28,13 +28,14 @@ fn run(frames: &[(usize, bool)]) -> (Vec<i16>, Vec<RecordedChunk>) {
 }
 
 #[test]
-fn a_long_pause_after_10_s_cuts_in_its_middle() {
+fn a_long_pause_after_10_s_cuts_as_soon_as_it_is_long_enough() {
     let (_, chunks) = run(&[(10 * RATE, true), (RATE, false), (3 * RATE, true)]);
     assert_eq!(chunks.len(), 2);
-    assert_eq!(chunks[0].samples.len(), 10 * RATE + RATE / 2);
+    // Cut as soon as the pause is 500 ms long, in its middle so far: 250 ms into it.
+    assert_eq!(chunks[0].samples.len(), 10 * RATE + RATE / 4);
     assert_eq!(
         (chunks[1].index, chunks[1].start),
-        (1, (10 * RATE + RATE / 2) as u64)
+        (1, (10 * RATE + RATE / 4) as u64)
     );
 }
 
@@ -52,11 +53,40 @@ fn a_short_pause_cuts_only_after_15_s() {
 }
 
 #[test]
-fn speech_without_pauses_is_cut_at_20_s() {
-    let (all, chunks) = run(&[(45 * RATE, true)]);
+fn speech_without_pauses_is_cut_at_its_quietest_moment_by_20_s() {
+    // A steady level: the last window before 20 s (the latest of equals).
+    let mut c = Chunker::new(ChunkerConfig::default());
+    let chunks = c.push(&vec![3_000i16; 45 * RATE], true);
     let lens: Vec<usize> = chunks.iter().map(|c| c.samples.len()).collect();
-    assert_eq!(lens, vec![20 * RATE, 20 * RATE, 5 * RATE]);
-    assert_eq!(chunks.concat_samples(), all);
+    assert_eq!(lens, vec![20 * RATE - 128, 20 * RATE - 128]);
+    assert!(chunks.iter().all(|c| c.cut == CutReason::Forced));
+    // A quieter stretch at 17 s (no pause for the detector): cut there, not at 20 s.
+    let mut c = Chunker::new(ChunkerConfig::default());
+    let mut audio = vec![3_000i16; 25 * RATE];
+    audio[17 * RATE..17 * RATE + 800].fill(40);
+    let first = &c.push(&audio, true)[0];
+    assert!((17 * RATE..17 * RATE + 800).contains(&first.samples.len()));
+    // Before 15 s, a quieter stretch does not count.
+    let mut c = Chunker::new(ChunkerConfig::default());
+    let mut audio = vec![3_000i16; 25 * RATE];
+    audio[12 * RATE..12 * RATE + 800].fill(40);
+    assert_eq!(c.push(&audio, true)[0].samples.len(), 20 * RATE - 128);
+}
+
+#[test]
+fn a_pause_that_began_before_10_s_counts_from_10_s() {
+    // Speech to 3 s, then silence: not cut at 6.5 s (the middle), but 250 ms past 10 s.
+    let (_, chunks) = run(&[(3 * RATE, true), (20 * RATE, false)]);
+    assert_eq!(chunks[0].samples.len(), 10 * RATE + RATE / 4);
+    assert_eq!(chunks[0].cut, CutReason::Pause);
+    // A pause from 9.7 s to 10.2 s has only 200 ms past 10 s: no cut in it.
+    let (_, chunks) = run(&[
+        (9 * RATE + 7 * RATE / 10, true),
+        (RATE / 2, false),
+        (3 * RATE, true),
+    ]);
+    assert_eq!(chunks.len(), 1);
+    assert_eq!(chunks[0].cut, CutReason::End);
 }
 
 #[test]

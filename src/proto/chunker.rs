@@ -1,4 +1,4 @@
-//! The recorder's chunking rules (issue 14, first part): where a live recording is cut into
+//! The recorder's chunking rules (issue 14): where a live recording is cut into
 //! the chunks that `transcribe` uploads during the consultation. Sans-IO: frames of 16 kHz
 //! mono samples come in, each with the voice-activity detector's verdict; chunks go out.
 //!
@@ -6,9 +6,14 @@
 //! - once a chunk holds ≥ 10 s, it is cut in a pause of ≥ 500 ms;
 //! - once it holds ≥ 15 s, a pause of ≥ 100 ms is enough;
 //! - at 20 s (the service's `max_chunk_duration_seconds`) it is cut in any case;
-//! - a cut in a pause falls in the MIDDLE of the pause, so both chunks keep some silence
-//!   around their speech; a forced cut falls in the trailing pause if there is one, else at
-//!   the 20 s mark;
+//! - a cut in a pause falls in the middle of the pause as it stands when the rule first
+//!   holds (250 ms into a pause for the 500 ms rule, whatever the frame sizes), so both
+//!   chunks keep some silence around their speech; a pause counts only from the length its rule starts at (a pause
+//!   that ends right at 10 s is not cut at its very end, where a detector's lag would put
+//!   the cut in speech; a long silence makes chunks of 10.25 s);
+//! - a forced cut at 20 s falls in the middle of the trailing pause if there is one, else
+//!   at the quietest 16 ms since 15 s (between words, or where only the room is heard —
+//!   the labelled set's babble: `examples/vad_report.rs`);
 //! - nothing is ever dropped: the chunks, concatenated, are the whole recording, sample for
 //!   sample (silence included).
 
@@ -44,6 +49,20 @@ impl Default for ChunkerConfig {
     }
 }
 
+/// Why a chunk ended where it did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CutReason {
+    /// In a pause of at least `prefer_pause_ms`, once the chunk held `prefer_after_ms`.
+    Pause,
+    /// In a pause of at least `accept_pause_ms`, once the chunk held `accept_after_ms`.
+    ShortPause,
+    /// At `max_ms` without such a pause: in a shorter trailing pause, or at the quietest
+    /// moment since `accept_after_ms`.
+    Forced,
+    /// The recording ended.
+    End,
+}
+
 /// One chunk of the recording.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RecordedChunk {
@@ -53,6 +72,8 @@ pub struct RecordedChunk {
     pub start: u64,
     /// Its samples.
     pub samples: Vec<i16>,
+    /// Why it ended there.
+    pub cut: CutReason,
 }
 
 /// The chunker state machine.
@@ -64,10 +85,11 @@ pub struct RecordedChunk {
 /// let silence = vec![0i16; 16_000];
 /// let mut chunks = Vec::new();
 /// for _ in 0..10 { chunks.extend(c.push(&speech, true)); }
-/// chunks.extend(c.push(&silence, false)); // 1 s of pause after 10 s: cut in its middle
+/// // A pause after 10 s: cut once it is 500 ms long, 250 ms into it.
+/// chunks.extend(c.push(&silence, false));
 /// chunks.extend(c.finish());
 /// assert_eq!(chunks.len(), 2);
-/// assert_eq!(chunks[0].samples.len(), 10 * 16_000 + 8_000);
+/// assert_eq!(chunks[0].samples.len(), 10 * 16_000 + 4_000);
 /// ```
 #[derive(Clone, Debug)]
 pub struct Chunker {
@@ -77,6 +99,20 @@ pub struct Chunker {
     trailing_silence: usize,
     index: u32,
     start: u64,
+}
+
+/// Length of the windows a forced cut compares, in samples (16 ms at 16 kHz).
+const QUIET_WINDOW: usize = 256;
+
+/// The middle of the quietest window of `buf[from..]` (windows overlapping by half); the
+/// end of `buf` when it holds no whole window.
+fn quietest(buf: &[i16], from: usize) -> usize {
+    let energy = |w: &[i16]| w.iter().map(|&s| i64::from(s) * i64::from(s)).sum::<i64>();
+    (from..buf.len().saturating_sub(QUIET_WINDOW - 1))
+        .step_by(QUIET_WINDOW / 2)
+        .rev() // the latest of equally quiet windows: chunks as long as they may be
+        .min_by_key(|&at| energy(&buf[at..at + QUIET_WINDOW]))
+        .map_or(buf.len(), |at| at + QUIET_WINDOW / 2)
 }
 
 impl Chunker {
@@ -97,11 +133,9 @@ impl Chunker {
         let mut out = Vec::new();
         let mut rest = frame;
         while !rest.is_empty() {
-            // Never let the buffer pass the longest chunk: take what fits, decide, go on.
-            let room = self
-                .samples(self.cfg.max_ms)
-                .saturating_sub(self.buf.len())
-                .max(1);
+            // Never step past the point where a rule starts to hold (so frames of any size
+            // cut at the same samples): take that much, decide, go on.
+            let room = self.until_a_rule(speech);
             let (now, later) = rest.split_at(room.min(rest.len()));
             self.buf.extend_from_slice(now);
             self.trailing_silence = if speech {
@@ -119,26 +153,56 @@ impl Chunker {
 
     /// The recording ended: the last chunk, if any audio is left.
     pub fn finish(&mut self) -> Option<RecordedChunk> {
-        (!self.buf.is_empty()).then(|| self.cut(self.buf.len()))
+        (!self.buf.is_empty()).then(|| self.cut(self.buf.len(), CutReason::End))
+    }
+
+    /// How many more samples (at least 1) of this kind until a rule may hold.
+    fn until_a_rule(&self, speech: bool) -> usize {
+        let (len, pause, c) = (self.buf.len(), self.trailing_silence, self.cfg);
+        let to = |target: usize, now: usize| target.saturating_sub(now);
+        let mut k = to(self.samples(c.max_ms), len);
+        if !speech {
+            // A pause rule holds once the chunk is long enough and the pause, counted from
+            // that length, is too.
+            for (after, min_pause) in [
+                (c.prefer_after_ms, c.prefer_pause_ms),
+                (c.accept_after_ms, c.accept_pause_ms),
+            ] {
+                let (after, min_pause) = (self.samples(after), self.samples(min_pause));
+                k = k.min(to(after + min_pause, len).max(to(min_pause, pause)));
+            }
+        }
+        k.max(1)
     }
 
     fn decide(&mut self) -> Option<RecordedChunk> {
-        let len = self.buf.len();
-        let pause = self.trailing_silence;
-        let c = self.cfg;
-        let long_pause =
-            len >= self.samples(c.prefer_after_ms) && pause >= self.samples(c.prefer_pause_ms);
-        let short_pause =
-            len >= self.samples(c.accept_after_ms) && pause >= self.samples(c.accept_pause_ms);
-        if long_pause || short_pause || (len >= self.samples(c.max_ms) && pause > 0) {
-            // In the middle of the pause.
-            return Some(self.cut(len - pause / 2));
-        }
-        (len >= self.samples(c.max_ms)).then(|| self.cut(len))
+        let (len, pause, c) = (self.buf.len(), self.trailing_silence, self.cfg);
+        // A rule's pause counts only from the length the rule starts at: a pause that ended
+        // right at 10 s (or began long before) is not cut at its very end.
+        let eligible = |after_ms: u32| pause.min(len.saturating_sub(self.samples(after_ms)));
+        let (long, short) = (eligible(c.prefer_after_ms), eligible(c.accept_after_ms));
+        let after = |ms: u32| len >= self.samples(ms);
+        // In the middle of the (eligible part of the) pause.
+        let (at, why) = if after(c.prefer_after_ms) && long >= self.samples(c.prefer_pause_ms) {
+            (len - long / 2, CutReason::Pause)
+        } else if after(c.accept_after_ms) && short >= self.samples(c.accept_pause_ms) {
+            (len - short / 2, CutReason::ShortPause)
+        } else if after(c.max_ms) && pause > 0 {
+            (len - pause / 2, CutReason::Forced)
+        } else if after(c.max_ms) {
+            // No pause at all by the longest chunk: cut at the quietest moment since the
+            // short-pause rule began (between words, or where the speaker near the
+            // microphone paused and only the room is heard).
+            let from = self.samples(c.accept_after_ms).min(len);
+            (quietest(&self.buf, from), CutReason::Forced)
+        } else {
+            return None;
+        };
+        Some(self.cut(at, why))
     }
 
     /// Emits `buf[..at]` as the next chunk; the rest starts the next one.
-    fn cut(&mut self, at: usize) -> RecordedChunk {
+    fn cut(&mut self, at: usize, cut: CutReason) -> RecordedChunk {
         let rest = self.buf.split_off(at);
         let samples = core::mem::replace(&mut self.buf, rest);
         self.trailing_silence = self.trailing_silence.min(self.buf.len());
@@ -146,6 +210,7 @@ impl Chunker {
             index: self.index,
             start: self.start,
             samples,
+            cut,
         };
         self.index += 1;
         self.start += chunk.samples.len() as u64;
@@ -155,35 +220,4 @@ impl Chunker {
     fn samples(&self, ms: u32) -> usize {
         (u64::from(ms) * u64::from(self.cfg.sample_rate) / 1000) as usize
     }
-}
-
-/// A WAV file (RIFF, PCM signed 16-bit little-endian, mono) of `samples` at `sample_rate`:
-/// what the recorder uploads.
-///
-/// ```
-/// use eka_voice::proto::wav_bytes;
-/// let wav = wav_bytes(&[0, 1, -1], 16_000);
-/// assert_eq!(&wav[..4], b"RIFF");
-/// assert_eq!(&wav[8..16], b"WAVEfmt ");
-/// assert_eq!(wav.len(), 44 + 6);
-/// ```
-pub fn wav_bytes(samples: &[i16], sample_rate: u32) -> Vec<u8> {
-    let data = (samples.len() * 2) as u32;
-    let mut out = Vec::with_capacity(44 + samples.len() * 2);
-    out.extend_from_slice(b"RIFF");
-    out.extend_from_slice(&(36 + data).to_le_bytes());
-    out.extend_from_slice(b"WAVEfmt ");
-    out.extend_from_slice(&16u32.to_le_bytes()); // fmt chunk size
-    out.extend_from_slice(&1u16.to_le_bytes()); // PCM
-    out.extend_from_slice(&1u16.to_le_bytes()); // mono
-    out.extend_from_slice(&sample_rate.to_le_bytes());
-    out.extend_from_slice(&(sample_rate * 2).to_le_bytes()); // bytes a second
-    out.extend_from_slice(&2u16.to_le_bytes()); // block align
-    out.extend_from_slice(&16u16.to_le_bytes()); // bits per sample
-    out.extend_from_slice(b"data");
-    out.extend_from_slice(&data.to_le_bytes());
-    for s in samples {
-        out.extend_from_slice(&s.to_le_bytes());
-    }
-    out
 }

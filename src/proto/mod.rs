@@ -14,7 +14,10 @@
 //! | [`transcribe`] | `transcribe`'s phases, progress, and deadline (from the last chunk) |
 //! | [`audio`] | audio formats: names, MIME types, sniffing, size limit |
 //! | [`token`] | the bearer token's syntax |
-//! | [`chunker`] | the recorder's chunking rules (cuts at pauses, 20 s at most) and the WAV writer |
+//! | [`chunker`] | the recorder's chunking rules (cuts at pauses, 20 s at most) |
+//! | [`wav`] | the WAV writer (what the recorder uploads) and reader (files to split) |
+//! | [`vad`] | the recorder's voice-activity detector (earshot), the energy baseline, speech edges |
+//! | [`recorder`] | the recorder's pipeline: resample → meter → detector → chunker; `split_wav` |
 //! | [`meter`] | the recorder's level meter (dBFS, 20 a second) and no-signal detector |
 //! | [`resample`] | the recorder's downmix and resampling to 16 kHz (anti-aliasing filter) |
 //! | [`budget`] | a client's request budget (even pacing) and client-wide pause |
@@ -36,6 +39,7 @@ pub mod error;
 mod json;
 pub mod meter;
 pub mod poll;
+pub mod recorder;
 pub mod resample;
 pub mod retry_after;
 pub mod sessions;
@@ -43,6 +47,8 @@ pub mod token;
 pub mod transcribe;
 pub mod upload;
 pub mod url;
+pub mod vad;
+pub mod wav;
 pub mod webhook;
 
 pub use audio::{
@@ -50,7 +56,7 @@ pub use audio::{
 };
 pub use backoff::Backoff;
 pub use budget::RequestBudget;
-pub use chunker::{wav_bytes, Chunker, ChunkerConfig, RecordedChunk};
+pub use chunker::{Chunker, ChunkerConfig, CutReason, RecordedChunk};
 pub use classify::{
     classify_answer, http_error, BodyFacts, Op, SessionStatus, Verdict, DEFAULT_MAX_RESPONSE_BYTES,
     MAX_FIELD_CHARS, MAX_MESSAGE_CHARS, SESSION_BODY_STATUSES,
@@ -63,6 +69,7 @@ pub use end::{end_body, end_url};
 pub use error::{push_decimal, redact, Error, ErrorCode, MIN_SECRET_CHARS, REDACTED};
 pub use meter::{LevelMeter, MeterEvent, LEVELS_PER_SECOND, SILENT_DBFS};
 pub use poll::{Action, PollConfig, Poller, Transport, MAX_TIMER_MS, MIN_INTERVAL_MS};
+pub use recorder::{split_wav, RecorderConfig, RecorderCore, RecorderEvent};
 pub use resample::{downmix, Resampler, PHASES, TARGET_RATE};
 pub use retry_after::{parse_http_date, parse_retry_after, MAX_RETRY_AFTER_MS};
 pub use sessions::{SessionState, Sessions, Target, UploadPlan, UploadRequest, MAX_SESSIONS};
@@ -77,6 +84,10 @@ pub use url::{
     check_session_id, push_encoded, session_path_url, session_url, BaseUrl, Filter,
     DEFAULT_BASE_URL,
 };
+pub use vad::{
+    frame_dbfs, EnergyDetector, SpeechDetector, SpeechEdge, SpeechGate, VoiceDetector, VAD_FRAME,
+};
+pub use wav::{parse_wav, wav_bytes, WavAudio, WAV_RATES};
 pub use webhook::{
     check_freshness, invalid_signature, normalize_event, python_compact, webhook_answer,
     SeenSessions, Signature, WebhookEvent, DEFAULT_TOLERANCE_S, MAX_SIGNATURES, SIGNATURE_HEADER,

@@ -87,7 +87,9 @@ impl Resampler {
         let taps = ((ATTENUATION_DB - 8.0) / (2.285 * width)).ceil() as usize;
         let half = taps / 2 + 1;
         let beta = 0.1102 * (ATTENUATION_DB - 8.7);
-        let table = kernel_table(half, CUTOFF_HZ / fs, beta);
+        // Below 16 kHz (upsampling) the input's own Nyquist bounds the passband.
+        let cutoff = CUTOFF_HZ.min(fs / 2.0 - TRANSITION_HZ / 2.0);
+        let table = kernel_table(half, cutoff / fs, beta);
         Resampler {
             step: u64::from(input_rate),
             half,
@@ -104,12 +106,40 @@ impl Resampler {
             return input.to_vec();
         }
         self.history.extend_from_slice(input);
+        self.run(u64::MAX)
+    }
+
+    /// The input ended: the samples still owed, up to its last sample (the filter's
+    /// look-ahead is filled with silence). Then the resampler starts a new stream.
+    ///
+    /// ```
+    /// use eka_voice::proto::Resampler;
+    /// let mut r = Resampler::new(44_100);
+    /// let mut n = r.push(&vec![0.25; 44_100]).len();
+    /// n += r.finish().len();
+    /// assert_eq!(n, 16_000); // one second in, one second out
+    /// ```
+    pub fn finish(&mut self) -> Vec<f32> {
+        if self.table.is_empty() {
+            return Vec::new();
+        }
+        // The end, in history coordinates (the input's first sample is at half − 1).
+        let end = (self.dropped + self.history.len() as u64) * u64::from(TARGET_RATE);
+        self.history.resize(self.history.len() + self.half, 0.0);
+        let out = self.run(end);
+        *self = Resampler::new(self.step as u32);
+        out
+    }
+
+    /// The outputs whose window the history holds and whose position is before `limit`.
+    fn run(&mut self, limit: u64) -> Vec<f32> {
         let width = 2 * self.half;
         let unit = u64::from(TARGET_RATE);
-        let mut out = Vec::with_capacity(input.len() * unit as usize / self.step as usize + 1);
+        let mut out =
+            Vec::with_capacity(self.history.len() * unit as usize / self.step as usize + 1);
         loop {
             let i = (self.next / unit - self.dropped) as usize;
-            if i + self.half >= self.history.len() {
+            if i + self.half >= self.history.len() || self.next >= limit {
                 break;
             }
             let frac = (self.next % unit) as f64 / unit as f64 * PHASES as f64;

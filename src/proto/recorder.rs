@@ -1,0 +1,214 @@
+//! The recorder's DSP pipeline (issue 14), sans-IO: blocks of capture samples (any rate,
+//! any channels) come in, events for the UI and finished chunks go out.
+//!
+//! downmix → resample to 16 kHz ([`Resampler`]) → level meter ([`LevelMeter`]) → 16 ms
+//! frames → voice-activity detector ([`SpeechDetector`]) → speech edges ([`SpeechGate`]) and
+//! the chunker ([`Chunker`], which takes the raw frame verdicts) → chunks.
+//!
+//! The same pipeline cuts pre-recorded WAV files ([`split_wav`]), so a file and a live
+//! recording are cut by the same rules. Nothing is dropped: the chunks, concatenated, are
+//! the whole 16 kHz stream, sample for sample.
+
+use alloc::vec::Vec;
+
+use super::chunker::{Chunker, ChunkerConfig, RecordedChunk};
+use super::error::Error;
+use super::meter::{LevelMeter, MeterEvent};
+use super::resample::{downmix, Resampler, TARGET_RATE};
+use super::vad::{SpeechDetector, SpeechEdge, SpeechGate, VoiceDetector, VAD_FRAME};
+use super::wav::parse_wav;
+
+/// How a recorder listens and cuts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RecorderConfig {
+    /// The capture rate in Hz (the audio context's `sampleRate`).
+    pub input_rate: u32,
+    /// The chunking rules (their `sample_rate` is always 16 000 here).
+    pub chunker: ChunkerConfig,
+    /// The detector's speech threshold, 0–1 (0.5).
+    pub vad_threshold: f32,
+    /// "No signal" after this long of exact zeros (3 000 ms).
+    pub no_signal_after_ms: u32,
+    /// Speech "starts" after this much speech in a row (48 ms).
+    pub speech_start_ms: u32,
+    /// Speech "ends" after this much non-speech in a row (300 ms).
+    pub speech_end_ms: u32,
+}
+
+impl RecorderConfig {
+    /// The defaults for a capture at `input_rate`.
+    pub fn new(input_rate: u32) -> RecorderConfig {
+        RecorderConfig {
+            input_rate,
+            chunker: ChunkerConfig::default(),
+            vad_threshold: 0.5,
+            no_signal_after_ms: 3_000,
+            speech_start_ms: 48,
+            speech_end_ms: 300,
+        }
+    }
+}
+
+/// What the pipeline reports.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RecorderEvent {
+    /// A level, no signal, or signal back.
+    Meter(MeterEvent),
+    /// Speech started or ended, at this time of the recording (ms since its start).
+    Speech {
+        /// Started or ended.
+        edge: SpeechEdge,
+        /// When, in ms of recorded audio.
+        at_ms: u64,
+    },
+    /// A finished chunk.
+    Chunk(RecordedChunk),
+}
+
+/// One recording's pipeline.
+#[derive(Debug)]
+pub struct RecorderCore<D: SpeechDetector = VoiceDetector> {
+    resampler: Resampler,
+    meter: LevelMeter,
+    detector: D,
+    gate: SpeechGate,
+    chunker: Chunker,
+    /// 16 kHz samples waiting for a whole frame.
+    pending: Vec<i16>,
+    frames: u64,
+    last_speech: bool,
+    cfg: RecorderConfig,
+}
+
+const FRAME_MS: u32 = (VAD_FRAME as u32 * 1000) / TARGET_RATE;
+
+impl RecorderCore<VoiceDetector> {
+    /// A pipeline with the network detector.
+    pub fn new(cfg: RecorderConfig) -> Self {
+        Self::with_detector(cfg, VoiceDetector::new(cfg.vad_threshold))
+    }
+}
+
+impl<D: SpeechDetector> RecorderCore<D> {
+    /// A pipeline with another detector (the labelled set compares them).
+    pub fn with_detector(cfg: RecorderConfig, detector: D) -> Self {
+        let frames = |ms: u32| ms.div_ceil(FRAME_MS);
+        RecorderCore {
+            resampler: Resampler::new(cfg.input_rate),
+            meter: LevelMeter::new(TARGET_RATE, cfg.no_signal_after_ms),
+            detector,
+            gate: SpeechGate::new(frames(cfg.speech_start_ms), frames(cfg.speech_end_ms)),
+            chunker: Chunker::new(ChunkerConfig {
+                sample_rate: TARGET_RATE,
+                ..cfg.chunker
+            }),
+            pending: Vec::with_capacity(VAD_FRAME),
+            frames: 0,
+            last_speech: false,
+            cfg,
+        }
+    }
+
+    /// The next block of capture samples, one slice per channel: the events it completes.
+    pub fn push(&mut self, channels: &[&[f32]]) -> Vec<RecorderEvent> {
+        let mono = match channels {
+            [one] => self.resampler.push(one),
+            _ => self.resampler.push(&downmix(channels)),
+        };
+        self.take(&mono)
+    }
+
+    /// The recording ended: the rest of the stream and the last chunk.
+    pub fn finish(&mut self) -> Vec<RecorderEvent> {
+        let tail = self.resampler.finish();
+        let mut out = self.take(&tail);
+        let rest = core::mem::take(&mut self.pending);
+        let chunks = self.chunker.push(&rest, self.last_speech);
+        out.extend(chunks.into_iter().map(RecorderEvent::Chunk));
+        out.extend(self.chunker.finish().map(RecorderEvent::Chunk));
+        if self.gate.speaking() {
+            let at_ms = self.frames * u64::from(FRAME_MS);
+            out.push(RecorderEvent::Speech {
+                edge: SpeechEdge::End,
+                at_ms,
+            });
+        }
+        out
+    }
+
+    /// The configuration it runs with.
+    pub fn config(&self) -> &RecorderConfig {
+        &self.cfg
+    }
+
+    fn take(&mut self, mono: &[f32]) -> Vec<RecorderEvent> {
+        let mut out: Vec<RecorderEvent> = self
+            .meter
+            .push(mono)
+            .into_iter()
+            .map(RecorderEvent::Meter)
+            .collect();
+        for &s in mono {
+            // ×32768 and not ×32767: a 16-bit source comes back sample for sample.
+            self.pending
+                .push((s * 32_768.0).clamp(-32_768.0, 32_767.0).round() as i16);
+            if self.pending.len() == VAD_FRAME {
+                self.frame(&mut out);
+            }
+        }
+        out
+    }
+
+    fn frame(&mut self, out: &mut Vec<RecorderEvent>) {
+        let speech = self.detector.is_speech(&self.pending);
+        self.frames += 1;
+        self.last_speech = speech;
+        if let Some(edge) = self.gate.push(speech) {
+            let run = match edge {
+                SpeechEdge::Start => self.cfg.speech_start_ms,
+                SpeechEdge::End => self.cfg.speech_end_ms,
+            }
+            .div_ceil(FRAME_MS);
+            let at_ms = (self.frames - u64::from(run)) * u64::from(FRAME_MS);
+            out.push(RecorderEvent::Speech { edge, at_ms });
+        }
+        let chunks = self.chunker.push(&self.pending, speech);
+        out.extend(chunks.into_iter().map(RecorderEvent::Chunk));
+        self.pending.clear();
+    }
+}
+
+/// Cuts a pre-recorded WAV file into chunks by the recorder's rules (16 kHz mono, at
+/// pauses, 20 s at most by default): for a file over the upload limit, or to upload a long
+/// file as it is cut. `chunker` gives the rules; the detector's threshold is 0.5.
+///
+/// ```
+/// use eka_voice::proto::{split_wav, wav_bytes, ChunkerConfig};
+/// let minute = wav_bytes(&vec![0i16; 60 * 16_000], 16_000);
+/// let chunks = split_wav(&minute, ChunkerConfig::default()).unwrap();
+/// // A minute of silence is one long pause: cut once a chunk has 500 ms of it past 10 s.
+/// assert_eq!(chunks.len(), 6);
+/// assert!(chunks[..5].iter().all(|c| c.samples.len() == 10_250 * 16));
+/// ```
+pub fn split_wav(bytes: &[u8], chunker: ChunkerConfig) -> Result<Vec<RecordedChunk>, Error> {
+    let audio = parse_wav(bytes)?;
+    let mut core = RecorderCore::new(RecorderConfig {
+        chunker,
+        ..RecorderConfig::new(audio.sample_rate)
+    });
+    let mut chunks = Vec::new();
+    let mut keep = |events: Vec<RecorderEvent>| {
+        chunks.extend(events.into_iter().filter_map(|e| match e {
+            RecorderEvent::Chunk(c) => Some(c),
+            _ => None,
+        }))
+    };
+    const BLOCK: usize = 8_192;
+    for start in (0..audio.frames()).step_by(BLOCK) {
+        let channels = audio.read(start, BLOCK);
+        let views: Vec<&[f32]> = channels.iter().map(Vec::as_slice).collect();
+        keep(core.push(&views));
+    }
+    keep(core.finish());
+    Ok(chunks)
+}

@@ -1,0 +1,202 @@
+//! WAV files (issue 14): the writer of what the recorder uploads (PCM s16le, mono) and the
+//! reader of pre-recorded files that [`split_wav`](crate::proto::split_wav) cuts into
+//! chunks. Sans-IO: bytes in, samples out.
+//!
+//! The reader takes RIFF/WAVE with PCM 8/16/24/32-bit integers or 32/64-bit floats, plain
+//! or `WAVE_FORMAT_EXTENSIBLE`, any number of channels, any rate from 8 kHz to 384 kHz;
+//! chunks it does not need (LIST, fact, …) are skipped; a `data` chunk whose size runs past
+//! the end (a writer that never came back to fix it) is read to the end of the file.
+
+use alloc::vec::Vec;
+
+use super::error::Error;
+
+/// The lowest and highest rates [`parse_wav`] accepts.
+pub const WAV_RATES: core::ops::RangeInclusive<u32> = 8_000..=384_000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Encoding {
+    U8,
+    S16,
+    S24,
+    S32,
+    F32,
+    F64,
+}
+
+impl Encoding {
+    fn bytes(self) -> usize {
+        match self {
+            Encoding::U8 => 1,
+            Encoding::S16 => 2,
+            Encoding::S24 => 3,
+            Encoding::S32 | Encoding::F32 => 4,
+            Encoding::F64 => 8,
+        }
+    }
+
+    fn sample(self, b: &[u8]) -> f32 {
+        match self {
+            Encoding::U8 => (f32::from(b[0]) - 128.0) / 128.0,
+            Encoding::S16 => f32::from(i16::from_le_bytes([b[0], b[1]])) / 32_768.0,
+            Encoding::S24 => (i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8) as f32 / 8_388_608.0,
+            Encoding::S32 => i32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f32 / 2_147_483_648.0,
+            Encoding::F32 => f32::from_le_bytes([b[0], b[1], b[2], b[3]]),
+            Encoding::F64 => {
+                f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]) as f32
+            }
+        }
+    }
+}
+
+/// The audio of a WAV file, borrowed from its bytes.
+#[derive(Clone, Copy, Debug)]
+pub struct WavAudio<'a> {
+    /// Frames a second.
+    pub sample_rate: u32,
+    /// Channels of each frame.
+    pub channels: u16,
+    encoding: Encoding,
+    data: &'a [u8],
+}
+
+impl WavAudio<'_> {
+    /// Frames (samples of every channel) in the file.
+    pub fn frames(&self) -> usize {
+        self.data.len() / self.frame_bytes()
+    }
+
+    /// `count` frames from `start` (fewer at the end), one `Vec` per channel, as floats.
+    pub fn read(&self, start: usize, count: usize) -> Vec<Vec<f32>> {
+        let (n, width) = (usize::from(self.channels), self.encoding.bytes());
+        let end = (start.saturating_add(count)).min(self.frames());
+        let mut out = alloc::vec![Vec::with_capacity(end.saturating_sub(start)); n];
+        for frame in start..end {
+            let bytes = &self.data[frame * self.frame_bytes()..];
+            for (c, channel) in out.iter_mut().enumerate() {
+                channel.push(self.encoding.sample(&bytes[c * width..]));
+            }
+        }
+        out
+    }
+
+    fn frame_bytes(&self) -> usize {
+        usize::from(self.channels) * self.encoding.bytes()
+    }
+}
+
+fn invalid(why: &str) -> Error {
+    let mut message = alloc::string::String::from("not a WAV file this library reads: ");
+    message.push_str(why);
+    Error::invalid_argument(message)
+}
+
+fn u16_at(b: &[u8], at: usize) -> u16 {
+    u16::from_le_bytes([b[at], b[at + 1]])
+}
+
+fn u32_at(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+}
+
+/// Reads a WAV file's header and finds its samples.
+///
+/// ```
+/// use eka_voice::proto::{parse_wav, wav_bytes};
+/// let wav = wav_bytes(&[0, 16_384, -32_768], 16_000);
+/// let audio = parse_wav(&wav).unwrap();
+/// assert_eq!((audio.sample_rate, audio.channels, audio.frames()), (16_000, 1, 3));
+/// assert_eq!(audio.read(0, 3), vec![vec![0.0, 0.5, -1.0]]);
+/// assert_eq!(parse_wav(b"OggS").unwrap_err().code.as_str(), "invalid_argument");
+/// ```
+pub fn parse_wav(bytes: &[u8]) -> Result<WavAudio<'_>, Error> {
+    if bytes.len() < 12 || &bytes[..4] != b"RIFF" || &bytes[8..12] != b"WAVE" {
+        return Err(invalid("no RIFF/WAVE header"));
+    }
+    let (mut at, mut format) = (12usize, None);
+    while at + 8 <= bytes.len() {
+        let size = u32_at(bytes, at + 4) as usize;
+        let body = &bytes[at + 8..];
+        match &bytes[at..at + 4] {
+            b"fmt " => format = Some(read_format(&body[..size.min(body.len())])?),
+            b"data" => {
+                let (sample_rate, channels, encoding) =
+                    format.ok_or_else(|| invalid("data before fmt"))?;
+                let data = &body[..size.min(body.len())];
+                return Ok(WavAudio {
+                    sample_rate,
+                    channels,
+                    encoding,
+                    data,
+                });
+            }
+            _ => {}
+        }
+        // Chunks are padded to an even size.
+        at = at
+            .saturating_add(8)
+            .saturating_add(size)
+            .saturating_add(size & 1);
+    }
+    Err(invalid("no data chunk"))
+}
+
+fn read_format(fmt: &[u8]) -> Result<(u32, u16, Encoding), Error> {
+    if fmt.len() < 16 {
+        return Err(invalid("short fmt chunk"));
+    }
+    let (mut tag, channels, rate, bits) = (
+        u16_at(fmt, 0),
+        u16_at(fmt, 2),
+        u32_at(fmt, 4),
+        u16_at(fmt, 14),
+    );
+    if tag == 0xFFFE && fmt.len() >= 26 {
+        // WAVE_FORMAT_EXTENSIBLE: the sub-format GUID starts with the format tag.
+        tag = u16_at(fmt, 24);
+    }
+    let encoding = match (tag, bits) {
+        (1, 8) => Encoding::U8,
+        (1, 16) => Encoding::S16,
+        (1, 24) => Encoding::S24,
+        (1, 32) => Encoding::S32,
+        (3, 32) => Encoding::F32,
+        (3, 64) => Encoding::F64,
+        _ => return Err(invalid("only PCM integers (8–32 bits) and floats are read")),
+    };
+    if channels == 0 || !WAV_RATES.contains(&rate) {
+        return Err(invalid("no channels, or a rate outside 8–384 kHz"));
+    }
+    Ok((rate, channels, encoding))
+}
+
+/// A WAV file (RIFF, PCM signed 16-bit little-endian, mono) of `samples` at `sample_rate`:
+/// what the recorder uploads.
+///
+/// ```
+/// use eka_voice::proto::wav_bytes;
+/// let wav = wav_bytes(&[0, 1, -1], 16_000);
+/// assert_eq!(&wav[..4], b"RIFF");
+/// assert_eq!(&wav[8..16], b"WAVEfmt ");
+/// assert_eq!(wav.len(), 44 + 6);
+/// ```
+pub fn wav_bytes(samples: &[i16], sample_rate: u32) -> Vec<u8> {
+    let data = (samples.len() * 2) as u32;
+    let mut out = Vec::with_capacity(44 + samples.len() * 2);
+    out.extend_from_slice(b"RIFF");
+    out.extend_from_slice(&(36 + data).to_le_bytes());
+    out.extend_from_slice(b"WAVEfmt ");
+    out.extend_from_slice(&16u32.to_le_bytes()); // fmt chunk size
+    out.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    out.extend_from_slice(&1u16.to_le_bytes()); // mono
+    out.extend_from_slice(&sample_rate.to_le_bytes());
+    out.extend_from_slice(&(sample_rate * 2).to_le_bytes()); // bytes a second
+    out.extend_from_slice(&2u16.to_le_bytes()); // block align
+    out.extend_from_slice(&16u16.to_le_bytes()); // bits per sample
+    out.extend_from_slice(b"data");
+    out.extend_from_slice(&data.to_le_bytes());
+    for s in samples {
+        out.extend_from_slice(&s.to_le_bytes());
+    }
+    out
+}
