@@ -240,7 +240,15 @@ export type VoiceApiErrorCode =
   /** `verifyWebhook` (eka-voice/server): the signature does not match the body under the key. */
   | 'invalid_signature'
   /** `verifyWebhook` (eka-voice/server): a valid signature, but its timestamp is beyond the tolerance. */
-  | 'stale_signature';
+  | 'stale_signature'
+  /** The recorder (eka-voice/recorder): the microphone permission was denied. */
+  | 'permission_denied'
+  /** The recorder: no microphone, or none that can be opened. */
+  | 'no_microphone'
+  /** The recorder: not a secure context (https or localhost), so no microphone. */
+  | 'insecure_context'
+  /** The recorder: this browser has no AudioContext / AudioWorklet. */
+  | 'unsupported';
 
 /** Every failure of this package (but an abort, which rejects with `signal.reason`). */
 export declare class VoiceApiError extends Error {

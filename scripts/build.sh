@@ -47,12 +47,15 @@ module std,js-package "$target" "$target/pkg-build"
 cp "$target/pkg-build/eka_voice_bg.wasm" pkg/
 # The server entry's module: its own cargo target dir (the same crate, other features).
 module std,server "$target/server" "$target/pkg-build-server"
+# The recorder entry's module (feature recorder: RecorderDsp only, no client).
+module std,recorder "$target/recorder" "$target/pkg-build-recorder"
 
 # The entries: each one bundle of its glue, snippets and pkg-template/js (the inline and
 # server ones embed their optimized wasm); .d.ts, package.json and the READMEs are copied.
 node scripts/bundle.mjs "$target/pkg-build" pkg
 node scripts/bundle.mjs "$target/pkg-build-server" pkg --server
-cp pkg-template/index.d.ts pkg-template/inline.d.ts pkg-template/server.d.ts pkg-template/package.json pkg/
+node scripts/bundle.mjs "$target/pkg-build-recorder" pkg --recorder
+cp pkg-template/index.d.ts pkg-template/inline.d.ts pkg-template/server.d.ts pkg-template/recorder.d.ts pkg-template/package.json pkg/
 cp pkg-template/index.d.ts pkg/index.d.cts
 sed "s#'./index.js'#'./index.cjs'#" pkg-template/server.d.ts > pkg/server.d.cts
 # The simulator ships too (eka-voice/simulator, npx eka-voice-sim): Node only, not in any entry.

@@ -9,6 +9,9 @@
 //   inline.cjs   the same as CommonJS
 //   simulator/index.cjs   the simulator (sim/) for CommonJS
 // (node.mjs, the ESM face of node.cjs, is copied from pkg-template/ and minified.)
+// With --recorder, from the recorder module's build dir (feature `recorder`), only:
+//   recorder.js  ESM, createRecorder (pkg-template/js/recorder.js), beside recorder_bg.wasm
+//   recorder-worklet.js  the AudioWorklet processor with the module's glue
 // With --server, from the server module's build dir (feature `server`), only:
 //   server.js    ESM, js/server.js (the package's API and the backend's), the wasm embedded
 //   server.cjs   the same as CommonJS
@@ -18,6 +21,7 @@ import { join, resolve } from 'node:path';
 
 const [dir, pkg] = process.argv.slice(2, 4).map((p) => resolve(p));
 const server = process.argv.includes('--server');
+const recorder = process.argv.includes('--recorder');
 cpSync('pkg-template/js', join(dir, 'js'), { recursive: true });
 
 // The glue's own default wasm URL (`import.meta.url`) is never used (index.js always passes
@@ -38,8 +42,11 @@ const PATCHES = [
     'console.warn("eka-voice: serve the wasm as application/wasm to compile it while it downloads:", e);',
   ],
 ];
+// The recorder's glue (feature `recorder`) has no VoiceClient and its MIME fallback is
+// never taken (recorder.js passes bytes).
+const RECORDER_PATCHES = PATCHES.slice(0, 3);
 let patched = glue;
-for (const [from, to] of PATCHES) {
+for (const [from, to] of recorder ? RECORDER_PATCHES : PATCHES) {
   if (!patched.includes(from)) throw new Error(`the glue no longer has ${from}: check scripts/bundle.mjs`);
   patched = patched.replace(from, to);
 }
@@ -48,6 +55,26 @@ writeFileSync(gluePath, patched);
 // One stable name for the snippet wasm-bindgen placed under snippets/<crate>-<hash>/.
 const snippet = readdirSync(join(dir, 'snippets'), { recursive: true }).find((f) => String(f).endsWith('snippet.js'));
 writeFileSync(join(dir, 'snippet.js'), `export * from './snippets/${snippet}';\n`);
+
+if (recorder) {
+  // The recorder's entry (browser): recorder.js on the page, recorder-worklet.js in the
+  // AudioWorklet, recorder_bg.wasm beside them. recorder.js takes VoiceApiError from the
+  // package's browser entry (one class for both: instanceof holds).
+  const main = {
+    name: 'main-entry',
+    setup(b) {
+      b.onResolve({ filter: /^eka-voice-main$/ }, () => ({ path: './browser.js', external: true }));
+    },
+  };
+  // The worklet's scope has no TextDecoder, which the glue makes at import (it only
+  // decodes the module's rare error strings): a Latin-1 stand-in.
+  const TEXT = 'globalThis.TextDecoder??=class{decode(b){return b?String.fromCharCode(...b):""}};';
+  const base = { bundle: true, minify: true, legalComments: 'none', target: 'es2022', logLevel: 'warning', format: 'esm', platform: 'browser' };
+  await build({ ...base, entryPoints: [join(dir, 'js', 'recorder.js')], outfile: join(pkg, 'recorder.js'), plugins: [main] });
+  await build({ ...base, entryPoints: [join(dir, 'js', 'recorder-worklet.js')], outfile: join(pkg, 'recorder-worklet.js'), banner: { js: TEXT } });
+  cpSync(join(dir, 'eka_voice_bg.wasm'), join(pkg, 'recorder_bg.wasm'));
+  process.exit(0);
+}
 
 const source = (file) => ({
   name: 'wasm-source',

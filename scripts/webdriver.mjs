@@ -25,9 +25,10 @@ export async function serveStatic(resolve, headers = {}) {
   return { url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
 }
 
-/** Runs `fn(browser)` with a fresh headless Chromium; `browser.run(url, script)` navigates
- * and returns what the async `script` passes to its callback (`arguments[0]`). */
-export async function withChromium(fn, { scriptTimeoutMs = 120_000 } = {}) {
+/** Runs `fn(browser)` with a fresh headless Chromium (`args`: more command-line flags, e.g.
+ * a fake microphone); `browser.run(url, script)` navigates and returns what the async
+ * `script` passes to its callback (`arguments[0]`). */
+export async function withChromium(fn, { scriptTimeoutMs = 120_000, args: extra = [] } = {}) {
   const port = 9600 + Math.floor(Math.random() * 300);
   const driver = spawn(process.env.CHROMEDRIVER || 'chromedriver', [`--port=${port}`], { stdio: 'ignore' });
   const wd = async (method, path, body) => {
@@ -46,7 +47,7 @@ export async function withChromium(fn, { scriptTimeoutMs = 120_000 } = {}) {
       await new Promise((r) => setTimeout(r, 100));
     }
     const args = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extra];
     const { sessionId } = await wd('POST', '/session', {
       capabilities: { alwaysMatch: { browserName: 'chrome', 'goog:chromeOptions': { binary: process.env.CHROMIUM || '/usr/bin/chromium', args } } },
     });

@@ -38,7 +38,7 @@ pub mod wasm;
 #[cfg(all(
     target_arch = "wasm32",
     not(target_feature = "atomics"),
-    feature = "js-package"
+    any(feature = "js-package", feature = "recorder")
 ))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

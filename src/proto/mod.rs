@@ -69,7 +69,7 @@ pub use end::{end_body, end_url};
 pub use error::{push_decimal, redact, Error, ErrorCode, MIN_SECRET_CHARS, REDACTED};
 pub use meter::{LevelMeter, MeterEvent, LEVELS_PER_SECOND, SILENT_DBFS};
 pub use poll::{Action, PollConfig, Poller, Transport, MAX_TIMER_MS, MIN_INTERVAL_MS};
-pub use recorder::{split_wav, RecorderConfig, RecorderCore, RecorderEvent};
+pub use recorder::{split_wav, RecorderConfig, RecorderCore, RecorderEvent, CHUNK_MS, PAUSE_MS};
 pub use resample::{downmix, Resampler, PHASES, TARGET_RATE};
 pub use retry_after::{parse_http_date, parse_retry_after, MAX_RETRY_AFTER_MS};
 pub use sessions::{SessionState, Sessions, Target, UploadPlan, UploadRequest, MAX_SESSIONS};

@@ -35,7 +35,45 @@ pub struct RecorderConfig {
     pub speech_end_ms: u32,
 }
 
+/// The ranges [`RecorderConfig::check`] allows, in ms: chunk lengths (the longest is the
+/// service's `max_chunk_duration_seconds`, 20 s) and pauses (a 16 ms frame to 10 s).
+pub const CHUNK_MS: core::ops::RangeInclusive<u32> = 1_000..=20_000;
+/// See [`CHUNK_MS`].
+pub const PAUSE_MS: core::ops::RangeInclusive<u32> = 16..=10_000;
+
 impl RecorderConfig {
+    /// Whether the configuration makes sense: `invalid_argument` naming the option (its
+    /// JS name) when not. Rates 8–384 kHz; `maxChunkMs` within [`CHUNK_MS`] and
+    /// `preferAfterMs` ≤ `acceptAfterMs` ≤ `maxChunkMs`; pauses within [`PAUSE_MS`]; the
+    /// threshold 0–1; `noSignalAfterMs` 100 ms – 10 min.
+    pub fn check(&self) -> Result<(), Error> {
+        let c = &self.chunker;
+        let bad = |what: &str| {
+            let mut m = alloc::string::String::from("recorder option out of range: ");
+            m.push_str(what);
+            Err(Error::invalid_argument(m))
+        };
+        if !super::wav::WAV_RATES.contains(&self.input_rate) {
+            return bad("the capture rate (8-384 kHz)");
+        }
+        if !CHUNK_MS.contains(&c.max_ms) {
+            return bad("maxChunkMs (1000-20000)");
+        }
+        if c.prefer_after_ms > c.accept_after_ms || c.accept_after_ms > c.max_ms {
+            return bad("preferAfterMs <= acceptAfterMs <= maxChunkMs");
+        }
+        if !PAUSE_MS.contains(&c.prefer_pause_ms) || !PAUSE_MS.contains(&c.accept_pause_ms) {
+            return bad("preferPauseMs and acceptPauseMs (16-10000)");
+        }
+        if !(0.0..=1.0).contains(&self.vad_threshold) {
+            return bad("vadThreshold (0-1)");
+        }
+        if !(100..=600_000).contains(&self.no_signal_after_ms) {
+            return bad("noSignalAfterMs (100-600000)");
+        }
+        Ok(())
+    }
+
     /// The defaults for a capture at `input_rate`.
     pub fn new(input_rate: u32) -> RecorderConfig {
         RecorderConfig {

@@ -21,6 +21,7 @@
 //! | [`model`] | typed views of session bodies for Rust users (serde-wasm-bindgen) |
 //! | [`rust_api`] | the client's Rust API: typed results, [`Failure`](errors::Failure) errors, progress closures |
 //! | `server` | (feature `server`) the server entry's exports: `verifyWebhook`, `handleWebhook`'s parts, `ClientCredentials` |
+//! | `recorder` | (feature `recorder`) the recorder entry's `RecorderDsp`: the DSP pipeline in the AudioWorklet, events as numbers |
 //! | `budget` | (feature `server`) the client's request budget in the request path (`pollMany`) |
 //!
 //! Timers and `fetch` are bound as globals (never `window.…`), so the same build runs in
@@ -39,6 +40,8 @@ pub mod lifecycle;
 #[cfg(feature = "serde")]
 pub mod model;
 pub mod options;
+#[cfg(feature = "recorder")]
+pub mod recorder;
 #[cfg(feature = "serde")]
 pub mod rust_api;
 #[cfg(feature = "server")]

@@ -1,0 +1,307 @@
+// `eka-voice/recorder`: records the consultation in the browser. The microphone is asked
+// for on start() only and fully released on stop(); the audio goes through an AudioWorklet
+// served from the package (recorder-worklet.js) that runs the Rust pipeline off the main
+// thread; chunks (WAV, 16 kHz mono, cut at pauses, ≤ 20 s) come out as events and through
+// chunks(), the async iterable that client.transcribe() takes.
+//
+// This file performs: getUserMedia, the audio graph, the worklet's messages, the events.
+// The rules (resampling, detection, where to cut, the option ranges) are the Rust core's.
+import { VoiceApiError } from 'eka-voice-main';
+import initGlue, { RecorderDsp } from '../eka_voice.js';
+
+const WASM_URL = () => new URL('./recorder_bg.wasm', import.meta.url);
+const WORKLET_URL = () => new URL('./recorder-worklet.js', import.meta.url);
+
+const fail = (message, code, cause) => new VoiceApiError(message, code, undefined, undefined, undefined, undefined, cause);
+
+/** The option names (camelCase) and their defaults, in RecorderDsp's argument order. */
+const RULES = [
+  ['preferAfterMs', 10000],
+  ['preferPauseMs', 500],
+  ['acceptAfterMs', 15000],
+  ['acceptPauseMs', 100],
+  ['maxChunkMs', 20000],
+  ['vadThreshold', 0.5],
+  ['noSignalAfterMs', 3000],
+];
+
+/** Reads the caller's options once (a Proxy or a throwing getter is `invalid_argument`). */
+function readOptions(options) {
+  if (options == null) options = {};
+  if (typeof options !== 'object') throw fail('createRecorder: options must be an object', 'invalid_argument');
+  const get = (key, type) => {
+    let v;
+    try {
+      v = options[key];
+    } catch (e) {
+      throw fail(`createRecorder: reading option ${key} threw`, 'invalid_argument', e);
+    }
+    if (v !== undefined && typeof v !== type) throw fail(`createRecorder: ${key} must be a ${type}`, 'invalid_argument');
+    return v;
+  };
+  const rules = RULES.map(([key, fallback]) => {
+    const v = get(key, 'number') ?? fallback;
+    if (!Number.isFinite(v)) throw fail(`createRecorder: ${key} must be finite`, 'invalid_argument');
+    return key === 'vadThreshold' ? v : Math.round(v);
+  });
+  return { deviceId: get('deviceId', 'string'), rules, wasm: get('wasmUrl', 'string') };
+}
+
+let wasmBytes;
+/** The recorder module's bytes, fetched once; instantiated here too (the option check). */
+function loadWasm(url) {
+  return (wasmBytes ??= (async () => {
+    const bytes = await (await fetch(url ?? WASM_URL())).arrayBuffer();
+    await initGlue({ module_or_path: bytes });
+    return bytes;
+  })().catch((e) => {
+    wasmBytes = undefined;
+    throw fail(`eka-voice/recorder could not load recorder_bg.wasm (${e?.message ?? e})`, 'wasm_unavailable', e);
+  }));
+}
+
+/** What recording needs of the page: a secure context with a microphone API, Web Audio. */
+function checkPage() {
+  if (!globalThis.isSecureContext || !globalThis.navigator?.mediaDevices?.getUserMedia) {
+    throw fail('recording needs a secure context (https or localhost) with navigator.mediaDevices', 'insecure_context');
+  }
+  if (typeof AudioWorkletNode !== 'function') throw fail('this browser has no AudioWorklet', 'unsupported');
+}
+
+/** The microphone's stream: the chosen device, else the default one (`fellBack`). */
+async function openMicrophone(deviceId) {
+  const md = navigator.mediaDevices;
+  const ask = (id) => md.getUserMedia({ audio: id ? { deviceId: { exact: id } } : true });
+  try {
+    if (deviceId) {
+      try {
+        return { stream: await ask(deviceId), fellBack: false };
+      } catch (e) {
+        if (e?.name !== 'OverconstrainedError' && e?.name !== 'NotFoundError') throw e;
+      }
+    }
+    return { stream: await ask(undefined), fellBack: Boolean(deviceId) };
+  } catch (e) {
+    throw microphoneError(e);
+  }
+}
+
+function microphoneError(e) {
+  const name = e?.name;
+  if (name === 'NotAllowedError' || name === 'SecurityError') {
+    return fail('the microphone permission was denied', 'permission_denied', e);
+  }
+  if (name === 'NotFoundError' || name === 'OverconstrainedError' || name === 'NotReadableError') {
+    return fail(`no usable microphone (${name})`, 'no_microphone', e);
+  }
+  return fail(`the microphone could not be opened (${name ?? e})`, 'no_microphone', e);
+}
+
+/** Creates a recorder; nothing is asked for or loaded before `start()`. */
+export function createRecorder(options) {
+  return new Recorder(readOptions(options));
+}
+
+/**
+ * A recording. Events (`addEventListener`; each a CustomEvent, its `detail` below): `level`
+ * {dbfs}, `speechstart` / `speechend` {atMs}, `chunk` {index, startMs, durationMs, bytes,
+ * cut}, `nosignal`, `signalback`, `mute` / `unmute`, `devicelost` {deviceId},
+ * `devicechange` {deviceId, reason}, `paused`, `resumed`, `stopped` {durationMs,
+ * droppedFrames}, `error` {error}.
+ */
+export class Recorder extends EventTarget {
+  #o;
+  #ctx;
+  #node;
+  #source;
+  #stream = null;
+  #state = 'inactive';
+  #queue = [];
+  #waiting = [];
+  #stopped;
+  #ended = false;
+
+  constructor(o) {
+    super();
+    this.#o = o;
+  }
+
+  /** 'inactive' | 'starting' | 'recording' | 'paused' | 'stopping' | 'stopped'. */
+  get state() {
+    return this.#state;
+  }
+
+  /** The microphone's MediaStream while recording (null before and after). */
+  get stream() {
+    return this.#stream;
+  }
+
+  /** Opens the microphone and starts recording. Rejects with VoiceApiError: `invalid_argument`
+   * (options out of range), `wasm_unavailable`, `insecure_context`, `permission_denied`,
+   * `no_microphone`, `unsupported` (no AudioWorklet); `invalid_argument` when called twice. */
+  async start() {
+    if (this.#state !== 'inactive') throw fail(`start() on a recorder that is ${this.#state}`, 'invalid_argument');
+    this.#state = 'starting';
+    try {
+      checkPage();
+      const wasm = await loadWasm(this.#o.wasm);
+      try {
+        new RecorderDsp(48000, ...this.#o.rules).free();
+      } catch (message) {
+        throw fail(String(message), 'invalid_argument');
+      }
+      const { stream, fellBack } = await openMicrophone(this.#o.deviceId);
+      this.#stream = stream;
+      await this.#graph(wasm);
+      if (fellBack) this.#emit('devicechange', { deviceId: this.#deviceId(), reason: 'fallback' });
+      this.#state = 'recording';
+    } catch (e) {
+      await this.#release();
+      this.#state = 'inactive';
+      throw e instanceof VoiceApiError ? e : fail(`the recorder could not start (${e?.message ?? e})`, 'unsupported', e);
+    }
+  }
+
+  async #graph(wasm) {
+    const ctx = (this.#ctx = new AudioContext());
+    await ctx.audioWorklet.addModule(WORKLET_URL());
+    const node = (this.#node = new AudioWorkletNode(ctx, 'eka-voice-recorder', {
+      numberOfInputs: 1,
+      numberOfOutputs: 1,
+      channelCount: 2,
+      channelCountMode: 'clamped-max',
+      processorOptions: { wasm, rules: this.#o.rules },
+    }));
+    const ready = new Promise((resolve, reject) => {
+      node.port.onmessage = (e) => {
+        if (e.data.type === 'ready') resolve();
+        else if (e.data.type === 'failed') reject(fail(e.data.message, 'wasm_unavailable'));
+        else this.#message(e.data);
+      };
+    });
+    await ready;
+    this.#connect(this.#stream);
+    node.connect(ctx.destination); // silent: the processor writes no output
+    await ctx.resume();
+  }
+
+  #connect(stream) {
+    this.#source?.disconnect();
+    this.#source = this.#ctx.createMediaStreamSource(stream);
+    this.#source.connect(this.#node);
+    for (const track of stream.getAudioTracks()) {
+      track.onended = () => this.#lost(track);
+      track.onmute = () => this.#emit('mute', {});
+      track.onunmute = () => this.#emit('unmute', {});
+    }
+  }
+
+  /** The device went away: record on from the default device, or stop. */
+  async #lost(track) {
+    if (this.#state !== 'recording' && this.#state !== 'paused') return;
+    const deviceId = track.getSettings?.().deviceId;
+    this.#emit('devicelost', { deviceId });
+    try {
+      const { stream } = await openMicrophone(undefined);
+      for (const t of this.#stream.getTracks()) t.stop();
+      this.#stream = stream;
+      this.#connect(stream);
+      this.#emit('devicechange', { deviceId: this.#deviceId(), reason: 'lost' });
+    } catch (error) {
+      this.#emit('error', { error });
+      await this.stop();
+    }
+  }
+
+  #deviceId() {
+    return this.#stream?.getAudioTracks()[0]?.getSettings?.().deviceId;
+  }
+
+  #message(m) {
+    if (m.type === 'chunk') {
+      const chunk = { index: m.index, startMs: m.startMs, durationMs: m.durationMs, cut: m.cut, bytes: m.wav };
+      this.#push(chunk.bytes);
+      this.#emit('chunk', chunk);
+    } else if (m.type === 'stopped') {
+      this.#stopped?.({ durationMs: (m.frames / this.#ctx.sampleRate) * 1000, droppedFrames: m.dropped });
+    } else {
+      const { type, ...detail } = m;
+      this.#emit(type, detail);
+    }
+  }
+
+  #emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+
+  /** Stops feeding the pipeline (the microphone stays open); the paused time is not recorded. */
+  pause() {
+    if (this.#state !== 'recording') return;
+    this.#node.port.postMessage('pause');
+    this.#state = 'paused';
+    this.#emit('paused', {});
+  }
+
+  /** Records again after pause(). */
+  resume() {
+    if (this.#state !== 'paused') return;
+    this.#node.port.postMessage('resume');
+    this.#state = 'recording';
+    this.#emit('resumed', {});
+  }
+
+  /** Ends the recording: the last chunk comes out, every track is stopped and the audio
+   * context closed (the browser's recording indicator goes off); chunks() ends. Resolves
+   * with { durationMs, droppedFrames }. */
+  async stop() {
+    if (this.#state !== 'recording' && this.#state !== 'paused') {
+      if (this.#state === 'inactive') this.#state = 'stopped';
+      this.#end();
+      return { durationMs: 0, droppedFrames: 0 };
+    }
+    this.#state = 'stopping';
+    const done = new Promise((resolve) => (this.#stopped = resolve));
+    this.#node.port.postMessage('stop');
+    const summary = await done;
+    await this.#release();
+    this.#state = 'stopped';
+    this.#end();
+    this.#emit('stopped', summary);
+    return summary;
+  }
+
+  async #release() {
+    for (const t of this.#stream?.getTracks() ?? []) t.stop();
+    this.#stream = null;
+    this.#source?.disconnect();
+    this.#node?.disconnect();
+    if (this.#ctx && this.#ctx.state !== 'closed') await this.#ctx.close();
+  }
+
+  #push(bytes) {
+    const w = this.#waiting.shift();
+    if (w) w({ value: bytes, done: false });
+    else this.#queue.push(bytes);
+  }
+
+  #end() {
+    this.#ended = true;
+    for (const w of this.#waiting.splice(0)) w({ value: undefined, done: true });
+  }
+
+  /** The chunks (WAV bytes, in order), as they are cut, until stop(): what
+   * `client.transcribe()` takes. Each chunk is given once. */
+  chunks() {
+    const next = () => {
+      if (this.#queue.length) return Promise.resolve({ value: this.#queue.shift(), done: false });
+      if (this.#ended) return Promise.resolve({ value: undefined, done: true });
+      return new Promise((resolve) => this.#waiting.push(resolve));
+    };
+    // transcribe() calls return() when it stops early: the recording stops too.
+    const stop = async () => {
+      await this.stop();
+      return { value: undefined, done: true };
+    };
+    return { next, return: stop, [Symbol.asyncIterator]() { return this; } };
+  }
+}

@@ -1,0 +1,44 @@
+// Runs the recorder cases (recorder/page.js) against the INSTALLED package in headless
+// Chromium with a fake microphone (Chromium's --use-file-for-fake-audio-capture playing
+// recorder/fake-mic.mjs's input), then with the microphone denied, then on an insecure
+// origin. Prints TAP. From the consumer project, with EKA_SIM_URL and EKA_FIXTURES set:
+//   node recorder.run.mjs
+import { join, normalize } from 'node:path';
+import { tmpdir } from 'node:os';
+import { serveStatic, withChromium, awaitGlobal } from './webdriver.mjs';
+import { fakeMicWav } from './recorder/fake-mic.mjs';
+
+const root = process.cwd();
+const mic = join(tmpdir(), `eka-voice-fake-mic-${process.pid}.wav`);
+fakeMicWav(join(process.env.EKA_FIXTURES, 'consultation.wav'), mic, { seconds: 40, pauseMs: 800 });
+const server = await serveStatic((path) => {
+  const clean = normalize(path).replace(/^(\.\.[/\\])+/, '');
+  return join(root, clean === '/' ? 'recorder/index.html' : clean);
+});
+const page = (mode, host = '127.0.0.1') =>
+  `${server.url.replace('127.0.0.1', host)}/?mode=${mode}&sim=${encodeURIComponent(process.env.EKA_SIM_URL)}`;
+const runs = [
+  // The fake device, granted; audio plays without a gesture (the AudioContext starts).
+  { mode: 'record', args: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${mic}`, '--autoplay-policy=no-user-gesture-required'] },
+  { mode: 'denied', args: ['--use-fake-device-for-media-stream', '--deny-permission-prompts'] },
+  // A host name that maps to the loopback server but is not "potentially trustworthy".
+  { mode: 'insecure', host: 'recorder.test', args: ['--host-resolver-rules=MAP recorder.test 127.0.0.1'] },
+];
+let failures = 0;
+let n = 0;
+try {
+  for (const run of runs) {
+    const results = await withChromium((b) => b.run(page(run.mode, run.host), awaitGlobal('__results')), { args: run.args });
+    const list = Array.isArray(results) ? results : [{ name: `${run.mode}: page`, ok: false, error: results.error }];
+    for (const r of list) {
+      n++;
+      if (!r.ok) failures++;
+      console.log(`${r.ok ? 'ok' : 'not ok'} ${n} - recorder ${r.name}${r.ok ? '' : `\n  ${r.error}`}`);
+    }
+  }
+  console.log(`# pass ${n - failures}\n# fail ${failures}`);
+  if (n < 6) failures ||= 1;
+} finally {
+  server.close();
+}
+process.exit(failures ? 1 : 0);

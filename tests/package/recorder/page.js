@@ -1,0 +1,138 @@
+// The recorder in headless Chromium with a fake microphone playing fake-mic.mjs's input
+// (sentences with 800 ms pauses): record → transcribe (chunks uploaded live) → the
+// simulator → completed, and the recorder's promises about what it records and releases.
+import { createRecorder } from 'eka-voice/recorder';
+import { VoiceApiError, VoiceClient } from 'eka-voice';
+
+const params = new URLSearchParams(location.search);
+const sim = params.get('sim');
+const mode = params.get('mode') ?? 'record';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const results = [];
+async function check(name, fn) {
+  try {
+    await fn();
+    results.push({ name, ok: true });
+  } catch (e) {
+    results.push({ name, ok: false, error: String(e?.stack ?? e) });
+  }
+}
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+async function rejectsWith(promise, code) {
+  const e = await promise.then(() => undefined, (e) => e);
+  assert(e instanceof VoiceApiError, `expected VoiceApiError ${code}, got ${e}`);
+  assert(e.code === code, `expected ${code}, got ${e.code}: ${e.message}`);
+}
+function throwsWith(fn, code) {
+  return rejectsWith(Promise.resolve().then(fn), code);
+}
+
+/** RMS level (dBFS) of 16-bit samples of a WAV's data from `from` to `to` (samples). */
+function dbfs(wav, from, to) {
+  const s = new Int16Array(wav.buffer, wav.byteOffset + 44, (wav.byteLength - 44) / 2);
+  const part = s.subarray(Math.max(0, from), Math.min(s.length, to));
+  let sum = 0;
+  for (const x of part) sum += x * x;
+  return 10 * Math.log10(sum / Math.max(1, part.length) / 32768 ** 2 + 1e-12);
+}
+
+async function recordCases() {
+  await check('options of the wrong type, or a throwing Proxy: invalid_argument at once', async () => {
+    await throwsWith(() => createRecorder({ maxChunkMs: '20000' }), 'invalid_argument');
+    await throwsWith(() => createRecorder(7), 'invalid_argument');
+    const hostile = new Proxy({}, { get() { throw new Error('boom'); } });
+    await throwsWith(() => createRecorder(hostile), 'invalid_argument');
+  });
+  await check('options out of range: invalid_argument before the microphone is asked for', async () => {
+    for (const o of [{ maxChunkMs: 60000 }, { preferAfterMs: 18000, acceptAfterMs: 15000 }, { vadThreshold: 2 }]) {
+      const r = createRecorder(o);
+      await rejectsWith(r.start(), 'invalid_argument');
+      assert(r.stream === null && r.state === 'inactive', `state ${r.state}`);
+    }
+  });
+  await check('record → transcribe live → simulator: completed, every chunk uploaded as cut', recordAndTranscribe);
+  await check('an unknown deviceId falls back to the default microphone (devicechange)', async () => {
+    const r = createRecorder({ deviceId: 'no-such-device' });
+    const changes = [];
+    r.addEventListener('devicechange', (e) => changes.push(e.detail));
+    await r.start();
+    await rejectsWith(r.start(), 'invalid_argument');
+    await sleep(600);
+    const { durationMs } = await r.stop();
+    assert(changes.length === 1 && changes[0].reason === 'fallback', JSON.stringify(changes));
+    assert(durationMs > 300, `recorded ${durationMs} ms`);
+  });
+}
+
+async function recordAndTranscribe() {
+  const client = new VoiceClient({ baseUrl: sim, token: 'browser-token' });
+  // Shorter chunks than the defaults, so that ~16 s of recording makes several cuts.
+  const rec = createRecorder({ preferAfterMs: 3000, acceptAfterMs: 5000, maxChunkMs: 7000 });
+  const chunks = [];
+  const counts = { level: 0, speechstart: 0, speechend: 0, paused: 0, resumed: 0, nosignal: 0 };
+  rec.addEventListener('chunk', (e) => chunks.push(e.detail));
+  for (const type of Object.keys(counts)) rec.addEventListener(type, () => counts[type]++);
+  await rec.start();
+  const stream = rec.stream;
+  assert(stream && stream.getAudioTracks()[0].readyState === 'live', 'a live track while recording');
+  const transcription = client.transcribe(rec.chunks(), { templates: ['clinical_notes_template'] });
+  await sleep(8000);
+  rec.pause();
+  await sleep(1500);
+  rec.resume();
+  await sleep(8000);
+  const summary = await rec.stop();
+  const result = await transcription;
+
+  // Stop released the microphone: every track ended (the recording indicator goes off).
+  assert(stream.getTracks().every((t) => t.readyState === 'ended'), 'tracks still live after stop');
+  assert(rec.stream === null && rec.state === 'stopped', `state ${rec.state}`);
+  // What was recorded: ~16 s (the 1.5 s pause excluded), nothing dropped, nothing lost.
+  assert(Math.abs(summary.durationMs - 16000) < 1200, `recorded ${summary.durationMs} ms`);
+  assert(summary.droppedFrames === 0, `${summary.droppedFrames} frames dropped`);
+  const samples = chunks.reduce((n, c) => n + (c.bytes.byteLength - 44) / 2, 0);
+  assert(Math.abs(samples - (summary.durationMs * 16)) <= 2, `chunks ${samples} samples, recorded ${summary.durationMs} ms`);
+  assert(chunks.length >= 3 && chunks.every((c, i) => c.index === i), `chunks ${chunks.map((c) => c.index)}`);
+  assert(chunks.at(-1).cut === 'end', `last cut ${chunks.at(-1).cut}`);
+  // Each cut lies in a pause of the input: quiet on both sides, and never forced here.
+  for (let i = 0; i + 1 < chunks.length; i++) {
+    const a = chunks[i].bytes;
+    const before = dbfs(a, (a.byteLength - 44) / 2 - 800, (a.byteLength - 44) / 2);
+    const after = dbfs(chunks[i + 1].bytes, 0, 800);
+    assert(chunks[i].cut === 'pause' || chunks[i].cut === 'short-pause', `cut ${i} ${chunks[i].cut}`);
+    assert(before < -45 && after < -45, `cut ${i} not in a pause: ${before.toFixed(1)} / ${after.toFixed(1)} dBFS`);
+  }
+  // Events for a UI: ~20 levels a second, speech edges, pause and resume.
+  assert(Math.abs(counts.level - 20 * 16) < 40, `${counts.level} levels`);
+  assert(counts.speechstart >= 5 && counts.speechend >= 5, JSON.stringify(counts));
+  assert(counts.paused === 1 && counts.resumed === 1 && counts.nosignal === 0, JSON.stringify(counts));
+  // The service has every chunk, byte for byte, and the session completed.
+  assert(result.status === 'completed', `status ${result.status}`);
+  const s = await (await fetch(`${sim}/__sim/sessions/${result.session_id}`)).json();
+  const sizes = s.files.map((f) => f.bytes).join();
+  assert(sizes === chunks.map((c) => c.bytes.byteLength).join(), `service ${sizes}`);
+}
+
+async function deniedCases() {
+  await check('a denied microphone: permission_denied, nothing left open', async () => {
+    const r = createRecorder();
+    await rejectsWith(r.start(), 'permission_denied');
+    assert(r.stream === null && r.state === 'inactive', `state ${r.state}`);
+  });
+}
+
+async function insecureCases() {
+  await check('an insecure context: insecure_context', async () => {
+    assert(!isSecureContext, 'the page should not be a secure context');
+    await rejectsWith(createRecorder().start(), 'insecure_context');
+  });
+}
+
+window.__results = (async () => {
+  if (mode === 'record') await recordCases();
+  else if (mode === 'denied') await deniedCases();
+  else await insecureCases();
+  return results.map((r) => ({ ...r, name: `${mode}: ${r.name}` }));
+})();
