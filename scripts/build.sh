@@ -47,8 +47,8 @@ module std,js-package "$target" "$target/pkg-build"
 cp "$target/pkg-build/eka_voice_bg.wasm" pkg/
 # The server entry's module: its own cargo target dir (the same crate, other features).
 module std,server "$target/server" "$target/pkg-build-server"
-# The recorder entry's module (feature recorder: RecorderDsp only, no client).
-module std,recorder "$target/recorder" "$target/pkg-build-recorder"
+# The recorder entry's module (feature recorder, without std: RecorderDsp only, no client).
+module recorder "$target/recorder" "$target/pkg-build-recorder"
 
 # The entries: each one bundle of its glue, snippets and pkg-template/js (the inline and
 # server ones embed their optimized wasm); .d.ts, package.json and the READMEs are copied.

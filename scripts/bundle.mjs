@@ -53,8 +53,11 @@ for (const [from, to] of recorder ? RECORDER_PATCHES : PATCHES) {
 writeFileSync(gluePath, patched);
 
 // One stable name for the snippet wasm-bindgen placed under snippets/<crate>-<hash>/.
-const snippet = readdirSync(join(dir, 'snippets'), { recursive: true }).find((f) => String(f).endsWith('snippet.js'));
-writeFileSync(join(dir, 'snippet.js'), `export * from './snippets/${snippet}';\n`);
+// (The recorder's module has no snippet.)
+if (!recorder) {
+  const snippet = readdirSync(join(dir, 'snippets'), { recursive: true }).find((f) => String(f).endsWith('snippet.js'));
+  writeFileSync(join(dir, 'snippet.js'), `export * from './snippets/${snippet}';\n`);
+}
 
 if (recorder) {
   // The recorder's entry (browser): recorder.js on the page, recorder-worklet.js in the

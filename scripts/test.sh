@@ -32,6 +32,7 @@ cargo clippy --quiet --all-targets --target wasm32-unknown-unknown -- -D warning
 cargo clippy --quiet --all-targets --target wasm32-unknown-unknown --features js-package -- -D warnings
 cargo clippy --quiet --lib --target wasm32-unknown-unknown --no-default-features --features std,js-package -- -D warnings
 cargo clippy --quiet --lib --target wasm32-unknown-unknown --no-default-features --features std,server -- -D warnings
+cargo clippy --quiet --lib --target wasm32-unknown-unknown --no-default-features --features recorder -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps --target wasm32-unknown-unknown
 # On the host too: the wasm layer and the Rust API are documented on every target.
 RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps
@@ -87,7 +88,7 @@ rm -rf "$consumer" && mkdir -p "$consumer"
 tarball=$(cd pkg && npm pack --silent --pack-destination "../$tmp" | tail -n 1)
 echo '{"name":"consumer","private":true,"type":"module"}' > "$consumer/package.json"
 (cd "$consumer" && npm install --silent --no-audit --no-fund "../$tarball")
-cp -r tests/package/*.mjs tests/package/*.ts tests/package/tsconfig.json tests/package/browser scripts/webdriver.mjs "$consumer/"
+cp -r tests/package/*.mjs tests/package/*.ts tests/package/tsconfig.json tests/package/browser tests/package/recorder scripts/webdriver.mjs "$consumer/"
 fixtures="$(pwd)/tests/fixtures/audio"
 (cd "$consumer" && EKA_FIXTURES="$fixtures" node --test --test-reporter=tap ./api.test.mjs ./load.test.mjs ./server.test.mjs) 2>&1 | tee "$tmp/package.log" | grep -E '^(not )?ok |^# (pass|fail)'
 grep -q '^# fail 0' "$tmp/package.log" || { cat "$tmp/package.log"; exit 1; }
@@ -95,6 +96,9 @@ count "package (node:test)" "$tmp/package.log"
 say "package in headless Chromium: a page importing 'eka-voice' by name, and a module worker"
 (cd "$consumer" && EKA_FIXTURES="$fixtures" CHROMEDRIVER=/usr/bin/chromedriver node browser.run.mjs) 2>&1 | tee "$tmp/package-browser.log"
 count "package (chromium page + worker)" "$tmp/package-browser.log"
+say "the recorder in headless Chromium with a fake microphone: record -> transcribe -> simulator"
+(cd "$consumer" && EKA_FIXTURES="$fixtures" CHROMEDRIVER=/usr/bin/chromedriver node recorder.run.mjs) 2>&1 | tee "$tmp/recorder.log"
+count "recorder (chromium, fake microphone)" "$tmp/recorder.log"
 node_modules/.bin/tsc -p "$consumer/tsconfig.json"
 say "the README's quick starts, as shipped, run as written (Node and headless Chromium)"
 (cd "$consumer" && EKA_FIXTURES="$fixtures" CHROMEDRIVER=/usr/bin/chromedriver node readme.run.mjs) 2>&1 | tee "$tmp/readme.log"

@@ -16,8 +16,8 @@
 
 #![warn(missing_docs)]
 // The crate needs only `core` and `alloc`; whether the standard library is linked is the
-// `std` feature's choice (see Cargo.toml). Without it (the npm package) no panic-message
-// formatting ends up in the module.
+// `std` feature's choice (see Cargo.toml). Without it (the recorder's module) a panic traps
+// and no panic-message formatting ends up in the module.
 #![no_std]
 
 extern crate alloc;
@@ -42,3 +42,11 @@ pub mod wasm;
 ))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
+/// Without the standard library on wasm (the recorder's module): a panic traps. The module
+/// is built with `panic = "abort"`; its JS side reports a trap as the pipeline failing.
+#[cfg(all(target_arch = "wasm32", not(feature = "std"), not(test)))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    core::arch::wasm32::unreachable()
+}

@@ -189,7 +189,7 @@ impl<D: SpeechDetector> RecorderCore<D> {
         for &s in mono {
             // ×32768 and not ×32767: a 16-bit source comes back sample for sample.
             self.pending
-                .push((s * 32_768.0).clamp(-32_768.0, 32_767.0).round() as i16);
+                .push(libm::roundf((s * 32_768.0).clamp(-32_768.0, 32_767.0)) as i16);
             if self.pending.len() == VAD_FRAME {
                 self.frame(&mut out);
             }

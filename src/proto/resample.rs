@@ -84,7 +84,7 @@ impl Resampler {
         // Kaiser's estimates: the length for the attenuation over the transition band,
         // and the window's beta.
         let width = 2.0 * core::f64::consts::PI * TRANSITION_HZ / fs;
-        let taps = ((ATTENUATION_DB - 8.0) / (2.285 * width)).ceil() as usize;
+        let taps = libm::ceil((ATTENUATION_DB - 8.0) / (2.285 * width)) as usize;
         let half = taps / 2 + 1;
         let beta = 0.1102 * (ATTENUATION_DB - 8.7);
         // Below 16 kHz (upsampling) the input's own Nyquist bounds the passband.

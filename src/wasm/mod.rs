@@ -24,31 +24,47 @@
 //! | `recorder` | (feature `recorder`) the recorder entry's `RecorderDsp`: the DSP pipeline in the AudioWorklet, events as numbers |
 //! | `budget` | (feature `server`) the client's request budget in the request path (`pollMany`) |
 //!
+//! The client's modules need the `std` feature (gloo-timers); the recorder's does not.
+//!
 //! Timers and `fetch` are bound as globals (never `window.…`), so the same build runs in
 //! browsers, workers and Node.
 
+#[cfg(feature = "std")]
 pub mod abort;
+#[cfg(feature = "std")]
 pub mod api;
-#[cfg(feature = "server")]
+#[cfg(all(feature = "std", feature = "server"))]
 pub mod budget;
+#[cfg(feature = "std")]
 pub mod chunk;
+#[cfg(feature = "std")]
 pub mod client;
+#[cfg(feature = "std")]
 pub mod errors;
+#[cfg(feature = "std")]
 pub mod fetch;
+#[cfg(feature = "std")]
 pub mod js;
+#[cfg(feature = "std")]
 pub mod lifecycle;
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "std", feature = "serde"))]
 pub mod model;
+#[cfg(feature = "std")]
 pub mod options;
 #[cfg(feature = "recorder")]
 pub mod recorder;
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "std", feature = "serde"))]
 pub mod rust_api;
-#[cfg(feature = "server")]
+#[cfg(all(feature = "std", feature = "server"))]
 pub mod server;
+#[cfg(feature = "std")]
 pub mod sessions;
+#[cfg(feature = "std")]
 pub mod token;
+#[cfg(feature = "std")]
 pub mod transcribe;
 
+#[cfg(feature = "std")]
 pub use api::{get_session, poll_session, VoiceClient};
+#[cfg(feature = "std")]
 pub use options::{ClientOptions, GetOptions, PollOptions};

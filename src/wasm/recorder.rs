@@ -124,7 +124,8 @@ impl RecorderDsp {
                         chunk.samples.len() as f64,
                         cut,
                     ];
-                    self.chunks.push_back(wav_bytes(&chunk.samples, TARGET_RATE));
+                    self.chunks
+                        .push_back(wav_bytes(&chunk.samples, TARGET_RATE));
                     meta
                 }
             };
