@@ -44,7 +44,15 @@ const PATCHES = [
 ];
 // The recorder's glue (feature `recorder`) has no VoiceClient and its MIME fallback is
 // never taken (recorder.js passes bytes).
-const RECORDER_PATCHES = PATCHES.slice(0, 3);
+const RECORDER_PATCHES = [
+  ...PATCHES.slice(0, 3),
+  // Its classes are internal (no Symbol.dispose), and each file keeps only the class it uses
+  // (the worklet RecorderDsp, the page RecordingJournal): their registries are pure.
+  ['if (Symbol.dispose) RecorderDsp.prototype[Symbol.dispose] = RecorderDsp.prototype.free;', ''],
+  ['if (Symbol.dispose) RecordingJournal.prototype[Symbol.dispose] = RecordingJournal.prototype.free;', ''],
+  [': new FinalizationRegistry(ptr => wasm.__wbg_recorderdsp_free(', ': /* @__PURE__ */ new FinalizationRegistry(ptr => wasm.__wbg_recorderdsp_free('],
+  [': new FinalizationRegistry(ptr => wasm.__wbg_recordingjournal_free(', ': /* @__PURE__ */ new FinalizationRegistry(ptr => wasm.__wbg_recordingjournal_free('],
+];
 let patched = glue;
 for (const [from, to] of recorder ? RECORDER_PATCHES : PATCHES) {
   if (!patched.includes(from)) throw new Error(`the glue no longer has ${from}: check scripts/bundle.mjs`);

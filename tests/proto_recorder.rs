@@ -204,3 +204,120 @@ mod meter {
             .contains(&MeterEvent::NoSignal));
     }
 }
+
+mod journal {
+    use eka_voice::proto::{Journal, JournalState, JournalStep};
+    use proptest::prelude::*;
+
+    #[test]
+    fn create_then_uploads_in_order_then_end_then_poll() {
+        let mut j = Journal::new(JournalState::default(), 2, 3);
+        assert_eq!(j.next_step(), JournalStep::Create);
+        assert_eq!(j.next_step(), JournalStep::Wait, "one create at a time");
+        j.on_cut(0);
+        j.on_cut(1);
+        j.on_cut(2);
+        j.on_created();
+        assert_eq!(j.next_step(), JournalStep::Upload(0));
+        assert_eq!(j.next_step(), JournalStep::Upload(1));
+        assert_eq!(j.next_step(), JournalStep::Wait, "two in flight at most");
+        j.on_uploaded(0);
+        assert_eq!(j.next_step(), JournalStep::Upload(2));
+        j.on_uploaded(1);
+        j.on_uploaded(2);
+        assert_eq!(
+            j.next_step(),
+            JournalStep::Wait,
+            "not stopped: more may come"
+        );
+        j.on_stopped();
+        assert_eq!(j.next_step(), JournalStep::End { sent: 3 });
+        j.on_ended();
+        assert_eq!(j.next_step(), JournalStep::Poll);
+    }
+
+    #[test]
+    fn a_failed_upload_goes_after_the_others_and_gives_up_after_its_attempts() {
+        let mut j = Journal::new(JournalState::default(), 1, 2);
+        let _ = j.next_step();
+        j.on_created();
+        j.on_cut(0);
+        j.on_cut(1);
+        j.on_stopped();
+        assert_eq!(j.next_step(), JournalStep::Upload(0));
+        j.on_upload_failed(0);
+        assert_eq!(
+            j.next_step(),
+            JournalStep::Upload(1),
+            "the other chunk first"
+        );
+        j.on_uploaded(1);
+        assert_eq!(j.next_step(), JournalStep::Upload(0));
+        j.on_upload_failed(0);
+        assert_eq!(j.next_step(), JournalStep::Stuck { missing: vec![0] });
+        // Stored and restored (a reload): the attempts start over, chunk 1 is not resent.
+        let state = j.state();
+        assert_eq!(state.uploaded, vec![1]);
+        let mut again = Journal::new(state, 1, 2);
+        assert_eq!(again.next_step(), JournalStep::Upload(0));
+        again.on_uploaded(0);
+        assert_eq!(again.next_step(), JournalStep::End { sent: 2 });
+    }
+
+    #[derive(Clone, Debug)]
+    enum Fact {
+        Cut,
+        Settle(bool),
+        Stop,
+        Created,
+        Ended,
+        Reload,
+    }
+
+    fn fact() -> impl Strategy<Value = Fact> {
+        prop_oneof![
+            4 => Just(Fact::Cut),
+            6 => any::<bool>().prop_map(Fact::Settle),
+            1 => Just(Fact::Stop),
+            2 => Just(Fact::Created),
+            2 => Just(Fact::Ended),
+            1 => Just(Fact::Reload),
+        ]
+    }
+
+    proptest! {
+        /// Whatever the order of facts: never an upload of a chunk the service has, never
+        /// more in flight than allowed, End only when stopped with every chunk there, and
+        /// with the count of chunks cut.
+        #[test]
+        fn the_journal_never_ends_early_nor_resends(facts in prop::collection::vec(fact(), 0..120)) {
+            let mut j = Journal::new(JournalState::default(), 2, 3);
+            let (mut cut, mut in_flight, mut have) = (0u32, Vec::<u32>::new(), Vec::<u32>::new());
+            let mut stopped = false;
+            for f in facts {
+                match f {
+                    Fact::Cut => { if !stopped { j.on_cut(cut); cut += 1; } }
+                    Fact::Settle(ok) => if let Some(i) = in_flight.pop() {
+                        if ok { j.on_uploaded(i); have.push(i); } else { j.on_upload_failed(i); }
+                    },
+                    Fact::Stop => { j.on_stopped(); stopped = true; }
+                    Fact::Created => j.on_created(),
+                    Fact::Ended => j.on_ended(),
+                    Fact::Reload => { j = Journal::new(j.state(), 2, 3); in_flight.clear(); }
+                }
+                match j.next_step() {
+                    JournalStep::Upload(i) => {
+                        prop_assert!(!have.contains(&i) && i < cut);
+                        in_flight.push(i);
+                        prop_assert!(in_flight.len() <= 2);
+                    }
+                    JournalStep::End { sent } => {
+                        prop_assert!(stopped && sent == cut);
+                        prop_assert!((0..cut).all(|i| have.contains(&i)));
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}

@@ -34,14 +34,18 @@ class RecorderProcessor extends AudioWorkletProcessor {
     this.dropped = 0;
     this.next = -1;
     this.port.onmessage = (e) => this.command(e.data);
+    // The options are checked here, by the pipeline's constructor (before the page asks
+    // for the microphone): what it throws is an `invalid_argument` message.
+    let code = 'wasm_unavailable';
     try {
       if (!loaded) initSync({ module: new WebAssembly.Module(o.wasm) });
       loaded = true;
+      code = 'invalid_argument';
       this.dsp = new RecorderDsp(sampleRate, ...o.rules);
       this.port.postMessage({ type: 'ready', sampleRate });
     } catch (e) {
       this.done = true;
-      this.port.postMessage({ type: 'failed', message: String(e?.message ?? e) });
+      this.port.postMessage({ type: 'failed', code, message: String(e?.message ?? e) });
     }
   }
 

@@ -7,7 +7,9 @@
 // This file performs: getUserMedia, the audio graph, the worklet's messages, the events.
 // The rules (resampling, detection, where to cut, the option ranges) are the Rust core's.
 import { VoiceApiError } from 'eka-voice-main';
-import initGlue, { RecorderDsp } from '../eka_voice.js';
+import initGlue from '../eka_voice.js';
+import { Transcription, createOptions } from './recorder-journal.js';
+import * as store from './recorder-store.js';
 
 const WASM_URL = () => new URL('./recorder_bg.wasm', import.meta.url);
 const WORKLET_URL = () => new URL('./recorder-worklet.js', import.meta.url);
@@ -48,7 +50,7 @@ function readOptions(options) {
 }
 
 let wasmBytes;
-/** The recorder module's bytes, fetched once; instantiated here too (the option check). */
+/** The recorder module's bytes, fetched once; instantiated here too (the journal). */
 function loadWasm(url) {
   return (wasmBytes ??= (async () => {
     const bytes = await (await fetch(url ?? WASM_URL())).arrayBuffer();
@@ -120,6 +122,9 @@ export class Recorder extends EventTarget {
   #waiting = [];
   #stopped;
   #ended = false;
+  #consumer;
+  #transcription;
+  #record;
 
   constructor(o) {
     super();
@@ -144,15 +149,13 @@ export class Recorder extends EventTarget {
     this.#state = 'starting';
     try {
       checkPage();
-      const wasm = await loadWasm(this.#o.wasm);
-      try {
-        new RecorderDsp(48000, ...this.#o.rules).free();
-      } catch (message) {
-        throw fail(String(message), 'invalid_argument');
-      }
+      // The audio graph first: the worklet checks the options before the microphone is
+      // asked for.
+      await this.#graph(await loadWasm(this.#o.wasm));
       const { stream, fellBack } = await openMicrophone(this.#o.deviceId);
       this.#stream = stream;
-      await this.#graph(wasm);
+      this.#connect(stream);
+      await this.#ctx.resume();
       if (fellBack) this.#emit('devicechange', { deviceId: this.#deviceId(), reason: 'fallback' });
       this.#state = 'recording';
     } catch (e) {
@@ -175,14 +178,12 @@ export class Recorder extends EventTarget {
     const ready = new Promise((resolve, reject) => {
       node.port.onmessage = (e) => {
         if (e.data.type === 'ready') resolve();
-        else if (e.data.type === 'failed') reject(fail(e.data.message, 'wasm_unavailable'));
+        else if (e.data.type === 'failed') reject(fail(e.data.message, e.data.code));
         else this.#message(e.data);
       };
     });
     await ready;
-    this.#connect(this.#stream);
     node.connect(ctx.destination); // silent: the processor writes no output
-    await ctx.resume();
   }
 
   #connect(stream) {
@@ -220,8 +221,9 @@ export class Recorder extends EventTarget {
   #message(m) {
     if (m.type === 'chunk') {
       const chunk = { index: m.index, startMs: m.startMs, durationMs: m.durationMs, cut: m.cut, bytes: m.wav };
-      this.#push(chunk.bytes);
       this.#emit('chunk', chunk);
+      if (this.#transcription) this.#transcription.cut(chunk.index, chunk.bytes);
+      else this.#push(chunk);
     } else if (m.type === 'stopped') {
       this.#stopped?.({ durationMs: (m.frames / this.#ctx.sampleRate) * 1000, droppedFrames: m.dropped });
     } else {
@@ -278,22 +280,59 @@ export class Recorder extends EventTarget {
     if (this.#ctx && this.#ctx.state !== 'closed') await this.#ctx.close();
   }
 
-  #push(bytes) {
+  #push(chunk) {
     const w = this.#waiting.shift();
-    if (w) w({ value: bytes, done: false });
-    else this.#queue.push(bytes);
+    if (w) w({ value: chunk.bytes, done: false });
+    else this.#queue.push(chunk);
   }
 
   #end() {
     this.#ended = true;
+    this.#transcription?.stop();
     for (const w of this.#waiting.splice(0)) w({ value: undefined, done: true });
+  }
+
+  /** Who takes the chunks: chunks() or transcribe(), once. */
+  #take(what) {
+    if (this.#consumer) throw fail(`${what}: the chunks already go to ${this.#consumer}`, 'invalid_argument');
+    this.#consumer = what;
+  }
+
+  /**
+   * Transcribes the recording, reload-safe: each chunk is stored in IndexedDB as it is cut,
+   * uploaded while recording, and removed once the service has it; after stop(), End
+   * Session and the poll. Resolves with the session's result (as pollSession). Call it
+   * right after start(). `options`: createSession's and pollSession's, and `signal`. If the
+   * page goes away first, `resumeTranscription(client, recorder.handle)` (or a handle
+   * from listRecordings()) finishes the job; the audio after the last cut is lost then.
+   */
+  async transcribe(client, options) {
+    this.#take('transcribe()');
+    const record = (this.#record = { id: crypto.randomUUID(), created: null, createOptions: createOptions(options), journal: [], startedAt: Date.now() });
+    await loadWasm(this.#o.wasm);
+    try {
+      await store.putRecording(record);
+    } catch (e) {
+      throw fail(`eka-voice/recorder could not store the recording (${e?.message ?? e})`, 'unsupported', e);
+    }
+    const t = (this.#transcription = new Transcription(client, record, options, fail));
+    for (const c of this.#queue.splice(0)) t.cut(c.index, c.bytes);
+    if (this.#ended) t.stop();
+    return t.run();
+  }
+
+  /** `{ recordingId, sessionId? }` once transcribe() began (serialisable, no token), else null. */
+  get handle() {
+    const r = this.#record;
+    return r ? { recordingId: r.id, sessionId: r.created?.session_id } : null;
   }
 
   /** The chunks (WAV bytes, in order), as they are cut, until stop(): what
    * `client.transcribe()` takes. Each chunk is given once. */
   chunks() {
+    this.#take('chunks()');
     const next = () => {
-      if (this.#queue.length) return Promise.resolve({ value: this.#queue.shift(), done: false });
+      if (this.#queue.length) return Promise.resolve({ value: this.#queue.shift().bytes, done: false });
       if (this.#ended) return Promise.resolve({ value: undefined, done: true });
       return new Promise((resolve) => this.#waiting.push(resolve));
     };
@@ -305,3 +344,45 @@ export class Recorder extends EventTarget {
     return { next, return: stop, [Symbol.asyncIterator]() { return this; } };
   }
 }
+
+const recordingId = (handle) => {
+  let id;
+  try {
+    id = handle?.recordingId;
+  } catch {}
+  if (typeof id !== 'string') throw fail('a recording handle is { recordingId: string }', 'invalid_argument');
+  return id;
+};
+
+/**
+ * Finishes a recording's transcription after a reload or a crash: uploads the stored chunks
+ * the service lacks, ends the session and polls (creating the session first if the page
+ * went away before). Rejects with `not_found` when no such recording is stored (done, or
+ * discarded), `upload_failed` when chunks still fail (they stay stored: try again later).
+ */
+export async function resumeTranscription(client, handle, options) {
+  const id = recordingId(handle);
+  await loadWasm(options?.wasmUrl);
+  const record = await store.getRecording(id);
+  if (!record) throw fail(`no stored recording ${id}`, 'not_found');
+  const t = new Transcription(client, record, options, fail);
+  t.stop();
+  return t.run();
+}
+
+/** The recordings stored and not finished (on this origin), oldest first. */
+export async function listRecordings() {
+  const all = await store.allRecordings();
+  return all
+    .sort((a, b) => a.startedAt - b.startedAt)
+    .map((r) => ({
+      recordingId: r.id,
+      sessionId: r.created?.session_id,
+      startedAt: r.startedAt,
+      chunks: r.journal[1] ?? 0,
+      uploaded: Math.max(0, r.journal.length - 4),
+    }));
+}
+
+/** Forgets a stored recording and its chunks. */
+export const discardRecording = async (handle) => store.deleteRecording(recordingId(handle));

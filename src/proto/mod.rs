@@ -17,6 +17,7 @@
 //! | [`chunker`] | the recorder's chunking rules (cuts at pauses, 20 s at most) |
 //! | [`wav`] | the WAV writer (what the recorder uploads) and reader (files to split) |
 //! | [`vad`] | the recorder's voice-activity detector (earshot), the energy baseline, speech edges |
+//! | [`journal`] | the recorder's reload-safe lifecycle: create, upload what the service lacks, end, poll |
 //! | [`recorder`] | the recorder's pipeline: resample → meter → detector → chunker; `split_wav` |
 //! | [`meter`] | the recorder's level meter (dBFS, 20 a second) and no-signal detector |
 //! | [`resample`] | the recorder's downmix and resampling to 16 kHz (anti-aliasing filter) |
@@ -36,6 +37,7 @@ pub mod create;
 pub mod credentials;
 pub mod end;
 pub mod error;
+pub mod journal;
 mod json;
 pub mod meter;
 pub mod poll;
@@ -67,6 +69,7 @@ pub use credentials::{
 };
 pub use end::{end_body, end_url};
 pub use error::{push_decimal, redact, Error, ErrorCode, MIN_SECRET_CHARS, REDACTED};
+pub use journal::{Journal, JournalState, JournalStep};
 pub use meter::{LevelMeter, MeterEvent, LEVELS_PER_SECOND, SILENT_DBFS};
 pub use poll::{Action, PollConfig, Poller, Transport, MAX_TIMER_MS, MIN_INTERVAL_MS};
 pub use recorder::{split_wav, RecorderConfig, RecorderCore, RecorderEvent, CHUNK_MS, PAUSE_MS};

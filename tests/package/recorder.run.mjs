@@ -26,7 +26,19 @@ const runs = [
 ];
 let failures = 0;
 let n = 0;
+const fakeMic = runs[0].args;
 try {
+  // A reload in the middle, in one browser profile (IndexedDB survives the navigation).
+  const reload = await withChromium(async (b) => {
+    const first = await b.run(page('reload1'), awaitGlobal('__results'));
+    if (first.error) return [{ name: 'reload: the first page', ok: false, error: first.error }];
+    return b.run(`${page('reload2')}&first=${encodeURIComponent(JSON.stringify(first))}`, awaitGlobal('__results'));
+  }, { args: fakeMic });
+  for (const r of Array.isArray(reload) ? reload : [{ name: 'reload: page', ok: false, error: reload.error }]) {
+    n++;
+    if (!r.ok) failures++;
+    console.log(`${r.ok ? 'ok' : 'not ok'} ${n} - recorder ${r.name}${r.ok ? '' : `\n  ${r.error}`}`);
+  }
   for (const run of runs) {
     const results = await withChromium((b) => b.run(page(run.mode, run.host), awaitGlobal('__results')), { args: run.args });
     const list = Array.isArray(results) ? results : [{ name: `${run.mode}: page`, ok: false, error: results.error }];
@@ -37,7 +49,7 @@ try {
     }
   }
   console.log(`# pass ${n - failures}\n# fail ${failures}`);
-  if (n < 6) failures ||= 1;
+  if (n < 7) failures ||= 1;
 } finally {
   server.close();
 }

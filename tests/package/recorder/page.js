@@ -1,7 +1,7 @@
 // The recorder in headless Chromium with a fake microphone playing fake-mic.mjs's input
 // (sentences with 800 ms pauses): record → transcribe (chunks uploaded live) → the
 // simulator → completed, and the recorder's promises about what it records and releases.
-import { createRecorder } from 'eka-voice/recorder';
+import { createRecorder, listRecordings, resumeTranscription, discardRecording } from 'eka-voice/recorder';
 import { VoiceApiError, VoiceClient } from 'eka-voice';
 
 const params = new URLSearchParams(location.search);
@@ -130,8 +130,53 @@ async function insecureCases() {
   });
 }
 
+// A reload in the middle: the first page records with transcribe() (chunks stored, some
+// uploaded), then the browser navigates away without stop(); the second page finds the
+// recording with listRecordings() and finishes it with resumeTranscription().
+async function reloadFirst() {
+  const client = new VoiceClient({ baseUrl: sim, token: 'browser-token' });
+  const rec = createRecorder({ preferAfterMs: 2000, acceptAfterMs: 3000, maxChunkMs: 4000 });
+  const sizes = [];
+  rec.addEventListener('chunk', (e) => sizes.push(e.detail.bytes.byteLength));
+  await rec.start();
+  rec.transcribe(client, { templates: ['clinical_notes_template'] }).catch(() => {});
+  assert(rec.handle && typeof rec.handle.recordingId === 'string', 'a handle once transcribe() began');
+  await throwsWith(() => rec.chunks(), 'invalid_argument');
+  await sleep(9000);
+  rec.pause();
+  await sleep(500);
+  const stored = (await listRecordings()).find((r) => r.recordingId === rec.handle.recordingId);
+  assert(stored && stored.chunks === sizes.length && sizes.length >= 2, `stored ${JSON.stringify(stored)}, cut ${sizes.length}`);
+  // Uploaded while recording: the service already has some, the page keeps the rest.
+  assert(stored.uploaded >= 1, `uploaded ${stored.uploaded} of ${stored.chunks} while recording`);
+  return { handle: JSON.parse(JSON.stringify(rec.handle)), sizes, uploaded: stored.uploaded };
+}
+
+async function reloadSecond() {
+  const first = JSON.parse(params.get('first'));
+  await check('after a reload: the stored recording is listed and resumeTranscription completes it, no chunk missing', async () => {
+    const client = new VoiceClient({ baseUrl: sim, token: 'browser-token' });
+    const listed = (await listRecordings()).find((r) => r.recordingId === first.handle.recordingId);
+    assert(listed && listed.chunks === first.sizes.length, `listed ${JSON.stringify(listed)}`);
+    const result = await resumeTranscription(client, first.handle);
+    assert(result.status === 'completed', `status ${result.status}`);
+    const s = await (await fetch(`${sim}/__sim/sessions/${result.session_id}`)).json();
+    // The service has audio_0 … audio_{n-1}, each the size it was recorded with.
+    const names = s.files.map((f) => f.name).join();
+    const sizes = s.files.map((f) => f.bytes).join();
+    assert(names === first.sizes.map((_, i) => `${i}.wav`).join(), `service ${names}`);
+    assert(sizes === first.sizes.join(), `service ${sizes}, recorded ${first.sizes}`);
+    assert(!(await listRecordings()).some((r) => r.recordingId === first.handle.recordingId), 'the recording is forgotten once done');
+    await rejectsWith(resumeTranscription(client, first.handle), 'not_found');
+    await rejectsWith(resumeTranscription(client, { recordingId: 7 }), 'invalid_argument');
+    await discardRecording(first.handle);
+  });
+}
+
 window.__results = (async () => {
-  if (mode === 'record') await recordCases();
+  if (mode === 'reload1') return reloadFirst();
+  if (mode === 'reload2') await reloadSecond();
+  else if (mode === 'record') await recordCases();
   else if (mode === 'denied') await deniedCases();
   else await insecureCases();
   return results.map((r) => ({ ...r, name: `${mode}: ${r.name}` }));
