@@ -7,13 +7,19 @@
 //! (with the number of cuts forced at 20 s). The set is described in
 //! `tests/support/labelled.rs`.
 
+// A host program (the recorder's modules are host- and recorder-module-only on wasm32).
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
 #[path = "../tests/support/labelled.rs"]
 mod labelled;
 
-use eka_voice::proto::{EnergyDetector, VoiceDetector};
-use labelled::*;
-
+#[cfg(not(target_arch = "wasm32"))]
 fn main() {
+    use eka_voice::proto::{EnergyDetector, VoiceDetector};
+    use labelled::*;
+
     let seconds = std::env::args()
         .nth(1)
         .and_then(|s| s.parse().ok())

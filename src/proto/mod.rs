@@ -26,22 +26,30 @@
 //! | [`webhook`] | webhooks: the signature header, HMAC, freshness, the normalised event |
 //! | [`error`] | [`Error`] with a stable [`ErrorCode`]; redaction of secrets |
 //!
-//! Everything here runs and is tested on the host with `cargo test`.
+//! Everything here runs and is tested on the host with `cargo test`. The recorder's modules
+//! (chunker, meter, resample, vad, wav, recorder, journal) are compiled on the host and in
+//! the recorder's module (feature `recorder`) only: the client's modules never hold them,
+//! not even as dead code that would shift what the optimizer does with the rest.
 
 pub mod audio;
 pub mod backoff;
 pub mod budget;
+#[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
 pub mod chunker;
 pub mod classify;
 pub mod create;
 pub mod credentials;
 pub mod end;
 pub mod error;
+#[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
 pub mod journal;
 mod json;
+#[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
 pub mod meter;
 pub mod poll;
+#[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
 pub mod recorder;
+#[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
 pub mod resample;
 pub mod retry_after;
 pub mod sessions;
@@ -49,7 +57,9 @@ pub mod token;
 pub mod transcribe;
 pub mod upload;
 pub mod url;
+#[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
 pub mod vad;
+#[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
 pub mod wav;
 pub mod webhook;
 
@@ -58,6 +68,7 @@ pub use audio::{
 };
 pub use backoff::Backoff;
 pub use budget::RequestBudget;
+#[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
 pub use chunker::{Chunker, ChunkerConfig, CutReason, RecordedChunk};
 pub use classify::{
     classify_answer, http_error, BodyFacts, Op, SessionStatus, Verdict, DEFAULT_MAX_RESPONSE_BYTES,
@@ -69,10 +80,14 @@ pub use credentials::{
 };
 pub use end::{end_body, end_url};
 pub use error::{push_decimal, redact, Error, ErrorCode, MIN_SECRET_CHARS, REDACTED};
+#[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
 pub use journal::{Journal, JournalState, JournalStep};
+#[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
 pub use meter::{LevelMeter, MeterEvent, LEVELS_PER_SECOND, SILENT_DBFS};
 pub use poll::{Action, PollConfig, Poller, Transport, MAX_TIMER_MS, MIN_INTERVAL_MS};
+#[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
 pub use recorder::{split_wav, RecorderConfig, RecorderCore, RecorderEvent, CHUNK_MS, PAUSE_MS};
+#[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
 pub use resample::{downmix, Resampler, PHASES, TARGET_RATE};
 pub use retry_after::{parse_http_date, parse_retry_after, MAX_RETRY_AFTER_MS};
 pub use sessions::{SessionState, Sessions, Target, UploadPlan, UploadRequest, MAX_SESSIONS};
@@ -87,9 +102,11 @@ pub use url::{
     check_session_id, push_encoded, session_path_url, session_url, BaseUrl, Filter,
     DEFAULT_BASE_URL,
 };
+#[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
 pub use vad::{
     frame_dbfs, EnergyDetector, SpeechDetector, SpeechEdge, SpeechGate, VoiceDetector, VAD_FRAME,
 };
+#[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
 pub use wav::{parse_wav, wav_bytes, WavAudio, WAV_RATES};
 pub use webhook::{
     check_freshness, invalid_signature, normalize_event, python_compact, webhook_answer,
