@@ -1,5 +1,26 @@
 // Types of `eka-voice/recorder`: recording the consultation in the browser.
-import type { VoiceApiError } from './index.js';
+import type { CreateSessionOptions, PollOptions, SessionResult, VoiceApiError, VoiceClient } from './index.js';
+
+/** What `recorder.transcribe` and `resumeTranscription` take: the session's create options
+ * (kept with the recording, for a resume that must create it) and the poll's. */
+export type RecorderTranscribeOptions = CreateSessionOptions & PollOptions & { wasmUrl?: string | undefined };
+
+/** A stored recording: serialisable, no token inside. */
+export interface RecordingHandle {
+  recordingId: string;
+  /** Once the session was created. */
+  sessionId?: string | undefined;
+}
+
+/** A stored recording that is not finished (`listRecordings`). */
+export interface StoredRecording extends RecordingHandle {
+  /** `Date.now()` when its transcription began. */
+  startedAt: number;
+  /** Chunks cut and stored. */
+  chunks: number;
+  /** Chunks the service has. */
+  uploaded: number;
+}
 
 /** Options of `createRecorder`. Every length is in milliseconds of recorded audio. */
 export interface RecorderOptions {
@@ -78,8 +99,20 @@ export declare class Recorder extends EventTarget {
   resume(): void;
   /** The last chunk comes out, every track is stopped, the audio context closed. */
   stop(): Promise<RecordingSummary>;
-  /** The chunks' WAV bytes as they are cut, until `stop()`: what `client.transcribe()` takes. */
+  /** The chunks' WAV bytes as they are cut, until `stop()`: what `client.transcribe()` takes (held in memory; for a reload-safe recording use `transcribe`). Either this or `transcribe`, once. */
   chunks(): AsyncIterableIterator<Uint8Array>;
+  /**
+   * Transcribes the recording, reload-safe: each chunk is stored in IndexedDB as it is cut,
+   * uploaded while recording and dropped once the service has it; after `stop()`, End Session
+   * and the poll. Call it right after `start()`. If the page goes away first,
+   * `resumeTranscription(client, recorder.handle)` finishes the job (the audio after the last
+   * cut is lost then). Rejects like `createSession` / `uploadAudio` / `endSession` /
+   * `pollSession`, with `upload_failed` when chunks still fail (they stay stored), and with
+   * `unsupported` when IndexedDB is not available.
+   */
+  transcribe(client: VoiceClient, options?: RecorderTranscribeOptions): Promise<SessionResult>;
+  /** `{ recordingId, sessionId? }` once `transcribe()` began (serialisable, no token), else null. */
+  readonly handle: RecordingHandle | null;
   addEventListener<K extends keyof RecorderEventMap>(
     type: K,
     listener: (event: RecorderEventMap[K]) => void,
@@ -90,3 +123,27 @@ export declare class Recorder extends EventTarget {
 
 /** A recorder; nothing is asked for or loaded before `start()`. Throws `invalid_argument` for options of the wrong type. */
 export declare function createRecorder(options?: RecorderOptions): Recorder;
+
+/**
+ * Finishes a recording's transcription after a reload or a crash: uploads the stored chunks
+ * the service lacks, ends the session and polls. Rejects with `not_found` when no such
+ * recording is stored, `upload_failed` when chunks still fail (they stay stored).
+ */
+export declare function resumeTranscription(client: VoiceClient, handle: RecordingHandle, options?: RecorderTranscribeOptions): Promise<SessionResult>;
+
+/** The recordings stored on this origin and not finished, oldest first. */
+export declare function listRecordings(): Promise<StoredRecording[]>;
+
+/** Forgets a stored recording and its chunks. */
+export declare function discardRecording(handle: RecordingHandle): Promise<void>;
+
+/**
+ * Cuts a pre-recorded file into chunks by the recorder's rules (WAV, 16 kHz mono, at pauses,
+ * at most `maxChunkMs`): what `client.transcribe()` takes, for files over the 10 MiB upload
+ * limit. WAV is read piece by piece by the Rust core; other formats are decoded by the
+ * browser. Rejects with `invalid_argument` for what is not audio it can read.
+ */
+export declare function splitRecording(
+  file: Blob | ArrayBuffer | ArrayBufferView,
+  options?: Omit<RecorderOptions, 'deviceId'>,
+): AsyncGenerator<Uint8Array, void, undefined>;

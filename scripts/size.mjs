@@ -41,10 +41,13 @@ export const ENTRIES = {
   // without std (a panic traps: -2.7 KB) — within the goal of 60 KB. The
   // reload-safe journal (the core's Journal in the module, +2.3 KB; its IndexedDB driver in
   // recorder.js, +1.5 KB; each file keeps only the glue class it uses, -0.4 KB) takes it to
-  // 61.2 KB: 62 KB, correctness over bytes. recorder.js also imports browser.js for
+  // 61.2 KB; the file splitter (splitRecording: the core's WAV reader and WavSplitter in
+  // the module, +2.9 KB; its JS, +0.9 KB) to 65.0 KB: 66 KB, correctness over bytes (a
+  // page that only records would save 3.8 KB with the splitter in an entry and a module of
+  // its own: not done). recorder.js also imports browser.js for
   // VoiceApiError (one class for both entries), which a page that transcribes loads
   // anyway; the main wasm it does not.
-  recorder: { files: ['recorder.js', 'recorder-worklet.js', 'recorder_bg.wasm'], budget: 62 * 1024 },
+  recorder: { files: ['recorder.js', 'recorder-worklet.js', 'recorder_bg.wasm'], budget: 66 * 1024 },
 };
 /** The main browser entry's budget (the figure the README and the bench report). */
 export const BUDGET_BYTES = ENTRIES.browser.budget;

@@ -41,7 +41,7 @@ class RecorderProcessor extends AudioWorkletProcessor {
       if (!loaded) initSync({ module: new WebAssembly.Module(o.wasm) });
       loaded = true;
       code = 'invalid_argument';
-      this.dsp = new RecorderDsp(sampleRate, ...o.rules);
+      this.dsp = new RecorderDsp(sampleRate, o.rules);
       this.port.postMessage({ type: 'ready', sampleRate });
     } catch (e) {
       this.done = true;

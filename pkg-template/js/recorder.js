@@ -7,7 +7,7 @@
 // This file performs: getUserMedia, the audio graph, the worklet's messages, the events.
 // The rules (resampling, detection, where to cut, the option ranges) are the Rust core's.
 import { VoiceApiError } from 'eka-voice-main';
-import initGlue from '../eka_voice.js';
+import initGlue, { RecorderDsp, WavSplitter } from '../eka_voice.js';
 import { Transcription, createOptions } from './recorder-journal.js';
 import * as store from './recorder-store.js';
 
@@ -44,9 +44,9 @@ function readOptions(options) {
   const rules = RULES.map(([key, fallback]) => {
     const v = get(key, 'number') ?? fallback;
     if (!Number.isFinite(v)) throw fail(`createRecorder: ${key} must be finite`, 'invalid_argument');
-    return key === 'vadThreshold' ? v : Math.round(v);
+    return v;
   });
-  return { deviceId: get('deviceId', 'string'), rules, wasm: get('wasmUrl', 'string') };
+  return { deviceId: get('deviceId', 'string'), rules: new Float64Array(rules), wasm: get('wasmUrl', 'string') };
 }
 
 let wasmBytes;
@@ -386,3 +386,76 @@ export async function listRecordings() {
 
 /** Forgets a stored recording and its chunks. */
 export const discardRecording = async (handle) => store.deleteRecording(recordingId(handle));
+
+/** Pieces of a file read at once. */
+const PIECE = 1 << 20;
+
+/**
+ * Cuts a pre-recorded file into chunks by the recorder's rules (WAV, 16 kHz mono, ≤ 20 s,
+ * at pauses), for files over the 10 MiB upload limit or to upload a long file as it is cut:
+ * an async iterable of WAV bytes that `client.transcribe()` takes. A WAV file is read piece
+ * by piece and parsed by the Rust core (any size); other formats are decoded by the
+ * browser (`decodeAudioData`, the whole file at once). `options`: the recorder's rules.
+ * Throws `invalid_argument` for what is not audio this browser or the core can read.
+ */
+export async function* splitRecording(file, options) {
+  const o = readOptions(options);
+  if (!(file instanceof Blob)) {
+    if (!(file instanceof ArrayBuffer) && !ArrayBuffer.isView(file)) throw fail('splitRecording takes a Blob, an ArrayBuffer or a view', 'invalid_argument');
+    file = new Blob([file]);
+  }
+  await loadWasm(o.wasm);
+  const head = new Uint8Array(await file.slice(0, PIECE).arrayBuffer());
+  const isWav = String.fromCharCode(...head.subarray(0, 4)) === 'RIFF';
+  yield* isWav ? splitWav(file, head, o.rules) : splitDecoded(file, o.rules);
+}
+
+function construct(f) {
+  try {
+    return f();
+  } catch (message) {
+    throw fail(String(message), 'invalid_argument');
+  }
+}
+
+/** The chunk events' WAV bytes, in order. */
+function* chunksOf(source, events) {
+  for (let i = 0; i < events.length; i += 5) if (events[i] === 5) yield source.takeChunk();
+}
+
+async function* splitWav(file, head, rules) {
+  const s = construct(() => new WavSplitter(head, rules));
+  try {
+    const end = Math.min(file.size, s.dataStart + s.dataLength);
+    for (let at = s.dataStart; at < end; at += PIECE) {
+      const piece = new Uint8Array(await file.slice(at, Math.min(end, at + PIECE)).arrayBuffer());
+      yield* chunksOf(s, s.push(piece));
+    }
+    yield* chunksOf(s, s.finish());
+  } finally {
+    s.free();
+  }
+}
+
+async function* splitDecoded(file, rules) {
+  let audio;
+  try {
+    // Decoded at 16 kHz by the browser (its resampler): a long file stays small in memory.
+    audio = await new OfflineAudioContext(1, 1, 16000).decodeAudioData(await file.arrayBuffer());
+  } catch (e) {
+    throw fail(`the file is not audio this browser can decode (${e?.message ?? e})`, 'invalid_argument', e);
+  }
+  const dsp = construct(() => new RecorderDsp(audio.sampleRate, rules));
+  try {
+    const left = audio.getChannelData(0);
+    const right = audio.numberOfChannels > 1 ? audio.getChannelData(1) : new Float32Array(0);
+    for (let at = 0; at < left.length; at += PIECE) {
+      const r = right.length ? right.subarray(at, at + PIECE) : right;
+      yield* chunksOf(dsp, dsp.push(left.subarray(at, at + PIECE), r));
+      await new Promise((resolve) => setTimeout(resolve));
+    }
+    yield* chunksOf(dsp, dsp.finish());
+  } finally {
+    dsp.free();
+  }
+}

@@ -49,6 +49,41 @@ impl Encoding {
     }
 }
 
+/// What a WAV file's header says: the format and where its samples are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WavHeader {
+    /// Frames a second.
+    pub sample_rate: u32,
+    /// Channels of each frame.
+    pub channels: u16,
+    encoding: Encoding,
+    /// Where the samples start in the file.
+    pub data_start: usize,
+    /// The bytes of samples the header declares (may run past the end of the file).
+    pub data_len: u64,
+}
+
+impl WavHeader {
+    /// Bytes of one frame (a sample of every channel).
+    pub fn frame_bytes(&self) -> usize {
+        usize::from(self.channels) * self.encoding.bytes()
+    }
+
+    /// The whole frames of `bytes` (a run of sample data starting on a frame), one `Vec`
+    /// per channel, as floats; a partial frame at the end is left out.
+    pub fn decode(&self, bytes: &[u8]) -> Vec<Vec<f32>> {
+        let (n, width) = (usize::from(self.channels), self.encoding.bytes());
+        let frames = bytes.len() / self.frame_bytes();
+        let mut out = alloc::vec![Vec::with_capacity(frames); n];
+        for frame in bytes.chunks_exact(self.frame_bytes()) {
+            for (c, channel) in out.iter_mut().enumerate() {
+                channel.push(self.encoding.sample(&frame[c * width..]));
+            }
+        }
+        out
+    }
+}
+
 /// The audio of a WAV file, borrowed from its bytes.
 #[derive(Clone, Copy, Debug)]
 pub struct WavAudio<'a> {
@@ -56,32 +91,22 @@ pub struct WavAudio<'a> {
     pub sample_rate: u32,
     /// Channels of each frame.
     pub channels: u16,
-    encoding: Encoding,
+    header: WavHeader,
     data: &'a [u8],
 }
 
 impl WavAudio<'_> {
     /// Frames (samples of every channel) in the file.
     pub fn frames(&self) -> usize {
-        self.data.len() / self.frame_bytes()
+        self.data.len() / self.header.frame_bytes()
     }
 
     /// `count` frames from `start` (fewer at the end), one `Vec` per channel, as floats.
     pub fn read(&self, start: usize, count: usize) -> Vec<Vec<f32>> {
-        let (n, width) = (usize::from(self.channels), self.encoding.bytes());
-        let end = (start.saturating_add(count)).min(self.frames());
-        let mut out = alloc::vec![Vec::with_capacity(end.saturating_sub(start)); n];
-        for frame in start..end {
-            let bytes = &self.data[frame * self.frame_bytes()..];
-            for (c, channel) in out.iter_mut().enumerate() {
-                channel.push(self.encoding.sample(&bytes[c * width..]));
-            }
-        }
-        out
-    }
-
-    fn frame_bytes(&self) -> usize {
-        usize::from(self.channels) * self.encoding.bytes()
+        let fb = self.header.frame_bytes();
+        let end = start.saturating_add(count).min(self.frames());
+        self.header
+            .decode(&self.data[start.min(end) * fb..end * fb])
     }
 }
 
@@ -110,24 +135,39 @@ fn u32_at(b: &[u8], at: usize) -> u32 {
 /// assert_eq!(parse_wav(b"OggS").unwrap_err().code.as_str(), "invalid_argument");
 /// ```
 pub fn parse_wav(bytes: &[u8]) -> Result<WavAudio<'_>, Error> {
-    if bytes.len() < 12 || &bytes[..4] != b"RIFF" || &bytes[8..12] != b"WAVE" {
+    let header = parse_wav_header(bytes)?;
+    let end = usize::try_from(header.data_len)
+        .unwrap_or(usize::MAX)
+        .min(bytes.len() - header.data_start);
+    Ok(WavAudio {
+        sample_rate: header.sample_rate,
+        channels: header.channels,
+        header,
+        data: &bytes[header.data_start..header.data_start + end],
+    })
+}
+
+/// Reads a WAV file's header from its first bytes (up to the `data` chunk's header: a
+/// streaming reader passes the first KBs of a file and then its samples piece by piece).
+pub fn parse_wav_header(head: &[u8]) -> Result<WavHeader, Error> {
+    if head.len() < 12 || &head[..4] != b"RIFF" || &head[8..12] != b"WAVE" {
         return Err(invalid("no RIFF/WAVE header"));
     }
     let (mut at, mut format) = (12usize, None);
-    while at + 8 <= bytes.len() {
-        let size = u32_at(bytes, at + 4) as usize;
-        let body = &bytes[at + 8..];
-        match &bytes[at..at + 4] {
+    while at + 8 <= head.len() {
+        let size = u32_at(head, at + 4) as usize;
+        let body = &head[at + 8..];
+        match &head[at..at + 4] {
             b"fmt " => format = Some(read_format(&body[..size.min(body.len())])?),
             b"data" => {
                 let (sample_rate, channels, encoding) =
                     format.ok_or_else(|| invalid("data before fmt"))?;
-                let data = &body[..size.min(body.len())];
-                return Ok(WavAudio {
+                return Ok(WavHeader {
                     sample_rate,
                     channels,
                     encoding,
-                    data,
+                    data_start: at + 8,
+                    data_len: size as u64,
                 });
             }
             _ => {}
@@ -138,7 +178,7 @@ pub fn parse_wav(bytes: &[u8]) -> Result<WavAudio<'_>, Error> {
             .saturating_add(size)
             .saturating_add(size & 1);
     }
-    Err(invalid("no data chunk"))
+    Err(invalid("no data chunk in the header's bytes"))
 }
 
 fn read_format(fmt: &[u8]) -> Result<(u32, u16, Encoding), Error> {

@@ -1,6 +1,7 @@
 //! The recorder's module (`eka-voice/recorder`, feature `recorder`): the core's
 //! [`RecorderCore`] behind one small class, `RecorderDsp`, that runs inside the AudioWorklet
-//! (`pkg-template/js/recorder-worklet.js`) and on the page for files; and the core's
+//! (`pkg-template/js/recorder-worklet.js`) and on the page for decoded files; `WavSplitter`,
+//! the same pipeline over a WAV file read piece by piece; and the core's
 //! [`Journal`] behind `RecordingJournal`, the reload-safe lifecycle `recorder.js` performs.
 //!
 //! The worklet's scope has no `TextDecoder` and must not allocate much per render quantum:
@@ -24,8 +25,8 @@ use js_sys::Float64Array;
 use wasm_bindgen::prelude::*;
 
 use crate::proto::{
-    wav_bytes, ChunkerConfig, CutReason, Journal, JournalState, JournalStep, MeterEvent,
-    RecorderConfig, RecorderCore, RecorderEvent, SpeechEdge, TARGET_RATE,
+    parse_wav_header, wav_bytes, ChunkerConfig, CutReason, Journal, JournalState, JournalStep,
+    MeterEvent, RecorderConfig, RecorderCore, RecorderEvent, SpeechEdge, WavHeader, TARGET_RATE,
 };
 
 /// Numbers per event in what `push` and `finish` return.
@@ -40,31 +41,25 @@ pub struct RecorderDsp {
 
 #[wasm_bindgen]
 impl RecorderDsp {
-    /// A pipeline for a capture at `input_rate` Hz with these rules (ms; the threshold
-    /// 0–1). Throws the message of an `invalid_argument` for options out of range.
-    #[allow(clippy::too_many_arguments)]
+    /// A pipeline for a capture at `input_rate` Hz with these `rules`: preferAfterMs,
+    /// preferPauseMs, acceptAfterMs, acceptPauseMs, maxChunkMs, vadThreshold,
+    /// noSignalAfterMs. Throws the message of an `invalid_argument` for rules out of range.
     #[wasm_bindgen(constructor)]
-    pub fn new(
-        input_rate: u32,
-        prefer_after_ms: u32,
-        prefer_pause_ms: u32,
-        accept_after_ms: u32,
-        accept_pause_ms: u32,
-        max_chunk_ms: u32,
-        vad_threshold: f32,
-        no_signal_after_ms: u32,
-    ) -> Result<RecorderDsp, JsValue> {
+    pub fn new(input_rate: u32, rules: &[f64]) -> Result<RecorderDsp, JsValue> {
+        let rule = |i: usize| rules.get(i).copied().unwrap_or(f64::NAN);
+        // `as` saturates: a negative or huge number is out of range below, never wrapped.
+        let ms = |i: usize| rule(i) as u32;
         let cfg = RecorderConfig {
             chunker: ChunkerConfig {
                 sample_rate: TARGET_RATE,
-                prefer_after_ms,
-                prefer_pause_ms,
-                accept_after_ms,
-                accept_pause_ms,
-                max_ms: max_chunk_ms,
+                prefer_after_ms: ms(0),
+                prefer_pause_ms: ms(1),
+                accept_after_ms: ms(2),
+                accept_pause_ms: ms(3),
+                max_ms: ms(4),
             },
-            vad_threshold,
-            no_signal_after_ms,
+            vad_threshold: rule(5) as f32,
+            no_signal_after_ms: ms(6),
             ..RecorderConfig::new(input_rate)
         };
         cfg.check().map_err(|e| JsValue::from(e.message))?;
@@ -133,6 +128,66 @@ impl RecorderDsp {
             out.extend_from_slice(&slots);
         }
         Float64Array::from(&out[..])
+    }
+}
+
+/// A pre-recorded WAV file cut by the recorder's rules, read piece by piece (a long file
+/// is never all in memory): the header from the file's first bytes, then its samples.
+#[wasm_bindgen]
+pub struct WavSplitter {
+    header: WavHeader,
+    dsp: RecorderDsp,
+    /// The bytes of a frame split between two pieces.
+    rest: Vec<u8>,
+}
+
+#[wasm_bindgen]
+impl WavSplitter {
+    /// From the file's first bytes (up to its `data` chunk) and the rules of
+    /// [`RecorderDsp::new`]. Throws the message of an `invalid_argument` for a file that is
+    /// not a WAV this library reads, or rules out of range.
+    #[wasm_bindgen(constructor)]
+    pub fn new(head: &[u8], rules: &[f64]) -> Result<WavSplitter, JsValue> {
+        let header = parse_wav_header(head).map_err(|e| JsValue::from(e.message))?;
+        Ok(WavSplitter {
+            dsp: RecorderDsp::new(header.sample_rate, rules)?,
+            header,
+            rest: Vec::new(),
+        })
+    }
+
+    /// Where the samples start in the file.
+    #[wasm_bindgen(getter, js_name = dataStart)]
+    pub fn data_start(&self) -> f64 {
+        self.header.data_start as f64
+    }
+
+    /// The bytes of samples the header declares (may run past the end of the file).
+    #[wasm_bindgen(getter, js_name = dataLength)]
+    pub fn data_length(&self) -> f64 {
+        self.header.data_len as f64
+    }
+
+    /// The next piece of the samples: the events it completes (as [`RecorderDsp::push`]).
+    pub fn push(&mut self, bytes: &[u8]) -> Float64Array {
+        self.rest.extend_from_slice(bytes);
+        let whole = self.rest.len() - self.rest.len() % self.header.frame_bytes();
+        let channels = self.header.decode(&self.rest[..whole]);
+        self.rest.drain(..whole);
+        let right: &[f32] = channels.get(1).map_or(&[], Vec::as_slice);
+        // More than two channels: the first two (a WAV's front left and right).
+        self.dsp.push(&channels[0], right)
+    }
+
+    /// The end of the file: the last events and chunk.
+    pub fn finish(&mut self) -> Float64Array {
+        self.dsp.finish()
+    }
+
+    /// The WAV bytes of the oldest chunk event not taken yet.
+    #[wasm_bindgen(js_name = takeChunk)]
+    pub fn take_chunk(&mut self) -> Option<Vec<u8>> {
+        self.dsp.take_chunk()
     }
 }
 

@@ -1,7 +1,7 @@
 // The recorder in headless Chromium with a fake microphone playing fake-mic.mjs's input
 // (sentences with 800 ms pauses): record → transcribe (chunks uploaded live) → the
 // simulator → completed, and the recorder's promises about what it records and releases.
-import { createRecorder, listRecordings, resumeTranscription, discardRecording } from 'eka-voice/recorder';
+import { createRecorder, listRecordings, resumeTranscription, discardRecording, splitRecording } from 'eka-voice/recorder';
 import { VoiceApiError, VoiceClient } from 'eka-voice';
 
 const params = new URLSearchParams(location.search);
@@ -173,9 +173,46 @@ async function reloadSecond() {
   });
 }
 
+// Pre-recorded files: a 70 s WAV (sentences with 800 ms pauses) read piece by piece and
+// cut by the core; a WebM decoded by the browser; what is not audio.
+async function splitCases() {
+  const client = new VoiceClient({ baseUrl: sim, token: 'browser-token' });
+  const file = await (await fetch('/split.wav')).blob();
+  await check('a long WAV file: chunks of at most 20 s cut in pauses, the whole file, transcribed', async () => {
+    const chunks = [];
+    for await (const c of splitRecording(file)) chunks.push(c);
+    const lengths = chunks.map((c) => (c.byteLength - 44) / 2);
+    assert(lengths.reduce((a, b) => a + b, 0) === (file.size - 44) / 2, `samples ${lengths}`);
+    assert(chunks.length >= 4 && lengths.every((n) => n <= 20 * 16000), `lengths ${lengths}`);
+    for (let i = 0; i + 1 < chunks.length; i++) {
+      const before = dbfs(chunks[i], lengths[i] - 800, lengths[i]);
+      const after = dbfs(chunks[i + 1], 0, 800);
+      assert(before < -60 && after < -60, `cut ${i} not in a pause: ${before.toFixed(1)} / ${after.toFixed(1)}`);
+    }
+    const result = await client.transcribe(splitRecording(file), { templates: ['clinical_notes_template'] });
+    const s = await (await fetch(`${sim}/__sim/sessions/${result.session_id}`)).json();
+    assert(result.status === 'completed' && s.files.length === chunks.length, `status ${result.status}, ${s.files.length} files`);
+  });
+  await check('another format is decoded by the browser and cut the same way', async () => {
+    const webm = await (await fetch('/fixtures/consultation.webm')).arrayBuffer();
+    const chunks = [];
+    for await (const c of splitRecording(new Uint8Array(webm))) chunks.push(c);
+    const seconds = (chunks[0].byteLength - 44) / 2 / 16000;
+    assert(chunks.length === 1 && Math.abs(seconds - 3) < 0.1, `${chunks.length} chunks, ${seconds} s`);
+  });
+  await check('what is not audio, or bad rules: invalid_argument', async () => {
+    const drain = async (it) => { for await (const _ of it); };
+    await rejectsWith(drain(splitRecording(new Uint8Array(1000).fill(7))), 'invalid_argument');
+    await rejectsWith(drain(splitRecording(new TextEncoder().encode('RIFF\0\0\0\0WAVEjunk'))), 'invalid_argument');
+    await rejectsWith(drain(splitRecording(file, { maxChunkMs: 30000 })), 'invalid_argument');
+    await rejectsWith(drain(splitRecording('a string')), 'invalid_argument');
+  });
+}
+
 window.__results = (async () => {
-  if (mode === 'reload1') return reloadFirst();
-  if (mode === 'reload2') await reloadSecond();
+  if (mode === 'split') await splitCases();
+  else if (mode === 'reload1') return reloadFirst();
+  else if (mode === 'reload2') await reloadSecond();
   else if (mode === 'record') await recordCases();
   else if (mode === 'denied') await deniedCases();
   else await insecureCases();
