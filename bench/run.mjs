@@ -78,6 +78,16 @@ try {
     verdict: verdict(inline.gzip <= inline.budget),
   });
 
+  const recorder = size.entries.recorder;
+  row({
+    metric: 'Shipped size of eka-voice/recorder (recorder.js + its AudioWorklet + its wasm; gzip -9)',
+    value: `${f(recorder.gzip / 1024, 1)} KB (raw ${f(recorder.raw / 1024, 1)} KB); with browser.js, which it imports for VoiceApiError: ${f((recorder.gzip + size.files.find((x) => x.file === 'browser.js').gzip) / 1024, 1)} KB`,
+    baseline: "the provider's recorder: ~4.5 MB fetched from a CDN (Silero on onnxruntime-web)",
+    ratio: `${f(recorder.gzip / (4.5 * 1024 * 1024), 3)}×`,
+    target: `≤ ${f(recorder.budget / 1024, 0)} KB`,
+    verdict: verdict(recorder.gzip <= recorder.budget),
+  });
+
   // ---------------------------------------------------------------- 1b. import and first call
   await loadCosts();
 
@@ -166,6 +176,7 @@ try {
 
   // ---------------------------------------------------------------- 3b. pollMany
   await pollManyCosts();
+  await recorderCosts();
 
   // ---------------------------------------------------------------- 5. promptness
   // One session at a time (an unloaded client): from the moment the simulator sent the
@@ -237,6 +248,61 @@ try {
   });
 } finally {
   sim.stop();
+}
+
+// ------------------------------------------------------------------ the recorder
+/** The recorder's DSP (resample + detector + chunker + WAV) per second of a 48 kHz stereo
+ * capture in Node and Chromium, beside a plain-JS baseline of the same jobs done the simplest
+ * way (bench/dsp-core.js); then a long recording with a fake microphone: frames dropped. */
+async function recorderCosts() {
+  const seconds = quick ? 20 : 60;
+  const rounds = quick ? 3 : 5;
+  const node = await new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, 'bench/dsp.mjs'), seconds, rounds], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`bench/dsp.mjs exited ${code}`))));
+  });
+  const server = await serveStatic((path) => join(root, normalize(path).replace(/^(\.\.[/\\])+/, '')));
+  try {
+    const page = await withChromium((b) => b.run(`${server.url}/bench/browser/dsp.html?seconds=${seconds}&rounds=${rounds}`, awaitGlobal('__bench')));
+    if (page.error) throw new Error(page.error);
+    for (const [where, r] of [['Node', node], ['Chromium', page]]) {
+      const ours = stats(r.ours);
+      const base = stats(r.baseline);
+      const realtime = (seconds * 1000) / ours.median;
+      results[`recorderDsp${where}`] = { seconds, ours, baseline: base, realtime };
+      row({
+        metric: `Recorder DSP, ${where}: ${seconds} s of 48 kHz stereo (wall ms; × real time)`,
+        value: `${range(ours, 1)} ms; ${f(realtime, 0)}× real time (${f((ours.median / seconds), 2)} ms per second of audio)`,
+        baseline: `plain JS (linear interpolation, energy detector): ${range(base, 1)} ms`,
+        ratio: `${f(ours.median / base.median)}×`,
+        target: '≥ 200× real time',
+        verdict: verdict(realtime >= 200),
+      });
+    }
+    const long = quick ? 60 : 600;
+    const mic = join(root, 'target', 'bench-fake-mic.wav');
+    const { fakeMicWav } = await import('../tests/package/recorder/fake-mic.mjs');
+    fakeMicWav(join(root, 'tests/fixtures/audio/consultation.wav'), mic, { seconds: 40, pauseMs: 800 });
+    const args = ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${mic}`, '--autoplay-policy=no-user-gesture-required'];
+    const rec = await withChromium((b) => b.run(`${server.url}/bench/browser/record.html?seconds=${long}`, awaitGlobal('__bench', 30_000)), { args, scriptTimeoutMs: (long + 120) * 1000 });
+    if (rec.error) throw new Error(rec.error);
+    results.recorderLong = rec;
+    row({
+      metric: `Recorder, a ${long / 60}-minute recording (fake microphone, headless Chromium): frames dropped`,
+      value: `${rec.droppedFrames} dropped; ${f(rec.durationMs / 1000, 1)} s recorded in ${rec.chunks} chunks (${f(rec.chunkSamples / 16000, 1)} s of 16 kHz)`,
+      baseline: `wall clock ${f(rec.wallMs / 1000, 1)} s`,
+      ratio: `${f(rec.durationMs / rec.wallMs, 3)}×`,
+      target: '0 dropped',
+      verdict: verdict(rec.droppedFrames === 0),
+    });
+  } catch (e) {
+    results.recorder = { error: String(e.message) };
+    row({ metric: 'Recorder', value: `not measured: ${e.message}`, baseline: '—', verdict: 'FAIL' });
+  } finally {
+    server.close();
+  }
 }
 
 // ------------------------------------------------------------------ pollMany

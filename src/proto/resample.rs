@@ -5,8 +5,9 @@
 //! The filter: a Kaiser-windowed sinc with its cutoff at 7.5 kHz, designed for 70 dB of
 //! attenuation from 8 kHz (the new Nyquist) with a 1 kHz transition band, so that the
 //! passband (speech lives below 4 kHz) is flat and nothing above 8 kHz folds back. Its
-//! kernel is tabulated at [`PHASES`] fractional positions and interpolated between them
-//! (no trigonometry per sample).
+//! kernel is tabulated once: for the usual rates outputs fall on few distinct phases (48 and
+//! 96 kHz: one; 44.1 kHz: 160), each its own exact row; otherwise at [`PHASES`] fractional
+//! positions, interpolated between (no trigonometry per sample).
 
 use alloc::vec::Vec;
 
@@ -56,8 +57,12 @@ pub struct Resampler {
     step: u64,
     /// Taps on each side of the position.
     half: usize,
-    /// `(PHASES + 1) × 2·half` kernel values; empty when the rate is already 16 kHz.
+    /// The kernel's rows of `2·half` values: one per exact phase (`exact` of them), or
+    /// `PHASES + 1` to interpolate between; empty when the rate is already 16 kHz.
     table: Vec<f32>,
+    /// The number of distinct phases when it is small (48 and 96 kHz: 1; 44.1 kHz: 160):
+    /// each output then takes one exact row; 0 when rows are interpolated.
+    exact: u64,
     /// Input samples not consumed yet (with `half − 1` before the next position).
     history: Vec<f32>,
     /// Where the next output falls, in 1/16000ths of an input sample since the start of
@@ -76,6 +81,7 @@ impl Resampler {
                 step: 0,
                 half: 0,
                 table: Vec::new(),
+                exact: 0,
                 history: Vec::new(),
                 next: 0,
                 dropped: 0,
@@ -89,11 +95,30 @@ impl Resampler {
         let beta = 0.1102 * (ATTENUATION_DB - 8.7);
         // Below 16 kHz (upsampling) the input's own Nyquist bounds the passband.
         let cutoff = CUTOFF_HZ.min(fs / 2.0 - TRANSITION_HZ / 2.0);
-        let table = kernel_table(half, cutoff / fs, beta);
+        // Outputs fall at multiples of gcd(rate, 16000)/16000 of an input sample: few
+        // distinct phases for the usual rates, each its own exact row (no interpolation).
+        let phases = u64::from(TARGET_RATE / gcd(input_rate, TARGET_RATE));
+        let exact = if phases <= MAX_EXACT_PHASES {
+            phases
+        } else {
+            0
+        };
+        let rows = if exact > 0 {
+            exact as usize
+        } else {
+            PHASES + 1
+        };
+        let denom = if exact > 0 {
+            exact as f64
+        } else {
+            PHASES as f64
+        };
+        let table = kernel_table(half, cutoff / fs, beta, rows, denom);
         Resampler {
             step: u64::from(input_rate),
             half,
             table,
+            exact,
             history: alloc::vec![0.0; half - 1],
             next: (half as u64 - 1) * u64::from(TARGET_RATE),
             dropped: 0,
@@ -142,19 +167,24 @@ impl Resampler {
             if i + self.half >= self.history.len() || self.next >= limit {
                 break;
             }
-            let frac = (self.next % unit) as f64 / unit as f64 * PHASES as f64;
-            let p = (frac as usize).min(PHASES - 1);
-            let w = (frac - p as f64) as f32;
-            let (a, b) = (
-                &self.table[p * width..][..width],
-                &self.table[(p + 1) * width..][..width],
-            );
             let window = &self.history[i + 1 - self.half..=i + self.half];
-            let mut acc = 0.0f32;
-            for j in 0..width {
-                acc += window[j] * (a[j] + w * (b[j] - a[j]));
-            }
-            out.push(acc);
+            out.push(if self.exact > 0 {
+                let p = ((self.next % unit) * self.exact / unit) as usize;
+                dot(window, &self.table[p * width..][..width])
+            } else {
+                let frac = (self.next % unit) as f64 / unit as f64 * PHASES as f64;
+                let p = (frac as usize).min(PHASES - 1);
+                let w = (frac - p as f64) as f32;
+                let (a, b) = (
+                    &self.table[p * width..][..width],
+                    &self.table[(p + 1) * width..][..width],
+                );
+                let mut acc = 0.0f32;
+                for j in 0..width {
+                    acc += window[j] * (a[j] + w * (b[j] - a[j]));
+                }
+                acc
+            });
             self.next += self.step;
         }
         let keep_from = (self.next / unit - self.dropped) as usize + 1 - self.half;
@@ -165,14 +195,43 @@ impl Resampler {
     }
 }
 
-/// The kernel at `PHASES + 1` fractional positions: row `p` holds the taps for an output
-/// `p / PHASES` of a sample past an input sample, each row summing to 1 (unit gain at DC).
-fn kernel_table(half: usize, cutoff: f64, beta: f64) -> Vec<f32> {
+/// Phases up to which each gets its own row (22.05 kHz has 320; 44.1 kHz 160).
+const MAX_EXACT_PHASES: u64 = 512;
+
+fn gcd(a: u32, b: u32) -> u32 {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
+}
+
+/// `Σ a·b` with four running sums (independent additions the CPU overlaps).
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut s = [0.0f32; 4];
+    let (a4, b4) = (a.chunks_exact(4), b.chunks_exact(4));
+    let tail: f32 = a4
+        .remainder()
+        .iter()
+        .zip(b4.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (x, y) in a4.zip(b4) {
+        for k in 0..4 {
+            s[k] += x[k] * y[k];
+        }
+    }
+    (s[0] + s[1]) + (s[2] + s[3]) + tail
+}
+
+/// The kernel at `rows` fractional positions: row `p` holds the taps for an output
+/// `p / denom` of a sample past an input sample, each row summing to 1 (unit gain at DC).
+fn kernel_table(half: usize, cutoff: f64, beta: f64, rows: usize, denom: f64) -> Vec<f32> {
     let width = 2 * half;
     let i0_beta = bessel_i0(beta);
-    let mut table = Vec::with_capacity((PHASES + 1) * width);
-    for p in 0..=PHASES {
-        let frac = p as f64 / PHASES as f64;
+    let mut table = Vec::with_capacity(rows * width);
+    for p in 0..rows {
+        let frac = p as f64 / denom;
         let row: Vec<f64> = (0..width)
             .map(|j| {
                 // Tap j is input sample i + d with d = j + 1 − half; t = position − sample.
