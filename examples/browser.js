@@ -30,7 +30,7 @@ function wav(seconds, pitch) {
   return new Blob([view.buffer], { type: 'audio/wav' });
 }
 
-function show(result) {
+export function show(result) {
   const out = $('out');
   out.replaceChildren();
   const add = (tag, text) => out.appendChild(Object.assign(document.createElement(tag), { textContent: text }));
@@ -46,6 +46,7 @@ function show(result) {
   }
 }
 
+export const $status = (text) => ($('status').textContent = text);
 let controller;
 $('go').onclick = async () => {
   controller = new AbortController();

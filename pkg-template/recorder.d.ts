@@ -82,6 +82,10 @@ export interface RecorderEventMap {
   resumed: CustomEvent<Record<string, never>>;
   stopped: CustomEvent<RecordingSummary>;
   error: CustomEvent<{ error: VoiceApiError }>;
+  /** With `transcribe()`: the service has chunk `index`. */
+  uploaded: CustomEvent<{ index: number }>;
+  /** With `transcribe()`: an upload failed after the client's retries (tried again later). */
+  uploadfailed: CustomEvent<{ index: number; error: unknown }>;
 }
 
 /** A recording. */

@@ -28,7 +28,11 @@ export class Transcription {
   #error;
 
   /** `record`: the stored recording ({id, created, createOptions, journal}). */
-  constructor(client, record, options, fail) {
+  #emit;
+
+  /** `emit(type, detail)`: `uploaded` {index} and `uploadfailed` {index, error} for a UI. */
+  constructor(client, record, options, fail, emit = () => {}) {
+    this.#emit = emit;
     this.#client = client;
     this.#record = record;
     this.#journal = new RecordingJournal(new Uint32Array(record.journal ?? []));
@@ -97,10 +101,12 @@ export class Transcription {
       const chunk = await store.getChunk(id, index);
       await this.#client.uploadAudio(this.#record.created, chunk.bytes, { index, format: 'wav', signal: this.#options.signal });
       this.#fact(UPLOADED, index);
+      this.#emit('uploaded', { index });
       await store.deleteChunk(id, index);
-    })().catch((e) => {
-      this.#lastError = e;
+    })().catch((error) => {
+      this.#lastError = error;
       this.#fact(UPLOAD_FAILED, index);
+      this.#emit('uploadfailed', { index, error });
     });
     uploads.add(p);
     p.finally(() => uploads.delete(p));

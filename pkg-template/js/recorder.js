@@ -109,7 +109,8 @@ export function createRecorder(options) {
  * {dbfs}, `speechstart` / `speechend` {atMs}, `chunk` {index, startMs, durationMs, bytes,
  * cut}, `nosignal`, `signalback`, `mute` / `unmute`, `devicelost` {deviceId},
  * `devicechange` {deviceId, reason}, `paused`, `resumed`, `stopped` {durationMs,
- * droppedFrames}, `error` {error}.
+ * droppedFrames}, `error` {error}; with transcribe(): `uploaded` {index}, `uploadfailed`
+ * {index, error}.
  */
 export class Recorder extends EventTarget {
   #o;
@@ -315,7 +316,7 @@ export class Recorder extends EventTarget {
     } catch (e) {
       throw fail(`eka-voice/recorder could not store the recording (${e?.message ?? e})`, 'unsupported', e);
     }
-    const t = (this.#transcription = new Transcription(client, record, options, fail));
+    const t = (this.#transcription = new Transcription(client, record, options, fail, (type, detail) => this.#emit(type, detail)));
     for (const c of this.#queue.splice(0)) t.cut(c.index, c.bytes);
     if (this.#ended) t.stop();
     return t.run();
