@@ -286,7 +286,14 @@ async function recorderCosts() {
     const { fakeMicWav } = await import('../tests/package/recorder/fake-mic.mjs');
     fakeMicWav(join(root, 'tests/fixtures/audio/consultation.wav'), mic, { seconds: 40, pauseMs: 800 });
     const args = ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${mic}`, '--autoplay-policy=no-user-gesture-required'];
-    const rec = await withChromium((b) => b.run(`${server.url}/bench/browser/record.html?seconds=${long}`, awaitGlobal('__bench', 30_000)), { args, scriptTimeoutMs: (long + 120) * 1000 });
+    const rec = await withChromium(async (b) => {
+      await b.run(`${server.url}/bench/browser/record.html?seconds=${long}`, awaitGlobal('__started'));
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 5000));
+        const done = await b.exec('return window.__done ?? null');
+        if (done) return done;
+      }
+    }, { args });
     if (rec.error) throw new Error(rec.error);
     results.recorderLong = rec;
     row({

@@ -27,7 +27,9 @@ export async function serveStatic(resolve, headers = {}) {
 
 /** Runs `fn(browser)` with a fresh headless Chromium (`args`: more command-line flags, e.g.
  * a fake microphone); `browser.run(url, script)` navigates and returns what the async
- * `script` passes to its callback (`arguments[0]`). */
+ * `script` passes to its callback (`arguments[0]`); `browser.exec(script)` runs a
+ * synchronous script in the current page (for polling what a long page does: one WebDriver
+ * call must answer within Node fetch's 5 minutes). */
 export async function withChromium(fn, { scriptTimeoutMs = 120_000, args: extra = [] } = {}) {
   const port = 9600 + Math.floor(Math.random() * 300);
   const driver = spawn(process.env.CHROMEDRIVER || 'chromedriver', [`--port=${port}`], { stdio: 'ignore' });
@@ -58,6 +60,8 @@ export async function withChromium(fn, { scriptTimeoutMs = 120_000, args: extra 
           await wd('POST', `/session/${sessionId}/url`, { url });
           return wd('POST', `/session/${sessionId}/execute/async`, { script, args: [] });
         },
+        // A synchronous script in the current page (no navigation): its return value.
+        exec: (script) => wd('POST', `/session/${sessionId}/execute/sync`, { script, args: [] }),
       });
     } finally {
       await wd('DELETE', `/session/${sessionId}`).catch(() => {});

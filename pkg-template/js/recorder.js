@@ -99,6 +99,9 @@ function microphoneError(e) {
   return fail(`the microphone could not be opened (${name ?? e})`, 'no_microphone', e);
 }
 
+/** What stop() resolves with when the pipeline failed. */
+const LOST = { durationMs: 0, droppedFrames: 0 };
+
 /** Creates a recorder; nothing is asked for or loaded before `start()`. */
 export function createRecorder(options) {
   return new Recorder(readOptions(options));
@@ -126,6 +129,8 @@ export class Recorder extends EventTarget {
   #consumer;
   #transcription;
   #record;
+  #starting;
+  #dead = false;
 
   constructor(o) {
     super();
@@ -148,6 +153,10 @@ export class Recorder extends EventTarget {
   async start() {
     if (this.#state !== 'inactive') throw fail(`start() on a recorder that is ${this.#state}`, 'invalid_argument');
     this.#state = 'starting';
+    return (this.#starting = this.#start());
+  }
+
+  async #start() {
     try {
       checkPage();
       // The audio graph first: the worklet checks the options before the microphone is
@@ -184,6 +193,14 @@ export class Recorder extends EventTarget {
       };
     });
     await ready;
+    // A trap in the pipeline (it should never happen) ends the recording, not the page:
+    // the chunks so far are kept, stop() settles.
+    node.onprocessorerror = () => {
+      this.#dead = true;
+      this.#emit('error', { error: fail("the recorder's audio pipeline failed", 'unsupported') });
+      this.#stopped?.(LOST);
+      this.stop();
+    };
     node.connect(ctx.destination); // silent: the processor writes no output
   }
 
@@ -257,6 +274,7 @@ export class Recorder extends EventTarget {
    * context closed (the browser's recording indicator goes off); chunks() ends. Resolves
    * with { durationMs, droppedFrames }. */
   async stop() {
+    if (this.#state === 'starting') await this.#starting.catch(() => {});
     if (this.#state !== 'recording' && this.#state !== 'paused') {
       if (this.#state === 'inactive') this.#state = 'stopped';
       this.#end();
@@ -264,8 +282,10 @@ export class Recorder extends EventTarget {
     }
     this.#state = 'stopping';
     const done = new Promise((resolve) => (this.#stopped = resolve));
-    this.#node.port.postMessage('stop');
+    if (this.#dead) this.#stopped(LOST);
+    else this.#node.port.postMessage('stop');
     const summary = await done;
+    this.#stopped = undefined;
     await this.#release();
     this.#state = 'stopped';
     this.#end();

@@ -16,6 +16,29 @@ function html(dir, script, classic = false) {
 const node = (file) => ({ appDir, sh }, name) => JSON.parse(sh(process.execPath, [file], { cwd: appDir(name) }));
 const runtime = (tool, args, file) => ({ appDir, bin, sh }, name) => JSON.parse(sh(bin(tool), [...args, file], { cwd: appDir(name) }));
 const BACKEND = { completed: true, notFound: true, webhook: true };
+const RECORDER = { split: true, recorded: true };
+
+/** `entry` built by webpack 5 in production mode, zero configuration. */
+async function webpackPage({ appDir }, name, entry) {
+  const { default: webpack } = await import('webpack');
+  const dir = appDir(name);
+  const out = join(dir, 'out');
+  const stats = await new Promise((resolve, reject) =>
+    webpack({ mode: 'production', context: dir, entry, output: { path: out } }, (e, s) => (e ? reject(e) : resolve(s))),
+  );
+  if (stats.hasErrors()) throw new Error(stats.toString('errors-only'));
+  html(out, 'main.js', true);
+  return { page: 'index.html', root: out };
+}
+
+/** recorder-page.js built by Vite 8 (its worklet and wasm as assets). */
+async function viteRecorder({ appDir }, name) {
+  const { build } = await import('vite');
+  const dir = appDir(name);
+  html(dir, 'recorder-page.js');
+  await build({ root: dir, cacheDir: join(dir, '.vite'), configFile: false, logLevel: 'error', build: { outDir: join(dir, 'out') } });
+  return { page: 'index.html', root: join(dir, 'out') };
+}
 
 async function esbuildPage({ appDir }, name, entry) {
   const { build } = await import('esbuild');
@@ -124,21 +147,10 @@ export const CASES = named([
       return { page: 'index.html', root: join(dir, 'out') };
     },
   ],
-  [
-    'webpack 5: page + module worker',
-    WITH_WORKER,
-    async ({ appDir }, name) => {
-      const { default: webpack } = await import('webpack');
-      const dir = appDir(name);
-      const out = join(dir, 'out');
-      const stats = await new Promise((resolve, reject) =>
-        webpack({ mode: 'production', context: dir, entry: './page-worker.js', output: { path: out } }, (e, s) => (e ? reject(e) : resolve(s))),
-      );
-      if (stats.hasErrors()) throw new Error(stats.toString('errors-only'));
-      html(out, 'main.js', true);
-      return { page: 'index.html', root: out };
-    },
-  ],
+  ['webpack 5: page + module worker', WITH_WORKER, (ctx, name) => webpackPage(ctx, name, './page-worker.js')],
+  // The recorder: its AudioWorklet and wasm found beside recorder.js once bundled.
+  ['Vite 8 build: eka-voice/recorder (record with a fake microphone, split a file)', RECORDER, viteRecorder],
+  ['webpack 5: eka-voice/recorder (record with a fake microphone, split a file)', RECORDER, (ctx, name) => webpackPage(ctx, name, './recorder-page.js')],
   ['Vite 5 build: page + module worker', WITH_WORKER, (ctx, name) => viteBuild(ctx, name, 'vite5')],
   ['Vite 6 build: page + module worker', WITH_WORKER, (ctx, name) => viteBuild(ctx, name, 'vite6')],
   ['Vite 8 build: page + module worker', WITH_WORKER, (ctx, name) => viteBuild(ctx, name, 'vite')],

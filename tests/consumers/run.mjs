@@ -11,7 +11,9 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
+import { tmpdir } from 'node:os';
 import { serveStatic, withChromium, awaitGlobal } from '../../scripts/webdriver.mjs';
+import { fakeMicWav } from '../package/recorder/fake-mic.mjs';
 import { CASES } from './cases.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -67,6 +69,10 @@ for (const c of cases) {
     record(c.name, false, e?.stack ?? e);
   }
 }
+// One Chromium for every page, with a fake microphone for the recorder's pages.
+const mic = join(tmpdir(), `eka-voice-consumers-mic-${process.pid}.wav`);
+fakeMicWav(join(here, '..', 'fixtures', 'audio', 'consultation.wav'), mic, { seconds: 20, pauseMs: 800 });
+const micArgs = ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${mic}`, '--autoplay-policy=no-user-gesture-required'];
 if (pages.length) {
   await withChromium(async (browser) => {
     for (const p of pages) {
@@ -83,7 +89,7 @@ if (pages.length) {
         await p.close?.();
       }
     }
-  });
+  }, { args: micArgs });
 }
 const failed = results.filter((r) => !r.ok).length;
 console.log(`# pass ${results.length - failed}\n# fail ${failed}`);

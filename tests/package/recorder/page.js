@@ -53,6 +53,29 @@ async function recordCases() {
     }
   });
   await check('record → transcribe live → simulator: completed, every chunk uploaded as cut', recordAndTranscribe);
+  await check('a muted track: nosignal, then signalback; a lost device: the default one records on', async () => {
+    const r = createRecorder({ noSignalAfterMs: 1000 });
+    const seen = [];
+    for (const type of ['nosignal', 'signalback', 'devicelost', 'devicechange']) r.addEventListener(type, (e) => seen.push([type, e.detail.reason]));
+    let samples = 0;
+    r.addEventListener('chunk', (e) => (samples += (e.detail.bytes.byteLength - 44) / 2));
+    await r.start();
+    await sleep(700);
+    const first = r.stream.getAudioTracks()[0];
+    first.enabled = false; // a muted track delivers digital silence
+    await sleep(2000);
+    first.enabled = true;
+    await sleep(1500);
+    first.dispatchEvent(new Event('ended')); // what the browser fires when the device goes away
+    await sleep(1500);
+    const second = r.stream?.getAudioTracks()[0];
+    const { durationMs } = await r.stop();
+    const kinds = seen.map(([t]) => t).join();
+    assert(kinds === 'nosignal,signalback,devicelost,devicechange', kinds);
+    assert(seen[3][1] === 'lost' && second && second !== first, `replaced: ${second !== first}`);
+    assert(first.readyState === 'ended' && second.readyState === 'ended', 'both tracks stopped');
+    assert(durationMs > 5000 && Math.abs(samples - durationMs * 16) <= 2, `${samples} samples for ${durationMs} ms`);
+  });
   await check('an unknown deviceId falls back to the default microphone (devicechange)', async () => {
     const r = createRecorder({ deviceId: 'no-such-device' });
     const changes = [];
