@@ -23,7 +23,7 @@ fn main() {
     let seconds = std::env::args()
         .nth(1)
         .and_then(|s| s.parse().ok())
-        .unwrap_or(300);
+        .unwrap_or(900);
     let src = source();
     let set = compose(&src, seconds, &mut Rng::new(42), &PAUSES_MS);
     println!(
