@@ -1,21 +1,13 @@
 //! (Feature `server`.) A client's request budget in the request path: every request of the
 //! client waits for a token of the core's [`RequestBudget`], and a 429's `Retry-After`
 //! pauses the whole client. Set by `pollMany({ maxRequestsPerSecond })` through
-//! `setRequestBudget`; a client without one sends as before.
-
-use core::cell::RefCell;
-
-use wasm_bindgen::prelude::*;
+//! `setRequestBudget` (server.rs); a client without one sends as before.
 
 use super::abort::AbortWatch;
-use super::api::VoiceClient;
 use super::client::Client;
 use super::errors::Failure;
 use super::fetch::Exchange;
-use crate::proto::{parse_retry_after, RequestBudget};
-
-/// The budget slot of a client (none until `setRequestBudget`).
-pub type BudgetSlot = RefCell<Option<RequestBudget>>;
+use crate::proto::parse_retry_after;
 
 impl Client {
     /// Waits until the budget lets a request start; `expired` when that would be past the
@@ -54,16 +46,5 @@ impl Client {
         if let (429, Some(ms), Some(b)) = (a.status, pause, self.budget().borrow_mut().as_mut()) {
             b.pause_until(now.saturating_add(ms));
         }
-    }
-}
-
-#[wasm_bindgen]
-impl VoiceClient {
-    /// `client.setRequestBudget(perSecond)`: from now on all requests of this client share
-    /// a budget of `perSecond` requests a second (0: no budget).
-    #[wasm_bindgen(js_name = setRequestBudget)]
-    pub fn set_request_budget(&self, per_second: u32) {
-        let budget = (per_second > 0).then(|| RequestBudget::new(per_second));
-        *self.client_ref().budget().borrow_mut() = budget;
     }
 }

@@ -32,8 +32,12 @@ pub struct Client {
     session_statuses: JsValue,
     /// The request budget shared by all requests (`pollMany`'s `maxRequestsPerSecond`).
     #[cfg(feature = "server")]
-    budget: super::budget::BudgetSlot,
+    budget: BudgetSlot,
 }
+
+/// The budget slot of a client (none until `setRequestBudget`; feature `server`).
+#[cfg(feature = "server")]
+pub type BudgetSlot = core::cell::RefCell<Option<crate::proto::RequestBudget>>;
 
 impl Client {
     /// Validates the options.
@@ -61,7 +65,7 @@ impl Client {
 
     /// The request budget (feature `server`).
     #[cfg(feature = "server")]
-    pub(crate) fn budget(&self) -> &super::budget::BudgetSlot {
+    pub(crate) fn budget(&self) -> &BudgetSlot {
         &self.budget
     }
 

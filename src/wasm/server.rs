@@ -16,6 +16,7 @@ use js_sys::{Array, Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
+use super::api::VoiceClient;
 use super::errors::Failure;
 use super::js::describe;
 use crate::proto::{
@@ -258,4 +259,15 @@ async fn post(
 
 fn now_ms() -> u64 {
     js_sys::Date::now() as u64
+}
+
+#[wasm_bindgen]
+impl VoiceClient {
+    /// `client.setRequestBudget(perSecond)`: from now on all requests of this client share
+    /// a budget of `perSecond` requests a second (0: no budget).
+    #[wasm_bindgen(js_name = setRequestBudget)]
+    pub fn set_request_budget(&self, per_second: u32) {
+        let budget = (per_second > 0).then(|| crate::proto::RequestBudget::new(per_second));
+        *self.client_ref().budget().borrow_mut() = budget;
+    }
 }
