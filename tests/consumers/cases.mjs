@@ -150,6 +150,11 @@ export const CASES = named([
   ['webpack 5: page + module worker', WITH_WORKER, (ctx, name) => webpackPage(ctx, name, './page-worker.js')],
   // The recorder: its AudioWorklet and wasm found beside recorder.js once bundled.
   ['Vite 8 build: eka-voice/recorder (record with a fake microphone, split a file)', RECORDER, viteRecorder],
+  [
+    "eka-voice/recorder under a strict CSP: default-src 'self'; script-src 'self' 'wasm-unsafe-eval' (Vite 8 build)",
+    RECORDER,
+    async (ctx, name) => ({ ...(await viteRecorder(ctx, name)), headers: { 'content-security-policy': "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'" } }),
+  ],
   ['webpack 5: eka-voice/recorder (record with a fake microphone, split a file)', RECORDER, (ctx, name) => webpackPage(ctx, name, './recorder-page.js')],
   ['Vite 5 build: page + module worker', WITH_WORKER, (ctx, name) => viteBuild(ctx, name, 'vite5')],
   ['Vite 6 build: page + module worker', WITH_WORKER, (ctx, name) => viteBuild(ctx, name, 'vite6')],

@@ -27,6 +27,8 @@ const runs = [
   { mode: 'record', args: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${mic}`, '--autoplay-policy=no-user-gesture-required'] },
   { mode: 'split', args: [] },
   { mode: 'denied', args: ['--use-fake-device-for-media-stream', '--deny-permission-prompts'] },
+  // Granted, but no device: this machine has no microphone (and no fake one).
+  { mode: 'nomic', args: ['--use-fake-ui-for-media-stream'] },
   // A host name that maps to the loopback server but is not "potentially trustworthy".
   { mode: 'insecure', host: 'recorder.test', args: ['--host-resolver-rules=MAP recorder.test 127.0.0.1'] },
 ];
@@ -55,7 +57,7 @@ try {
     }
   }
   console.log(`# pass ${n - failures}\n# fail ${failures}`);
-  if (n < 11) failures ||= 1;
+  if (n < 12) failures ||= 1;
 } finally {
   server.close();
 }

@@ -146,6 +146,14 @@ async function deniedCases() {
   });
 }
 
+async function noMicrophoneCases() {
+  await check('no microphone at all: no_microphone, nothing left open', async () => {
+    const r = createRecorder();
+    await rejectsWith(r.start(), 'no_microphone');
+    assert(r.stream === null && r.state === 'inactive', `state ${r.state}`);
+  });
+}
+
 async function insecureCases() {
   await check('an insecure context: insecure_context', async () => {
     assert(!isSecureContext, 'the page should not be a secure context');
@@ -238,6 +246,7 @@ window.__results = (async () => {
   else if (mode === 'reload2') await reloadSecond();
   else if (mode === 'record') await recordCases();
   else if (mode === 'denied') await deniedCases();
+  else if (mode === 'nomic') await noMicrophoneCases();
   else await insecureCases();
   return results.map((r) => ({ ...r, name: `${mode}: ${r.name}` }));
 })();
