@@ -1,5 +1,5 @@
 //! The recorder's labelled-set report (issue 14), run by `npm run bench`:
-//! `cargo run --release --example vad_report [seconds]`.
+//! `cargo run --release --example vad_report [seconds] [seed]`.
 //!
 //! For each condition (clean; pink noise and babble at SNR 20, 10 and 5 dB) it prints, for
 //! the recorder's detector (earshot) and the energy baseline side by side: frame precision
@@ -24,8 +24,13 @@ fn main() {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(900);
+    // A second argument draws another set (another order and other pauses).
+    let seed = std::env::args()
+        .nth(2)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(42);
     let src = source();
-    let set = compose(&src, seconds, &mut Rng::new(42), &PAUSES_MS);
+    let set = compose(&src, seconds, &mut Rng::new(seed), &PAUSES_MS);
     println!(
         "labelled set: {:.0} s, {} sentences, pauses {:?} ms",
         set.clean.len() as f64 / 16_000.0,

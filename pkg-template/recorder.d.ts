@@ -34,7 +34,7 @@ export interface RecorderOptions {
   acceptAfterMs?: number | undefined;
   /** Default 100. */
   acceptPauseMs?: number | undefined;
-  /** The longest chunk, 1000–20000 (default 20000, the service's `max_chunk_duration_seconds`): cut there at the quietest moment since `acceptAfterMs`. */
+  /** The longest chunk, 1000–20000 (default 20000, the service's `max_chunk_duration_seconds`): cut there in the middle of the quietest `acceptPauseMs` since `preferAfterMs`. */
   maxChunkMs?: number | undefined;
   /** The voice-activity detector's threshold, 0–1 (default 0.5). */
   vadThreshold?: number | undefined;

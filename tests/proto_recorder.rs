@@ -53,24 +53,26 @@ fn a_short_pause_cuts_only_after_15_s() {
 }
 
 #[test]
-fn speech_without_pauses_is_cut_at_its_quietest_moment_by_20_s() {
-    // A steady level: the last window before 20 s (the latest of equals).
+fn speech_without_pauses_is_cut_at_its_quietest_100_ms_by_20_s() {
+    // A steady level: the last 100 ms before 20 s (the latest of equals), cut in its middle.
     let mut c = Chunker::new(ChunkerConfig::default());
     let chunks = c.push(&vec![3_000i16; 45 * RATE], true);
     let lens: Vec<usize> = chunks.iter().map(|c| c.samples.len()).collect();
-    assert_eq!(lens, vec![20 * RATE - 128, 20 * RATE - 128]);
+    // Windows of 1,600 samples every 128 from 10 s: the last starts at 318,336.
+    let last = 10 * RATE + (10 * RATE - 1_600) / 128 * 128 + 800;
+    assert_eq!(lens, vec![last, last]);
     assert!(chunks.iter().all(|c| c.cut == CutReason::Forced));
-    // A quieter stretch at 17 s (no pause for the detector): cut there, not at 20 s.
+    // A quieter stretch at 13 s (no pause for the detector): cut there, not at 20 s.
     let mut c = Chunker::new(ChunkerConfig::default());
     let mut audio = vec![3_000i16; 25 * RATE];
-    audio[17 * RATE..17 * RATE + 800].fill(40);
+    audio[13 * RATE..13 * RATE + 2_000].fill(40);
     let first = &c.push(&audio, true)[0];
-    assert!((17 * RATE..17 * RATE + 800).contains(&first.samples.len()));
-    // Before 15 s, a quieter stretch does not count.
+    assert!((13 * RATE..13 * RATE + 2_000).contains(&first.samples.len()));
+    // Before 10 s, a quieter stretch does not count.
     let mut c = Chunker::new(ChunkerConfig::default());
     let mut audio = vec![3_000i16; 25 * RATE];
-    audio[12 * RATE..12 * RATE + 800].fill(40);
-    assert_eq!(c.push(&audio, true)[0].samples.len(), 20 * RATE - 128);
+    audio[8 * RATE..8 * RATE + 2_000].fill(40);
+    assert_eq!(c.push(&audio, true)[0].samples.len(), last);
 }
 
 #[test]

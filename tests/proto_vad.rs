@@ -32,6 +32,19 @@ fn cuts_fall_in_true_pauses_clean_and_with_pink_noise_at_10_db() {
 }
 
 #[test]
+fn with_babble_at_10_db_the_forced_cuts_find_the_pauses() {
+    // Babble is speech: the detector finds no pause, every chunk is forced at 20 s, into
+    // the quietest 100 ms since 10 s. 15 minutes, for enough cuts to judge a share.
+    let src = source();
+    let set = compose(&src, 900, &mut Rng::new(42), &PAUSES_MS);
+    let audio = condition_audio(&src, &set, Some("babble"), 10.0);
+    let (cuts, in_pause, forced, joined) = labelled::cuts(&set, &audio, VoiceDetector::default());
+    assert!(forced * 10 >= cuts * 8, "{forced} of {cuts} forced");
+    assert!(in_pause * 100 >= cuts * 95, "{in_pause}/{cuts}");
+    assert_eq!(joined, audio, "the chunks are the recording");
+}
+
+#[test]
 fn the_network_finds_speech_in_pink_noise_where_the_energy_baseline_does_not() {
     let (src, set) = set();
     let audio = condition_audio(&src, &set, Some("pink"), 10.0);
