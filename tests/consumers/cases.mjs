@@ -112,11 +112,19 @@ export const CASES = named([
     ({ appDir, bin, sh }, name) => (sh(bin('tsc'), ['-p', 'tsconfig.json'], { cwd: appDir(name) }), 'ok'),
   ],
   ['publint --strict', 'ok', ({ bin, sh, installed }) => (sh(bin('publint'), ['run', installed, '--strict']), 'ok')],
-  // The wasm's own subpath (for `init(url)` and self-hosting) is an asset, not a module.
+  // The wasm files and the recorder's worklet are assets (for `init(url)`, `wasmUrl` and
+  // self-hosting), not modules. eka-voice/recorder is a browser entry, ESM only (it finds
+  // its files with import.meta.url): checked apart, a `require` of it is the one thing
+  // allowed to need import().
   [
     'attw --pack (node10, node16 CJS and ESM, bundler)',
     'ok',
-    ({ bin, sh, installed }) => (sh(bin('attw'), ['--pack', installed, '--exclude-entrypoints', './eka_voice_bg.wasm']), 'ok'),
+    ({ bin, sh, installed }) => {
+      const assets = ['./eka_voice_bg.wasm', './recorder_bg.wasm', './recorder-worklet.js'];
+      sh(bin('attw'), ['--pack', installed, '--exclude-entrypoints', ...assets, './recorder']);
+      sh(bin('attw'), ['--pack', installed, '--entrypoints', './recorder', '--ignore-rules', 'cjs-resolves-to-esm']);
+      return 'ok';
+    },
   ],
   ['esbuild, browser: eka-voice/inline', OK, (ctx, name) => esbuildPage(ctx, name, 'page-inline.js')],
   [
