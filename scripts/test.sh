@@ -34,6 +34,7 @@ cargo clippy --quiet --lib --target wasm32-unknown-unknown --no-default-features
 cargo clippy --quiet --lib --target wasm32-unknown-unknown --no-default-features --features std,server -- -D warnings
 cargo clippy --quiet --lib --target wasm32-unknown-unknown --no-default-features --features recorder -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps --target wasm32-unknown-unknown
+RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps --target wasm32-unknown-unknown --no-default-features --features recorder
 # On the host too: the wasm layer and the Rust API are documented on every target.
 RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps
 
