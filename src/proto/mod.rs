@@ -107,7 +107,7 @@ pub use vad::{
     frame_dbfs, EnergyDetector, SpeechDetector, SpeechEdge, SpeechGate, VoiceDetector, VAD_FRAME,
 };
 #[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
-pub use wav::{parse_wav, parse_wav_header, wav_bytes, WavAudio, WavHeader, WAV_RATES};
+pub use wav::{parse_wav, parse_wav_header, wav_bytes, WavAudio, WavFrames, WavHeader, WAV_RATES};
 pub use webhook::{
     check_freshness, invalid_signature, normalize_event, python_compact, webhook_answer,
     SeenSessions, Signature, WebhookEvent, DEFAULT_TOLERANCE_S, MAX_SIGNATURES, SIGNATURE_HEADER,

@@ -16,7 +16,7 @@ use super::error::Error;
 use super::meter::{LevelMeter, MeterEvent};
 use super::resample::{downmix, Resampler, TARGET_RATE};
 use super::vad::{SpeechDetector, SpeechEdge, SpeechGate, VoiceDetector, VAD_FRAME};
-use super::wav::parse_wav;
+use super::wav::{parse_wav_header, WavFrames};
 
 /// How a recorder listens and cuts.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -156,6 +156,17 @@ impl<D: SpeechDetector> RecorderCore<D> {
         self.take(&mono)
     }
 
+    /// The next block as decoded channels (a file's frames): [`RecorderCore::push`].
+    pub fn push_channels(&mut self, channels: &[Vec<f32>]) -> Vec<RecorderEvent> {
+        let views: Vec<&[f32]> = channels.iter().map(Vec::as_slice).collect();
+        self.push(&views)
+    }
+
+    /// The configuration it runs with.
+    pub fn config(&self) -> &RecorderConfig {
+        &self.cfg
+    }
+
     /// The recording ended: the rest of the stream and the last chunk.
     pub fn finish(&mut self) -> Vec<RecorderEvent> {
         let tail = self.resampler.finish();
@@ -172,11 +183,6 @@ impl<D: SpeechDetector> RecorderCore<D> {
             });
         }
         out
-    }
-
-    /// The configuration it runs with.
-    pub fn config(&self) -> &RecorderConfig {
-        &self.cfg
     }
 
     fn take(&mut self, mono: &[f32]) -> Vec<RecorderEvent> {
@@ -229,11 +235,15 @@ impl<D: SpeechDetector> RecorderCore<D> {
 /// assert!(chunks[..5].iter().all(|c| c.samples.len() == 10_250 * 16));
 /// ```
 pub fn split_wav(bytes: &[u8], chunker: ChunkerConfig) -> Result<Vec<RecordedChunk>, Error> {
-    let audio = parse_wav(bytes)?;
+    let header = parse_wav_header(bytes)?;
+    let end = usize::try_from(header.data_len)
+        .map_or(bytes.len(), |n| header.data_start.saturating_add(n))
+        .min(bytes.len());
     let mut core = RecorderCore::new(RecorderConfig {
         chunker,
-        ..RecorderConfig::new(audio.sample_rate)
+        ..RecorderConfig::new(header.sample_rate)
     });
+    let mut frames = WavFrames::new(header);
     let mut chunks = Vec::new();
     let mut keep = |events: Vec<RecorderEvent>| {
         chunks.extend(events.into_iter().filter_map(|e| match e {
@@ -241,11 +251,8 @@ pub fn split_wav(bytes: &[u8], chunker: ChunkerConfig) -> Result<Vec<RecordedChu
             _ => None,
         }))
     };
-    const BLOCK: usize = 8_192;
-    for start in (0..audio.frames()).step_by(BLOCK) {
-        let channels = audio.read(start, BLOCK);
-        let views: Vec<&[f32]> = channels.iter().map(Vec::as_slice).collect();
-        keep(core.push(&views));
+    for piece in bytes[header.data_start..end].chunks(64 * 1024) {
+        keep(core.push_channels(&frames.push(piece)));
     }
     keep(core.finish());
     Ok(chunks)

@@ -84,6 +84,46 @@ impl WavHeader {
     }
 }
 
+/// A WAV file's samples arriving in pieces of any size (a file read piece by piece): each
+/// piece gives the whole frames it completes; a frame split between two pieces waits.
+#[derive(Clone, Debug)]
+pub struct WavFrames {
+    header: WavHeader,
+    rest: Vec<u8>,
+}
+
+impl WavFrames {
+    /// A reader of the samples this header describes.
+    pub fn new(header: WavHeader) -> WavFrames {
+        WavFrames {
+            header,
+            rest: Vec::new(),
+        }
+    }
+
+    /// The header it reads by.
+    pub fn header(&self) -> &WavHeader {
+        &self.header
+    }
+
+    /// The next piece of sample data: its whole frames, one `Vec` per channel.
+    ///
+    /// ```
+    /// use eka_voice::proto::{parse_wav_header, wav_bytes, WavFrames};
+    /// let wav = wav_bytes(&[16_384, -16_384], 16_000);
+    /// let mut frames = WavFrames::new(parse_wav_header(&wav).unwrap());
+    /// assert_eq!(frames.push(&wav[44..45]), vec![Vec::<f32>::new()]); // half a frame
+    /// assert_eq!(frames.push(&wav[45..]), vec![vec![0.5, -0.5]]);
+    /// ```
+    pub fn push(&mut self, bytes: &[u8]) -> Vec<Vec<f32>> {
+        self.rest.extend_from_slice(bytes);
+        let whole = self.rest.len() - self.rest.len() % self.header.frame_bytes();
+        let channels = self.header.decode(&self.rest[..whole]);
+        self.rest.drain(..whole);
+        channels
+    }
+}
+
 /// The audio of a WAV file, borrowed from its bytes.
 #[derive(Clone, Copy, Debug)]
 pub struct WavAudio<'a> {

@@ -26,7 +26,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::proto::{
     parse_wav_header, wav_bytes, ChunkerConfig, CutReason, Journal, JournalState, JournalStep,
-    MeterEvent, RecorderConfig, RecorderCore, RecorderEvent, SpeechEdge, WavHeader, TARGET_RATE,
+    MeterEvent, RecorderConfig, RecorderCore, RecorderEvent, SpeechEdge, WavFrames, TARGET_RATE,
 };
 
 /// Numbers per event in what `push` and `finish` return.
@@ -135,10 +135,8 @@ impl RecorderDsp {
 /// is never all in memory): the header from the file's first bytes, then its samples.
 #[wasm_bindgen]
 pub struct WavSplitter {
-    header: WavHeader,
+    frames: WavFrames,
     dsp: RecorderDsp,
-    /// The bytes of a frame split between two pieces.
-    rest: Vec<u8>,
 }
 
 #[wasm_bindgen]
@@ -151,32 +149,27 @@ impl WavSplitter {
         let header = parse_wav_header(head).map_err(|e| JsValue::from(e.message))?;
         Ok(WavSplitter {
             dsp: RecorderDsp::new(header.sample_rate, rules)?,
-            header,
-            rest: Vec::new(),
+            frames: WavFrames::new(header),
         })
     }
 
     /// Where the samples start in the file.
     #[wasm_bindgen(getter, js_name = dataStart)]
     pub fn data_start(&self) -> f64 {
-        self.header.data_start as f64
+        self.frames.header().data_start as f64
     }
 
     /// The bytes of samples the header declares (may run past the end of the file).
     #[wasm_bindgen(getter, js_name = dataLength)]
     pub fn data_length(&self) -> f64 {
-        self.header.data_len as f64
+        self.frames.header().data_len as f64
     }
 
-    /// The next piece of the samples: the events it completes (as [`RecorderDsp::push`]).
+    /// The next piece of the samples: the events it completes (as [`RecorderDsp::push`];
+    /// every channel downmixed, as `split_wav` does).
     pub fn push(&mut self, bytes: &[u8]) -> Float64Array {
-        self.rest.extend_from_slice(bytes);
-        let whole = self.rest.len() - self.rest.len() % self.header.frame_bytes();
-        let channels = self.header.decode(&self.rest[..whole]);
-        self.rest.drain(..whole);
-        let right: &[f32] = channels.get(1).map_or(&[], Vec::as_slice);
-        // More than two channels: the first two (a WAV's front left and right).
-        self.dsp.push(&channels[0], right)
+        let events = self.dsp.core.push_channels(&self.frames.push(bytes));
+        self.dsp.encode(events)
     }
 
     /// The end of the file: the last events and chunk.
