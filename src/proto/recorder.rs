@@ -162,11 +162,6 @@ impl<D: SpeechDetector> RecorderCore<D> {
         self.push(&views)
     }
 
-    /// The configuration it runs with.
-    pub fn config(&self) -> &RecorderConfig {
-        &self.cfg
-    }
-
     /// The recording ended: the rest of the stream and the last chunk.
     pub fn finish(&mut self) -> Vec<RecorderEvent> {
         let tail = self.resampler.finish();

@@ -80,12 +80,10 @@ impl RecorderDsp {
         self.encode(events)
     }
 
-    /// The capture ended: the rest of the stream's events and the last chunk. The pipeline
-    /// starts a new recording after it.
+    /// The capture ended: the rest of the stream's events and the last chunk (the last
+    /// call: the worklet and the splitter free the pipeline after it).
     pub fn finish(&mut self) -> Float64Array {
         let events = self.core.finish();
-        let cfg = *self.core.config();
-        self.core = RecorderCore::new(cfg);
         self.encode(events)
     }
 
