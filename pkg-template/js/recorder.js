@@ -50,16 +50,27 @@ function readOptions(options) {
 }
 
 let wasmBytes;
-/** The recorder module's bytes, fetched once; instantiated here too (the journal). */
-function loadWasm(url) {
+let glue;
+const unavailable = (e) => fail(`eka-voice/recorder could not load recorder_bg.wasm (${e?.message ?? e})`, 'wasm_unavailable', e);
+/** The recorder module's bytes, fetched once (the worklet compiles them on its thread). */
+function fetchWasm(url) {
   return (wasmBytes ??= (async () => {
-    const bytes = await (await fetch(url ?? WASM_URL())).arrayBuffer();
-    await initGlue({ module_or_path: bytes });
-    return bytes;
+    const r = await fetch(url ?? WASM_URL());
+    if (!r.ok) throw new Error(`HTTP ${r.status}`);
+    return r.arrayBuffer();
   })().catch((e) => {
     wasmBytes = undefined;
-    throw fail(`eka-voice/recorder could not load recorder_bg.wasm (${e?.message ?? e})`, 'wasm_unavailable', e);
+    throw unavailable(e);
   }));
+}
+/** The module instantiated on the page too, for the journal and the splitter only. */
+function loadWasm(url) {
+  return (glue ??= fetchWasm(url)
+    .then((bytes) => initGlue({ module_or_path: bytes }))
+    .catch((e) => {
+      glue = undefined;
+      throw e instanceof VoiceApiError ? e : unavailable(e);
+    }));
 }
 
 /** What recording needs of the page: a secure context with a microphone API, Web Audio. */
@@ -161,7 +172,7 @@ export class Recorder extends EventTarget {
       checkPage();
       // The audio graph first: the worklet checks the options before the microphone is
       // asked for.
-      await this.#graph(await loadWasm(this.#o.wasm));
+      await this.#graph(await fetchWasm(this.#o.wasm));
       const { stream, fellBack } = await openMicrophone(this.#o.deviceId);
       this.#stream = stream;
       this.#connect(stream);
