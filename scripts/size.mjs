@@ -42,7 +42,8 @@ export const ENTRIES = {
   // reload-safe journal (the core's Journal in the module, +2.3 KB; its IndexedDB driver in
   // recorder.js, +1.5 KB; each file keeps only the glue class it uses, -0.4 KB) takes it to
   // 61.2 KB; the file splitter (splitRecording: the core's WAV reader and WavSplitter in
-  // the module, +2.9 KB; its JS, +0.9 KB) to 65.0 KB: 66 KB, correctness over bytes (a
+  // the module, +2.9 KB; its JS, +0.9 KB) to 65.0 KB, 65.2 KB since (the page's lazier
+  // loader, the all-channel downmix of WAV files): 66 KB, correctness over bytes (a
   // page that only records would save 3.8 KB with the splitter in an entry and a module of
   // its own: not done). recorder.js also imports browser.js for
   // VoiceApiError (one class for both entries), which a page that transcribes loads
