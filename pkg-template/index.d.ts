@@ -24,6 +24,14 @@ export interface ClientOptions {
    * by its Content-Length unless the server exposes `Content-Encoding` through CORS.)
    */
   maxResponseBytes?: number | undefined;
+  /**
+   * Origins besides `baseUrl`'s that a session's string `upload_url` may name, and that the
+   * bearer token may therefore be sent to (each `https://host[:port]`, no path). Behind a
+   * gateway or proxy, the service builds `upload_url` from its OWN origin: name it here, or
+   * uploads reject `invalid_response`. Presigned (object) uploads carry no token and need no
+   * trust.
+   */
+  trustedUploadOrigins?: string[] | undefined;
 }
 
 /** Options of `getSession`: one request. */
@@ -297,7 +305,11 @@ export interface CreateSessionOptions extends CallOptions {
   /** `'chunked'` (default: numbered files while the consultation goes on) or `'single'`. */
   uploadType?: 'chunked' | 'single' | undefined;
   model?: 'pro' | 'lite' | (string & {}) | undefined;
-  /** ISO 639-1 codes, or `['auto_detect']`. */
+  /**
+   * The languages spoken, e.g. `['en']` or `['en', 'hi']` (the provider's server takes `en`,
+   * `hi` and `en-hi`, requires at least one on create, and refuses `auto_detect`: its 400
+   * message, which lists what it takes, is in the error's `message`).
+   */
   languageHint?: string[] | string | undefined;
   transcriptLanguage?: string | undefined;
   sessionMode?: 'consultation' | 'dictation' | (string & {}) | undefined;

@@ -21,20 +21,25 @@
 // onRetry and documents() (+0.7 KB) were paid by wasm-opt's --flatten --rereloop and GUFA
 // passes, remapped source paths in panic locations and the glue's dead branches (-0.7 KB).
 // The node entry (CommonJS bundle + its ESM face) has 54 KB; eka-voice/inline, the wasm
-// embedded as base64 in one file, 68 KB.
+// embedded as base64 in one file, 68 KB. 55 KB (node 55.5, inline 70, server 88) since the
+// conformance issue with the provider's own server (+1.4 KB): presigned objects named
+// `<n>.<ext>`, FastAPI's `detail` envelopes and a 403 invalid_token refreshed like a 401
+// (+0.45 KB); chunk numbers reserved when the upload is asked for, and a failed number
+// sendable again (+0.55 KB); `trustedUploadOrigins` for a client behind a gateway
+// (+0.4 KB). The whole-API issue owes 50 KB with all operations.
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join, relative } from 'node:path';
 
 /** Each entry: the files it loads and its budget. */
 export const ENTRIES = {
-  browser: { files: ['browser.js', 'eka_voice_bg.wasm'], budget: 53 * 1024 },
-  node: { files: ['node.mjs', 'node.cjs', 'eka_voice_bg.wasm'], budget: 54 * 1024 },
-  inline: { files: ['inline.js'], budget: 68 * 1024 },
+  browser: { files: ['browser.js', 'eka_voice_bg.wasm'], budget: 55 * 1024 },
+  node: { files: ['node.mjs', 'node.cjs', 'eka_voice_bg.wasm'], budget: 55.5 * 1024 },
+  inline: { files: ['inline.js'], budget: 70 * 1024 },
   // The backend's (not a page's): the package's module plus verifyWebhook (RustCrypto's
   // HMAC-SHA256, +8 KB), handleWebhook's core parts and the client-credentials driver
   // (+5 KB), pollMany and the client's request budget (+1.7 KB), embedded.
-  server: { files: ['server.js'], budget: 86 * 1024 },
+  server: { files: ['server.js'], budget: 88 * 1024 },
   // eka-voice/recorder (vs the ~4.5 MB the provider's recorder fetches): the page's
   // recorder.js, the AudioWorklet's file and the module. Capture and DSP took 57.7 KB —
   // earshot's network is ~37 KB of it (quantized weights, mel filters); the module is built

@@ -129,3 +129,6 @@ export const envelope2 = (code, message) => ({
 });
 /** Error envelope 3 (gateway): `{message}`. */
 export const envelope3 = (message) => ({ message });
+/** Error envelope 4 (FastAPI, the provider's own server): `{detail: "<code>"}`, or its
+ * request-validation list `{detail: [{type, loc, msg}]}`. */
+export const envelope4 = (detail) => ({ detail });

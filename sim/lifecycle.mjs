@@ -15,6 +15,8 @@
 //   hold_upload_ms: n      hold each audio upload's answer n ms (abandoned uploads show
 //                          as `closed_early` in /__sim/requests)
 //   upload_url: "malformed"  answer an upload_url that is neither a URL nor a presigned form
+//   require_language_hint: true  as the provider's own server: a create without a
+//                          supported language_hint (en, hi, en-hi; not auto_detect) is 400
 
 import { createHash, randomBytes } from 'node:crypto';
 import * as B from './bodies.mjs';
@@ -24,7 +26,13 @@ const ALLOWED_CONTENT_TYPES = new Set([
   'audio/webm;codecs=opus', 'audio/wav', 'audio/ogg', 'audio/ogg;codecs=opus', 'audio/mp4', 'audio/m4a', 'audio/mp3',
 ]);
 const FILE_NAME = /^[A-Za-z0-9_-]+_(0|[1-9][0-9]*)\.(wav|webm|ogg|mp3|m4a|mp4)$/;
+// What the provider's server collects from storage at End (its pattern `^(\d+)\.<ext>$`):
+// objects named `<n>.<ext>`. Anything else under the session's folder is stored by the
+// storage (it answers 204: nothing checks object names there) and never collected.
+const STORED_NAME = /^(0|[1-9][0-9]*)\.(wav|webm|ogg|mp3|m4a|mp4)$/;
 const KNOWN_TEMPLATES = ['eka_emr_template', 'clinical_notes_template'];
+// The languages the provider's own server takes in language_hint (it skips others).
+const SERVER_LANGUAGES = ['en', 'hi', 'en-hi'];
 
 /** Processing is over. */
 const isReady = (s) => s.ended && Date.now() >= s.readyAt;
@@ -62,6 +70,13 @@ export class Lifecycle {
     if (req.additional_data !== undefined && (typeof req.additional_data !== 'object' || '_protocol' in req.additional_data)) {
       return [400, B.envelope1('invalid_request', 'additional_data must be an object without _protocol')];
     }
+    const sim = (req.additional_data && req.additional_data.simulate) || {};
+    if (sim.require_language_hint === true) {
+      const hints = [].concat(req.language_hint ?? []);
+      if (!hints.some((h) => SERVER_LANGUAGES.includes(h))) {
+        return [400, B.envelope2('bad_request', `language_hint is required on session create; supported languages: ${SERVER_LANGUAGES.join(', ')}`)];
+      }
+    }
     let id = req.session_id;
     if (id !== undefined) {
       if (typeof id !== 'string' || id.length < 16 || id.length > 32) return [400, B.envelope1('invalid_request', 'session_id must have 16 to 32 characters')];
@@ -69,11 +84,10 @@ export class Lifecycle {
     } else {
       id = `ses_${randomBytes(10).toString('hex')}`;
     }
-    const sim = (req.additional_data && req.additional_data.simulate) || {};
     const now = Date.now();
     const s = {
       id, created: now, expires: now + 3600_000, req, sim, templates,
-      files: new Map(), attempts: new Map(), ended: false, readyAt: 0, endBody: null,
+      files: new Map(), stray: [], attempts: new Map(), ended: false, readyAt: 0, endBody: null,
       folder: `uploads/${id}`, signature: randomBytes(8).toString('hex'),
     };
     this.sessions.set(id, s);
@@ -105,16 +119,20 @@ export class Lifecycle {
     return s.sim.expire === true || Date.now() > s.expires;
   }
 
-  /** Stores a chunk; returns an error answer or null. */
+  /** Stores a raw upload named `audio_<n>.<ext>`; returns an error answer or null. */
   store(s, name, bytes) {
     const m = FILE_NAME.exec(name);
     if (!m) return [400, B.envelope1('invalid_audio_format', `Bad file name ${name}: use audio_<n>.<wav|webm|ogg|mp3|m4a|mp4>`)];
-    const n = m[1];
+    return this.keep(s, m[1], m[2], bytes);
+  }
+
+  /** Keeps chunk `n` (simulated failures first); returns an error answer or null. */
+  keep(s, n, ext, bytes) {
     const attempt = (s.attempts.get(n) || 0) + 1;
     s.attempts.set(n, attempt);
     const failures = Number((s.sim.fail_chunks || {})[n] || 0);
     if (attempt <= failures) return [503, B.envelope1('service_unavailable', `Simulated failure of chunk ${n}`)];
-    s.files.set(`${n}.${m[2]}`, bytes);
+    s.files.set(`${n}.${ext}`, bytes);
     return null;
   }
 
@@ -159,7 +177,14 @@ export class Lifecycle {
     if (name.includes('${filename}') || name !== file.filename) return [400, `key ${key} must name the file ${file.filename}`, true];
     if (this.gone(s)) return [403, 'AccessDenied: expired policy', true];
     if (s.ended) return [403, 'AccessDenied: session ended', true];
-    const err = this.store(s, name, file.data);
+    const stored = STORED_NAME.exec(name);
+    if (!stored) {
+      // Stored, as S3 would, but never collected at End (the server logs "no audio chunks
+      // found" and the session ends partial with what it did collect).
+      s.stray.push(name);
+      return [204, '', true];
+    }
+    const err = this.keep(s, stored[1], stored[2], file.data);
     if (err) return [err[0], JSON.stringify(err[1]), true];
     return [204, '', true];
   }
@@ -235,6 +260,7 @@ export class Lifecycle {
       session_id: id, ended: s.ended, end_body: s.endBody, request: s.req,
       files: this.audioFiles(s).map((name) => ({ name, bytes: s.files.get(name).length, sha256: createHash('sha256').update(s.files.get(name)).digest('hex') })),
       attempts: Object.fromEntries(s.attempts),
+      stray_objects: s.stray,
     };
   }
 

@@ -75,6 +75,11 @@ export const SCENARIOS = {
   'unauthorized-once': [json(401, B.envelope1('token_expired', 'Token expired')), done],
   // 401 always.
   unauthorized: [json(401, B.envelope3('Unauthorized'))],
+  // The provider's server's auth layer (FastAPI envelope): 403 missing_token always; 403
+  // invalid_token once, whatever the token, then done; a request-validation list (422).
+  'missing-token': [json(403, B.envelope4('missing_token'))],
+  'invalid-token-once': [json(403, B.envelope4('invalid_token')), done],
+  'detail-list': [json(422, B.envelope4([{ type: 'missing', loc: ['query', 'document_id'], msg: 'Field required' }]))],
   // The first answer (a 200, or a 202) is cut in the middle of its body, then done.
   'cut-once': [{ ...done, cut: true }, done],
   'cut-202-once': [{ ...pending('processing'), cut: true }, done],

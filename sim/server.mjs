@@ -24,7 +24,9 @@
 //   POST /__sim/reset           forget all sessions and logs
 //   GET  /__sim/health
 // Auth: every API request needs `Authorization: Bearer <token>` (else 401, gateway
-// envelope); a token starting with `expired` answers 401 `token_expired`.
+// envelope); a token starting with `expired` answers 401 `token_expired`; as the provider's
+// own server answers: one starting with `invalid` 403 `{"detail": "invalid_token"}`, one
+// starting with `detail-expired` 401 `{"detail": "token_expired"}`.
 
 import http from 'node:http';
 import { gzipSync } from 'node:zlib';
@@ -115,6 +117,9 @@ export function createSimulator({ verbose = false, tokenTtlSec, refreshTtlSec } 
     const header = req.headers.authorization || '';
     if (!header.startsWith('Bearer ') || header.length <= 7) return [401, B.envelope3('Unauthorized')];
     if (header.startsWith('Bearer expired')) return [401, B.envelope1('token_expired', 'Token expired')];
+    // As the provider's own server's auth layer answers (FastAPI's `{"detail": …}`).
+    if (header.startsWith('Bearer invalid')) return [403, B.envelope4('invalid_token')];
+    if (header.startsWith('Bearer detail-expired')) return [401, B.envelope4('token_expired')];
     return auth.check(header.slice(7));
   };
   const decode = (seg) => {

@@ -387,8 +387,8 @@ fn presigned_forms_put_the_fields_first_and_replace_the_file_name() {
             "application/octet-stream".to_string(),
         ),
     ];
-    let f = presigned_fields(&given, "audio_2.webm", AudioFormat::Webm);
-    assert_eq!(f[0], ("key".into(), "folder/ses_1/audio_2.webm".into()));
+    let f = presigned_fields(&given, "2.webm", AudioFormat::Webm);
+    assert_eq!(f[0], ("key".into(), "folder/ses_1/2.webm".into()));
     assert_eq!(f[1].0, "policy");
     assert_eq!(f[2].0, "x-amz-signature");
     assert_eq!(
@@ -433,17 +433,28 @@ fn the_upload_ledger_numbers_counts_and_decides() {
         l.assign(Some(2), AudioFormat::Wav).unwrap().1,
         "audio_2.wav"
     );
-    l.settle("audio_5.ogg", true);
-    l.settle("audio_6.ogg", true);
+    l.settle(5, "audio_5.ogg", true);
+    l.settle(6, "audio_6.ogg", true);
     assert_eq!(l.check(false).unwrap(), Vec::<String>::new());
-    l.settle("audio_2.wav", false);
+    l.settle(2, "audio_2.wav", false);
     assert_eq!(l.end_counts(), (3, 2));
     let e = l.check(false).unwrap_err();
     assert_eq!(e.code, ErrorCode::UploadFailed);
     assert!(e.message.contains("audio_2.wav"), "{}", e.message);
     assert_eq!(l.check(true).unwrap(), vec!["audio_2.wav".to_string()]);
+    // A failed chunk may be sent again under its number: a retry, counted once; a retry
+    // released before sending is failed again.
+    assert_eq!(l.reserve(Some(2)).unwrap(), 2);
+    assert_eq!(l.in_flight(), 1);
+    l.release(2);
+    assert_eq!((l.in_flight(), l.end_counts()), (0, (3, 2)));
+    assert_eq!(l.reserve(Some(2)).unwrap(), 2);
+    l.settle(2, "audio_2.wav", true);
+    assert_eq!(l.end_counts(), (3, 3));
+    assert_eq!(l.check(false).unwrap(), Vec::<String>::new());
+    assert_eq!(l.reserve(None).unwrap(), 7, "after the highest");
     let mut none_made_it = UploadLedger::default();
-    none_made_it.settle("audio_0.wav", false);
+    none_made_it.settle(0, "audio_0.wav", false);
     assert_eq!(
         none_made_it.check(true).unwrap_err().code,
         ErrorCode::UploadFailed,

@@ -260,17 +260,17 @@ proptest! {
     fn the_session_table_is_bounded(ops in prop::collection::vec((0u32..64, any::<bool>()), 0..300), cap in 1usize..16) {
         let mut t = Sessions::with_capacity(cap);
         // Uploads in flight per session, as the test counts them.
-        let mut busy = std::collections::BTreeMap::<String, u32>::new();
+        let mut busy = std::collections::BTreeMap::<String, Vec<u32>>::new();
         let mut peak = 0;
         for (n, start) in ops {
             let id = n.to_string();
             if start {
-                t.with(&id, |s| { let _ = s.ledger.assign(None, AudioFormat::Wav); });
-                *busy.entry(id).or_default() += 1;
+                let k = t.with(&id, |s| s.ledger.reserve(None)).unwrap();
+                busy.entry(id).or_default().push(k);
             } else if let Some(k) = busy.get_mut(&id) {
-                t.with(&id, |s| s.ledger.settle("audio_0.wav", true));
-                *k -= 1;
-                if *k == 0 {
+                let m = k.pop().unwrap();
+                t.with(&id, |s| s.ledger.settle(m, "audio_0.wav", true));
+                if k.is_empty() {
                     busy.remove(&id);
                 }
             }
@@ -279,7 +279,7 @@ proptest! {
             peak = peak.max(busy.len());
             prop_assert!(t.len() <= cap.max(peak + 1), "{} sessions, cap {}, peak {}", t.len(), cap, peak);
             for (b, k) in &busy {
-                prop_assert_eq!(t.peek(b, |s| s.ledger.in_flight()), Some(*k), "{} forgotten with an upload in flight", b);
+                prop_assert_eq!(t.peek(b, |s| s.ledger.in_flight()), Some(k.len() as u32), "{} forgotten with an upload in flight", b);
             }
         }
     }

@@ -230,10 +230,13 @@ fn presigned_targets_get_their_form_fields() {
     let plan = uploads(&drain(&mut m, 1)).remove(0);
     assert_eq!(plan.request.op(), Op::PresignedUpload);
     assert!(!plan.request.op().sends_token(), "no token to storage");
-    let UploadRequest::Presigned { fields, .. } = plan.request else {
+    let UploadRequest::Presigned { fields, object, .. } = plan.request else {
         panic!()
     };
-    assert_eq!(fields[0], ("key".into(), "u/audio_0.ogg".into()));
+    // The STORED name: the provider's server collects only `<n>.<ext>` objects at End.
+    assert_eq!(fields[0], ("key".into(), "u/0.ogg".into()));
+    assert_eq!(object, "0.ogg", "the file part is named as the object");
+    assert_eq!(plan.name, "audio_0.ogg", "the chunk's upload name stays");
 }
 
 #[test]

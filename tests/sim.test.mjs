@@ -70,15 +70,15 @@ test('raw uploads: names, multipart, Content-Type allow-list, sizes', async () =
   assert.deepEqual(state.files.map((f) => f.name), ['0.wav', '1.wav']);
 });
 
-test('presigned storage: fields, signature, ${filename}, file last, no Authorization', async () => {
+test('presigned storage: fields, signature, ${filename}, file last, no Authorization; only <n>.<ext> is collected', async () => {
   const [, s] = await create({}, '?version=v2');
   const { url, fields } = s.upload_url.uploadData;
-  const post = (mutate, headers = {}) => {
+  const post = (mutate, headers = {}, name = '0.wav') => {
     const form = new FormData();
-    const f = { ...fields, key: fields.key.replace('${filename}', 'audio_0.wav'), 'Content-Type': 'audio/wav' };
+    const f = { ...fields, key: fields.key.replace('${filename}', name), 'Content-Type': 'audio/wav' };
     const order = mutate(f);
     for (const [k, v] of Object.entries(f)) if (order !== 'file-first') form.append(k, v);
-    form.append('file', new Blob([wav()]), 'audio_0.wav');
+    form.append('file', new Blob([wav()]), name);
     if (order === 'file-first') for (const [k, v] of Object.entries(f)) form.append(k, v);
     return fetch(url, { method: 'POST', body: form, headers });
   };
@@ -88,6 +88,12 @@ test('presigned storage: fields, signature, ${filename}, file last, no Authoriza
   assert.equal((await post((f) => (f['Content-Type'] = 'text/plain'))).status, 400);
   assert.equal((await post(() => 'file-first')).status, 400, 'the file must be last');
   assert.equal((await post(() => {})).status, 204);
+  // The storage takes any object name, but End collects only `<n>.<ext>`, as the provider's
+  // server does: an `audio_1.wav` object is lost.
+  assert.equal((await post(() => {}, {}, 'audio_1.wav')).status, 204);
+  const state = await (await fetch(`${SIM}/__sim/sessions/${s.session_id}`)).json();
+  assert.deepEqual(state.files.map((f) => f.name), ['0.wav']);
+  assert.deepEqual(state.stray_objects, ['audio_1.wav']);
 });
 
 test('End, long polling and the result', async () => {

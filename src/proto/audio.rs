@@ -182,6 +182,20 @@ pub fn check_chunk_size(bytes: u64) -> Result<(), Error> {
 /// ```
 pub fn file_name(n: u32, format: AudioFormat) -> String {
     let mut s = String::from("audio_");
+    s.push_str(&stored_name(n, format));
+    s
+}
+
+/// The name the service stores chunk `n` under, `<n>.<ext>`: what `audio_files` lists, and
+/// the object name of a presigned upload (nothing renames objects in storage, and the
+/// provider's server collects only objects named `^(\d+)\.<ext>$` at End).
+///
+/// ```
+/// use eka_voice::proto::{stored_name, AudioFormat};
+/// assert_eq!(stored_name(3, AudioFormat::Wav), "3.wav");
+/// ```
+pub fn stored_name(n: u32, format: AudioFormat) -> String {
+    let mut s = String::with_capacity(12);
     push_decimal(&mut s, u64::from(n));
     s.push('.');
     s.push_str(format.ext());

@@ -29,6 +29,7 @@
 //! | HTTP | verdict |
 //! |---|---|
 //! | 401 | [`Verdict::Unauthorized`] (refresh the token once, then fatal) |
+//! | 403 with the service's code `invalid_token` or `missing_token` (the provider's own server's auth layer) | `Unauthorized` too (code `unauthorized`, status 403, the service's code in `api_code`): a rotated or malformed token is refreshed like an expired one |
 //! | 403 | `Fatal(forbidden)` |
 //! | 404 | `Fatal(not_found)`, never retried |
 //! | 408 | [`Verdict::Transient`] (`network`) |
@@ -43,7 +44,10 @@
 //!
 //! Error messages take the service's own message from whichever envelope it used:
 //! `{"error": {"code", "message"}}`, `{"status": "failed", "error": {"code", "message",
-//! "display_message"}}`, `{"message": "…"}` or `{"error": "…"}`.
+//! "display_message"}}`, `{"message": "…"}`, `{"error": "…"}`, or FastAPI's (the provider's
+//! own server): `{"detail": "…"}` (a snake_case word is also the service's code:
+//! `{"detail": "invalid_token"}`) or `{"detail": [{"type", "loc", "msg"}, …]}` (the first
+//! entry's `msg` is the message, its `type` the code).
 
 use super::error::{push_decimal, Error, ErrorCode};
 use alloc::string::String;
@@ -109,22 +113,34 @@ pub struct BodyFacts {
     pub object: bool,
     /// The `status` field, when it is a string.
     pub status: Option<String>,
-    /// The service's error code: `error.code` when a string.
+    /// The service's error code: `error.code` when a string, else FastAPI's `detail` when
+    /// it is a snake_case word, else `detail[0].type`.
     pub api_code: Option<String>,
     /// The `session_id` field, when it is a string (Create Session's answer must have it).
     pub session_id: Option<String>,
     /// The service's readable message, first found of `error.message`,
-    /// `error.display_message`, `message`, `error` (when a string).
+    /// `error.display_message`, `message`, `error`, `detail`, `detail[0].msg` (when a
+    /// string).
     pub message: Option<String>,
 }
 
 /// The paths of the fields [`BodyFacts::read`] looks at, in order of preference.
-const MESSAGE_PATHS: [&[&str]; 4] = [
+const MESSAGE_PATHS: [&[&str]; 6] = [
     &["error", "message"],
     &["error", "display_message"],
     &["message"],
     &["error"],
+    &["detail"],
+    &["detail", "0", "msg"],
 ];
+
+/// Whether FastAPI's `detail` string is a code (`invalid_token`), not a sentence: 1 to 64
+/// lowercase ASCII letters, digits and `_`.
+fn is_code_word(s: &str) -> bool {
+    (1..=64).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
 
 /// The most characters of `status`, `session_id` and the service's error code that
 /// [`BodyFacts::read`] asks for: longer values are cut by the IO layer (a real one is a
@@ -163,7 +179,11 @@ impl BodyFacts {
                 .then(|| get(&["session_id"], MAX_FIELD_CHARS))
                 .flatten(),
             api_code: error_facts
-                .then(|| get(&["error", "code"], MAX_FIELD_CHARS))
+                .then(|| {
+                    get(&["error", "code"], MAX_FIELD_CHARS)
+                        .or_else(|| get(&["detail"], MAX_FIELD_CHARS).filter(|d| is_code_word(d)))
+                        .or_else(|| get(&["detail", "0", "type"], MAX_FIELD_CHARS))
+                })
                 .flatten(),
             message: error_facts
                 .then(|| {
@@ -298,6 +318,9 @@ fn classify_error(op: Op, http: u16, facts: Option<&BodyFacts>) -> Verdict {
     let e = |code, what| http_error(code, http, facts, what);
     match http {
         401 => Verdict::Unauthorized(e(ErrorCode::Unauthorized, "unauthorized")),
+        403 if refused_token(facts) => {
+            Verdict::Unauthorized(e(ErrorCode::Unauthorized, "token refused"))
+        }
         403 => Verdict::Fatal(e(ErrorCode::Forbidden, "forbidden")),
         404 => Verdict::Fatal(e(ErrorCode::NotFound, "not found")),
         408 => Verdict::Transient(e(ErrorCode::Network, "request timeout")),
@@ -310,6 +333,15 @@ fn classify_error(op: Op, http: u16, facts: Option<&BodyFacts>) -> Verdict {
         0 | 300..=399 => Verdict::Fatal(e(ErrorCode::InvalidResponse, "redirect not followed")),
         _ => Verdict::Fatal(e(ErrorCode::InvalidResponse, "unexpected HTTP status")),
     }
+}
+
+/// Whether a 403 says the token itself was refused (the provider's own server:
+/// `invalid_token`, `missing_token`), rather than the call not being allowed.
+fn refused_token(facts: Option<&BodyFacts>) -> bool {
+    matches!(
+        facts.and_then(|f| f.api_code.as_deref()),
+        Some("invalid_token" | "missing_token")
+    )
 }
 
 /// The largest answer body a client reads unless told otherwise (`maxResponseBytes`):

@@ -53,7 +53,10 @@ pub struct CreateSession {
     pub templates: Option<Vec<String>>,
     /// `model`: `pro` or `lite`.
     pub model: Option<String>,
-    /// `language_hint`: ISO 639-1 codes or `["auto_detect"]`.
+    /// `language_hint`: language codes, e.g. `["en"]`, `["en", "hi"]`. The provider's own
+    /// server requires at least one on create and takes `en`, `hi`, `en-hi` (it refuses
+    /// `["auto_detect"]`, which its OpenAPI document suggests: not advertised here); its
+    /// 400 message names what it takes and reaches the error's message.
     pub language_hint: Option<Vec<String>>,
     /// `transcript_language`.
     pub transcript_language: Option<String>,

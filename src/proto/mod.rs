@@ -64,7 +64,8 @@ pub mod wav;
 pub mod webhook;
 
 pub use audio::{
-    check_chunk_size, file_name, resolve_format, AudioFormat, MAX_CHUNK_BYTES, SNIFF_BYTES,
+    check_chunk_size, file_name, resolve_format, stored_name, AudioFormat, MAX_CHUNK_BYTES,
+    SNIFF_BYTES,
 };
 pub use backoff::Backoff;
 pub use budget::RequestBudget;

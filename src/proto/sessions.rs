@@ -11,7 +11,7 @@
 //!   A forgotten session is as one this client never saw: End Session then needs
 //!   `audioFilesSent`, and uploads without an `index` count from 0 again.
 
-use super::audio::{resolve_format, AudioFormat};
+use super::audio::{file_name, resolve_format, stored_name, AudioFormat};
 use super::classify::Op;
 use super::error::Error;
 use super::upload::{
@@ -72,8 +72,11 @@ pub enum UploadRequest {
     Presigned {
         /// `uploadData.url`.
         url: String,
-        /// Every form field in order, `Content-Type` last.
+        /// Every form field in order, `Content-Type` last (`${filename}` in `key` replaced
+        /// by `object`).
         fields: Vec<(String, String)>,
+        /// The object's name, `<n>.<ext>` ([`stored_name`]): the file part's file name too.
+        object: String,
     },
 }
 
@@ -115,6 +118,45 @@ impl SessionState {
         head: &[u8],
     ) -> Result<UploadPlan, Error> {
         check_session_id(id)?;
+        let n = self.ledger.reserve(index)?;
+        self.plan_reserved(base, id, given, n, format, mime, head)
+    }
+
+    /// Plans the upload of chunk `n`, whose number was reserved when the upload was asked
+    /// for ([`UploadLedger::reserve`]), before its bytes were read; see
+    /// [`plan_upload`](Self::plan_upload). When it cannot be planned, the number is
+    /// released and nothing is counted.
+    #[allow(clippy::too_many_arguments)]
+    pub fn plan_reserved(
+        &mut self,
+        base: &BaseUrl,
+        id: &str,
+        given: Option<Target>,
+        n: u32,
+        format: Option<&str>,
+        mime: Option<&str>,
+        head: &[u8],
+    ) -> Result<UploadPlan, Error> {
+        let planned = self.plan(base, id, given, n, format, mime, head);
+        if planned.is_err() {
+            // Refused before sending: the number is free again, nothing was sent.
+            self.ledger.release(n);
+        }
+        planned
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn plan(
+        &mut self,
+        base: &BaseUrl,
+        id: &str,
+        given: Option<Target>,
+        n: u32,
+        format: Option<&str>,
+        mime: Option<&str>,
+        head: &[u8],
+    ) -> Result<UploadPlan, Error> {
+        check_session_id(id)?;
         let format = resolve_format(format, mime, head)?;
         if given.is_some() {
             self.target = given;
@@ -123,34 +165,32 @@ impl SessionState {
             Some(t) => t.clone(),
             None => Target::Raw(default_upload_url(base, id)?),
         };
-        let (n, name) = self.ledger.assign(index, format)?;
+        let name = file_name(n, format);
         let request = match target {
-            Target::Raw(upload_url) => {
-                raw_upload_url(base, &upload_url, &name).map(|url| UploadRequest::Raw { url })
+            Target::Raw(upload_url) => UploadRequest::Raw {
+                url: raw_upload_url(base, &upload_url, &name)?,
+            },
+            Target::Presigned { url, fields } => {
+                check_presigned_url(&url)?;
+                let object = stored_name(n, format);
+                UploadRequest::Presigned {
+                    url,
+                    fields: presigned_fields(&fields, &object, format),
+                    object,
+                }
             }
-            Target::Presigned { url, fields } => check_presigned_url(&url).map(|_| {
-                let fields = presigned_fields(&fields, &name, format);
-                UploadRequest::Presigned { url, fields }
-            }),
         };
-        match request {
-            Ok(request) => Ok(UploadPlan {
-                n,
-                name,
-                format,
-                request,
-            }),
-            Err(e) => {
-                // Refused before sending: the number is free again, nothing was sent.
-                self.ledger.release(n);
-                Err(e)
-            }
-        }
+        Ok(UploadPlan {
+            n,
+            name,
+            format,
+            request,
+        })
     }
 
     /// Records how a planned upload ended: uploaded (`ok`) or failed after its retries.
     pub fn settle(&mut self, plan: &UploadPlan, ok: bool) {
-        self.ledger.settle(&plan.name, ok);
+        self.ledger.settle(plan.n, &plan.name, ok);
     }
 }
 

@@ -374,7 +374,7 @@ impl Transcriber {
         if self.settled {
             return;
         }
-        self.state.ledger.settle(&name, outcome.is_ok());
+        self.state.ledger.settle(n, &name, outcome.is_ok());
         self.progress.settle(size, outcome.is_ok());
         if let Err(e) = outcome {
             if e.code == ErrorCode::InvalidArgument {

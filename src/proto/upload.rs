@@ -3,12 +3,14 @@
 //!
 //! Rules:
 //! - a string `upload_url` is used as `POST {upload_url}/audio_<n>.<ext>` ONLY when it is
-//!   on the base URL's origin (the bearer token never goes anywhere else); otherwise the
-//!   answer is `invalid_response`;
+//!   on the base URL's origin, or on an origin the app trusts for uploads
+//!   (`trustedUploadOrigins`: behind a gateway, the service names its own origin); the
+//!   bearer token never goes anywhere else; otherwise the answer is `invalid_response`;
 //! - without an `upload_url`, a session's audio goes to `{base}/voice/v1/sessions/{id}/audio`;
 //! - a presigned (object) `upload_url` gets a multipart form: every field as given (with
-//!   `${filename}` in `key` replaced by the file name), a `Content-Type` field, then the
-//!   file LAST, and no `Authorization`.
+//!   `${filename}` in `key` replaced by the STORED name `<n>.<ext>`, not `audio_<n>.<ext>`:
+//!   nothing renames objects in storage, and the service collects only `<n>.<ext>` at End),
+//!   a `Content-Type` field, then the file (named the same) LAST, and no `Authorization`.
 
 use super::audio::AudioFormat;
 use super::error::{push_decimal, Error, ErrorCode};
@@ -35,10 +37,10 @@ pub fn raw_upload_url(base: &BaseUrl, upload_url: &str, file_name: &str) -> Resu
             "the session's upload_url is not an https URL this client can upload to",
         )
     })?;
-    if target.origin() != base.origin() {
+    if !base.sends_token_to(target.origin()) {
         return Err(Error::new(
             ErrorCode::InvalidResponse,
-            "the session's upload_url is on another origin than baseUrl: refused, the token is only sent to baseUrl's origin",
+            "the session's upload_url is on another origin than baseUrl: refused, the token is only sent to baseUrl's origin and to trustedUploadOrigins (behind a gateway: name the service's origin there)",
         ));
     }
     let mut url = String::from(target.as_str());
@@ -58,18 +60,19 @@ pub fn check_presigned_url(url: &str) -> Result<(), Error> {
 }
 
 /// The form fields of a presigned upload, in order: every given field (`${filename}` in
-/// `key` replaced), then `Content-Type`. The file part goes after all of them.
+/// `key` replaced by `object`, the stored name `<n>.<ext>`), then `Content-Type`. The file
+/// part goes after all of them.
 ///
 /// ```
 /// use eka_voice::proto::{presigned_fields, AudioFormat};
 /// let f = presigned_fields(&[("key".into(), "f/${filename}".into()), ("policy".into(), "p".into())],
-///                          "audio_0.wav", AudioFormat::Wav);
-/// assert_eq!(f, vec![("key".to_string(), "f/audio_0.wav".to_string()), ("policy".into(), "p".into()),
+///                          "0.wav", AudioFormat::Wav);
+/// assert_eq!(f, vec![("key".to_string(), "f/0.wav".to_string()), ("policy".into(), "p".into()),
 ///                    ("Content-Type".into(), "audio/wav".into())]);
 /// ```
 pub fn presigned_fields(
     fields: &[(String, String)],
-    file_name: &str,
+    object: &str,
     format: AudioFormat,
 ) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = fields
@@ -77,7 +80,7 @@ pub fn presigned_fields(
         .filter(|(k, _)| !k.eq_ignore_ascii_case("content-type") && k != "file")
         .map(|(k, v)| {
             let v = if k == "key" {
-                replace_file_name(v, file_name)
+                replace_file_name(v, object)
             } else {
                 v.clone()
             };
@@ -122,67 +125,104 @@ pub fn default_upload_url(base: &BaseUrl, session_id: &str) -> Result<String, Er
 /// sent and what made it, what the End Session body reports, and whether `transcribe`
 /// may go on.
 ///
+/// Rules:
+/// - a number is RESERVED when the upload is asked for, before its bytes are read: calls
+///   made one after the other get numbers in call order, whatever the time each chunk
+///   takes to read (`uploadAudio(s, blob, { index: 5 })` then `uploadAudio(s, bytes)` is
+///   5 then 6);
+/// - without an `index`, the next number is one more than the highest reserved so far;
+/// - a number in flight or uploaded cannot be reserved again (`invalid_argument`); a number
+///   whose upload FAILED can: that is a retry of the same chunk, and once it is uploaded it
+///   no longer counts as failed (nor twice as sent);
+/// - a number released before anything was sent is forgotten (a retry's stays failed).
+///
 /// ```
-/// use eka_voice::proto::{AudioFormat, UploadLedger};
+/// use eka_voice::proto::{AudioFormat, ErrorCode, UploadLedger};
 /// let mut l = UploadLedger::default();
 /// let (n0, name0) = l.assign(None, AudioFormat::Wav).unwrap();
 /// let (n1, _) = l.assign(None, AudioFormat::Wav).unwrap();
 /// assert_eq!((n0, name0.as_str(), n1), (0, "audio_0.wav", 1));
-/// l.settle(&name0, true);
-/// l.settle("audio_1.wav", false);
+/// l.settle(n0, &name0, true);
+/// l.settle(n1, "audio_1.wav", false);
 /// assert_eq!(l.end_counts(), (2, 1));
-/// assert_eq!(l.check(false).unwrap_err().code, eka_voice::proto::ErrorCode::UploadFailed);
+/// assert_eq!(l.check(false).unwrap_err().code, ErrorCode::UploadFailed);
 /// assert_eq!(l.check(true).unwrap(), vec!["audio_1.wav".to_string()]);
+/// // Chunk 1 again: a retry, not a second chunk.
+/// assert_eq!(l.reserve(Some(1)).unwrap(), 1);
+/// l.settle(1, "audio_1.wav", true);
+/// assert_eq!(l.end_counts(), (2, 2));
+/// assert_eq!(l.reserve(Some(1)).unwrap_err().code, ErrorCode::InvalidArgument);
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct UploadLedger {
     next: u32,
+    /// Numbers in flight or uploaded.
     used: Vec<u32>,
+    /// Chunks settled (each number once).
     sent: u32,
     uploaded: u32,
-    failed: Vec<String>,
+    /// Numbers whose last upload failed, with the name they were sent as.
+    failed: Vec<(u32, String)>,
 }
 
 impl UploadLedger {
-    /// The number and file name of the next chunk: `index` when given (it must not be
-    /// used yet), else one more than the highest so far.
+    /// Reserves the number of the next chunk: `index` when given (it must not be in
+    /// flight or uploaded), else one more than the highest so far.
+    pub fn reserve(&mut self, index: Option<u32>) -> Result<u32, Error> {
+        let n = index.unwrap_or(self.next);
+        if self.used.contains(&n) {
+            return Err(Error::invalid_argument(
+                "this chunk `index` is already uploaded, or being uploaded, in this session",
+            ));
+        }
+        self.used.push(n);
+        self.next = self.next.max(n.saturating_add(1));
+        Ok(n)
+    }
+
+    /// [`reserve`](Self::reserve), with the file name of the chunk in `format`.
     pub fn assign(
         &mut self,
         index: Option<u32>,
         format: AudioFormat,
     ) -> Result<(u32, String), Error> {
-        let n = index.unwrap_or(self.next);
-        if self.used.contains(&n) {
-            return Err(Error::invalid_argument(
-                "this chunk `index` was already uploaded in this session",
-            ));
-        }
-        self.used.push(n);
-        self.next = self.next.max(n.saturating_add(1));
+        let n = self.reserve(index)?;
         Ok((n, super::audio::file_name(n, format)))
     }
 
-    /// Forgets a number whose upload was never attempted (e.g. rejected before sending).
+    /// Forgets a reservation whose upload was never sent (e.g. refused before sending); a
+    /// retry's number stays failed.
     pub fn release(&mut self, n: u32) {
         self.used.retain(|&u| u != n);
     }
 
-    /// Records the outcome of one attempted chunk.
-    pub fn settle(&mut self, file_name: &str, ok: bool) {
-        self.sent += 1;
+    /// Records the outcome of chunk `n`'s upload, sent as `file_name`.
+    pub fn settle(&mut self, n: u32, file_name: &str, ok: bool) {
+        let retried = self.failed.iter().position(|(m, _)| *m == n);
+        if retried.is_none() {
+            self.sent += 1;
+        }
+        match (ok, retried) {
+            (true, Some(i)) => {
+                self.failed.remove(i);
+            }
+            (false, None) => self.failed.push((n, file_name.to_string())),
+            _ => {}
+        }
         if ok {
             self.uploaded += 1;
         } else {
-            self.failed.push(file_name.to_string());
+            self.release(n);
         }
     }
 
-    /// How many chunks got a number but have not settled (nor been released) yet.
+    /// How many chunks are reserved and not settled (nor released) yet.
     pub fn in_flight(&self) -> u32 {
-        (self.used.len() as u32).saturating_sub(self.sent)
+        (self.used.len() as u32).saturating_sub(self.uploaded)
     }
 
-    /// `(audio_files_sent, audio_files_uploaded)` for End Session.
+    /// `(audio_files_sent, audio_files_uploaded)` for End Session: the chunks settled
+    /// (each number once, however often it was retried) and those uploaded.
     pub fn end_counts(&self) -> (u32, u32) {
         (self.sent, self.uploaded)
     }
@@ -194,15 +234,16 @@ impl UploadLedger {
         if self.sent == 0 {
             return Err(Error::invalid_argument("no audio chunks were given"));
         }
-        if self.failed.is_empty() || (allow_partial && self.uploaded > 0) {
-            return Ok(self.failed.clone());
+        let failed: Vec<String> = self.failed.iter().map(|(_, name)| name.clone()).collect();
+        if failed.is_empty() || (allow_partial && self.uploaded > 0) {
+            return Ok(failed);
         }
         let mut m = String::from("could not upload ");
-        push_decimal(&mut m, self.failed.len() as u64);
+        push_decimal(&mut m, failed.len() as u64);
         m.push_str(" of ");
         push_decimal(&mut m, u64::from(self.sent));
         m.push_str(" audio chunks: ");
-        for (i, name) in self.failed.iter().enumerate() {
+        for (i, name) in failed.iter().enumerate() {
             if i > 0 {
                 m.push_str(", ");
             }

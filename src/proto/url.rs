@@ -10,7 +10,12 @@
 //! - the session id is percent-encoded as ONE path segment: a `/`, `?`, `#` or `%` in
 //!   it never changes the path or the query, and the ids `.` and `..` (dot segments, which
 //!   URL parsers resolve away, encoded or not) are refused;
-//! - at most one filter is sent: `template_id` or `document_id`, never both.
+//! - at most one filter is sent: `template_id` or `document_id`, never both;
+//! - the bearer token goes to the base URL's origin, and to no other origin except those
+//!   the app names as trusted for uploads (`trustedUploadOrigins`: the service's own origin
+//!   when the client talks to it through a gateway, whose `upload_url`s name the service's
+//!   origin). Each must be an origin alone (`https://host[:port]`, `http://` for loopback
+//!   only), with no path.
 
 use super::error::Error;
 use alloc::{string::String, string::ToString, vec::Vec};
@@ -32,13 +37,53 @@ pub const DEFAULT_BASE_URL: &str = "https://api.eka.care";
 pub struct BaseUrl {
     url: String,
     origin_len: usize,
+    /// Other origins the token may go to for uploads (`trustedUploadOrigins`), each
+    /// followed by a space (no origin holds one).
+    upload_origins: String,
 }
 
 impl BaseUrl {
     /// Validates `input` against the rules of this module.
     pub fn parse(input: &str) -> Result<BaseUrl, Error> {
+        BaseUrl::parse_as(input, "baseUrl ")
+    }
+
+    /// Trusts `origins` for uploads besides the base URL's own: a string `upload_url` on
+    /// one of them gets the token (see the module docs).
+    ///
+    /// ```
+    /// use eka_voice::proto::BaseUrl;
+    /// let b = BaseUrl::parse("https://gateway.example/eka").unwrap()
+    ///     .trust_upload_origins(&["https://Scribe.internal.example/".into()]).unwrap();
+    /// assert!(b.sends_token_to("https://scribe.internal.example"));
+    /// assert!(b.sends_token_to("https://gateway.example"));
+    /// assert!(!b.sends_token_to("https://evil.example"));
+    /// let path = BaseUrl::default().trust_upload_origins(&["https://a.example/x".into()]);
+    /// assert!(path.is_err());
+    /// ```
+    pub fn trust_upload_origins(mut self, origins: &[String]) -> Result<BaseUrl, Error> {
+        for o in origins {
+            let u = BaseUrl::parse_as(o, "trustedUploadOrigins: ")?;
+            if u.as_str() != u.origin() {
+                return Err(Error::invalid_argument(
+                    "trustedUploadOrigins: each must be an origin (scheme://host[:port]) without a path",
+                ));
+            }
+            self.upload_origins.push_str(&u.url);
+            self.upload_origins.push(' ');
+        }
+        Ok(self)
+    }
+
+    /// Whether the bearer token may go to `origin`: the base URL's, or one trusted for
+    /// uploads.
+    pub fn sends_token_to(&self, origin: &str) -> bool {
+        origin == self.origin() || self.upload_origins.split(' ').any(|o| o == origin)
+    }
+
+    fn parse_as(input: &str, what: &str) -> Result<BaseUrl, Error> {
         let bad = |why: &str| {
-            let mut m = String::from("baseUrl ");
+            let mut m = String::from(what);
             m.push_str(why);
             Error::invalid_argument(m)
         };
@@ -85,7 +130,11 @@ impl BaseUrl {
         url.push_str(&authority.to_ascii_lowercase());
         let origin_len = url.len();
         url.push_str(path);
-        Ok(BaseUrl { url, origin_len })
+        Ok(BaseUrl {
+            url,
+            origin_len,
+            upload_origins: String::new(),
+        })
     }
 
     /// The whole base URL, without a trailing slash.
@@ -104,6 +153,7 @@ impl Default for BaseUrl {
         BaseUrl {
             url: DEFAULT_BASE_URL.to_string(),
             origin_len: DEFAULT_BASE_URL.len(),
+            upload_origins: String::new(),
         }
     }
 }

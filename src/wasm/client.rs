@@ -46,6 +46,7 @@ impl Client {
             Some(b) => BaseUrl::parse(b)?,
             None => BaseUrl::default(),
         };
+        let base = base.trust_upload_origins(o.trusted_upload_origins.as_deref().unwrap_or(&[]))?;
         Ok(Client {
             base,
             tokens: Tokens::new(o.token, o.get_token)?,

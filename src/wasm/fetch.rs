@@ -167,11 +167,12 @@ pub fn facts_of(http: u16, body: &JsValue) -> Option<BodyFacts> {
         return None;
     }
     Some(BodyFacts::read(http, |path, max| {
-        let (a, b) = match path {
-            [a] => (*a, None),
-            [a, b] => (*a, Some(*b)),
+        let (a, b, c) = match path {
+            [a] => (*a, None, None),
+            [a, b] => (*a, Some(*b), None),
+            [a, b, c] => (*a, Some(*b), Some(*c)),
             _ => return None,
         };
-        js::field(body, a, b, max as u32)
+        js::field(body, a, b, c, max as u32)
     }))
 }

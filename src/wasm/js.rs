@@ -71,9 +71,16 @@ extern "C" {
     #[wasm_bindgen(method, getter)]
     pub fn oversized(this: &Answered) -> bool;
 
-    /// The string at `o[a]` (or `o[a][b]`) of a parsed body, cut to `max` characters.
+    /// The string at `o[a]` (or `o[a][b]`, `o[a][b][c]`) of a parsed body, cut to `max`
+    /// characters.
     #[wasm_bindgen]
-    pub fn field(o: &JsValue, a: &str, b: Option<&str>, max: u32) -> Option<String>;
+    pub fn field(
+        o: &JsValue,
+        a: &str,
+        b: Option<&str>,
+        c: Option<&str>,
+        max: u32,
+    ) -> Option<String>;
 
     /// An error body without secrets (see [`proto::redact`](crate::proto::redact)): the
     /// token anywhere, the credentials of any `Bearer …`. Objects are changed in place.

@@ -91,8 +91,10 @@ impl Client {
     }
 
     /// `uploadAudio`: one chunk (taken when the call was made, see [`chunk::take`]),
-    /// retried on transient failures. The core plans it (format, number, name, target:
-    /// [`SessionState::plan_upload`]) and keeps the session's ledger; this sends it.
+    /// retried on transient failures. Its number is reserved before the chunk is read
+    /// (calls made one after the other are numbered in call order:
+    /// [`UploadLedger::reserve`]); the core plans it (format, name, target:
+    /// [`SessionState::plan_reserved`]) and keeps the session's ledger; this sends it.
     pub async fn upload(
         &self,
         id: &str,
@@ -102,15 +104,20 @@ impl Client {
         abort: &AbortWatch,
     ) -> Result<JsValue, Failure> {
         let invalid = |e: Error| Failure::new(e, Some(id));
-        // The id is checked first (plan_upload checks it too, but after the chunk's read).
         crate::proto::check_session_id(id).map_err(invalid)?;
-        let c = chunk.map_err(invalid)?.read().await.map_err(invalid)?;
-        let plan = self
-            .sessions()
+        let taken = chunk.map_err(invalid)?;
+        let sessions = self.sessions();
+        let n = sessions
+            .with(id, |state| state.ledger.reserve(o.index))
+            .map_err(invalid)?;
+        let c = taken.read().await.map_err(|e| {
+            sessions.with(id, |state| state.ledger.release(n));
+            invalid(e)
+        })?;
+        let (format, mime) = (o.format.as_deref(), c.mime.as_deref());
+        let plan = sessions
             .with(id, |state| {
-                let (index, format) = (o.index, o.format.as_deref());
-                let (mime, head) = (c.mime.as_deref(), &c.head[..]);
-                state.plan_upload(self.base(), id, given_target, index, format, mime, head)
+                state.plan_reserved(self.base(), id, given_target, n, format, mime, &c.head)
             })
             .map_err(invalid)?;
         let outcome = self.send_planned(id, &plan, &c.body, &o.call, abort).await;
@@ -133,13 +140,17 @@ impl Client {
     ) -> Result<JsValue, Failure> {
         let (url, body) = match &plan.request {
             UploadRequest::Raw { url } => (url, body.clone()),
-            UploadRequest::Presigned { url, fields } => {
+            UploadRequest::Presigned {
+                url,
+                fields,
+                object,
+            } => {
                 let flat = js_sys::Array::new();
                 for (k, v) in fields {
                     flat.push(&JsValue::from(k));
                     flat.push(&JsValue::from(v));
                 }
-                let form = js::presigned_form(&flat, body, plan.format.mime(), &plan.name)
+                let form = js::presigned_form(&flat, body, plan.format.mime(), object)
                     .map_err(Failure::Thrown)?;
                 (url, form)
             }

@@ -145,11 +145,11 @@ async function capped(r, max) {
   for (let i = 0, at = 0; i < parts.length; at += parts[i++].length) all.set(parts[i], at);
   return new TextDecoder().decode(all);
 }
-// The string at `o[a]` (or `o[a][b]`) of a parsed body, cut to `max` characters: only
-// bounded strings are copied into the wasm.
-export function field(o, a, b, max) {
+// The string at `o[a]` (or `o[a][b]`, `o[a][b][c]`) of a parsed body, cut to `max`
+// characters: only bounded strings are copied into the wasm.
+export function field(o, a, b, c, max) {
   let v = o[a];
-  if (b !== undefined) v = v !== null && typeof v === 'object' ? v[b] : undefined;
+  for (const k of [b, c]) if (k !== undefined) v = v !== null && typeof v === 'object' ? v[k] : undefined;
   return typeof v === 'string' ? (v.length > max ? v.slice(0, max) : v) : undefined;
 }
 // Secrets out of an error body (mutated in place when it is an object), by the core's rule

@@ -141,3 +141,77 @@ fn errors_carry_the_service_message_and_code_from_every_envelope() {
         "bad request (HTTP 400): y"
     );
 }
+
+#[test]
+fn fastapi_detail_envelopes_give_the_code_and_the_message() {
+    // The provider's own server's auth layer: `{"detail": "<code>"}`.
+    let word = |http, d: &'static str| {
+        BodyFacts::read(http, move |p, _| (p == ["detail"]).then(|| d.into()))
+    };
+    let expired = word(401, "token_expired");
+    assert_eq!(expired.api_code.as_deref(), Some("token_expired"));
+    let Verdict::Unauthorized(e) = classify(401, Some(&expired)) else {
+        panic!()
+    };
+    assert_eq!(e.message, "unauthorized (HTTP 401): token_expired");
+    // A sentence is a message, not a code.
+    let sentence = word(400, "language_hint is required on session create");
+    assert_eq!(sentence.api_code, None);
+    let Verdict::Fatal(e) = classify_answer(Op::CreateSession, 400, Some(&sentence)) else {
+        panic!()
+    };
+    assert_eq!(
+        (e.code, e.message.as_str()),
+        (
+            ErrorCode::BadRequest,
+            "bad request (HTTP 400): language_hint is required on session create"
+        )
+    );
+    // FastAPI's request-validation list: the first entry's msg and type.
+    let list = BodyFacts::read(422, |p, _| match p {
+        ["detail", "0", "msg"] => Some("Field required".into()),
+        ["detail", "0", "type"] => Some("missing".into()),
+        _ => None,
+    });
+    assert_eq!(
+        (list.api_code.as_deref(), list.message.as_deref()),
+        (Some("missing"), Some("Field required"))
+    );
+    // error.code wins over detail when a body has both.
+    let both = BodyFacts::read(400, |p, _| match p {
+        ["error", "code"] => Some("bad_request".into()),
+        ["detail"] => Some("other_code".into()),
+        _ => None,
+    });
+    assert_eq!(both.api_code.as_deref(), Some("bad_request"));
+}
+
+#[test]
+fn a_403_that_refuses_the_token_is_unauthorized_other_403s_are_forbidden() {
+    for code in ["invalid_token", "missing_token"] {
+        let f = BodyFacts::read(403, |p, _| (p == ["detail"]).then(|| code.into()));
+        for op in [
+            Op::GetSession,
+            Op::CreateSession,
+            Op::UploadAudio,
+            Op::EndSession,
+        ] {
+            let Verdict::Unauthorized(e) = classify_answer(op, 403, Some(&f)) else {
+                panic!("{op:?} {code}")
+            };
+            assert_eq!(
+                (e.code, e.status, e.api_code.as_deref()),
+                (ErrorCode::Unauthorized, Some(403), Some(code))
+            );
+        }
+    }
+    let other = err_facts("audio_not_enabled", "no");
+    assert!(matches!(
+        classify(403, Some(&other)),
+        Verdict::Fatal(Error {
+            code: ErrorCode::Forbidden,
+            ..
+        })
+    ));
+    assert!(matches!(classify(403, None), Verdict::Fatal(_)));
+}

@@ -221,3 +221,32 @@ fn huge_options_never_overflow() {
 
 // The randomised tests (random answers, options and text through every parser and the
 // poller) are property tests now: tests/proto_props.rs (proptest).
+
+#[test]
+fn a_403_invalid_token_refreshes_once_like_a_401() {
+    let refused = Reply::Http {
+        after_ms: 1,
+        status: 403,
+        facts: Some(BodyFacts {
+            object: true,
+            api_code: Some("invalid_token".into()),
+            message: Some("invalid_token".into()),
+            ..Default::default()
+        }),
+        retry_after: None,
+    };
+    let cfg = PollConfig {
+        can_refresh_token: true,
+        ..Default::default()
+    };
+    let run = drive(cfg, &[refused.clone(), http(1, 200, "completed")], 0.5);
+    assert_eq!((run.refreshes, run.sends.len()), (1, 2));
+    assert!(run.outcome.is_ok());
+    let run = drive(cfg, &[refused.clone(), refused.clone()], 0.5);
+    assert_eq!((run.refreshes, run.sends.len()), (1, 2));
+    let e = run.outcome.unwrap_err();
+    assert_eq!(
+        (e.code, e.status, e.api_code.as_deref()),
+        (ErrorCode::Unauthorized, Some(403), Some("invalid_token"))
+    );
+}

@@ -17,6 +17,9 @@ options! {
         get_token: func "getToken",
         /// `maxResponseBytes` (default 32 MiB): the largest answer body read.
         max_response_bytes: positive "maxResponseBytes",
+        /// `trustedUploadOrigins`: origins besides `baseUrl`'s that a string `upload_url`
+        /// may name and the token may go to (behind a gateway: the service's own origin).
+        trusted_upload_origins: strings "trustedUploadOrigins",
     }
 }
 
@@ -100,7 +103,8 @@ options! {
         upload_type: text "uploadType",
         /// `model`: `pro` or `lite`.
         model: text "model",
-        /// `languageHint`: ISO 639-1 codes (or one), or `auto_detect`.
+        /// `languageHint`: language codes (or one), e.g. `en`, `hi`, `en-hi` (the
+        /// provider's server requires one on create and refuses `auto_detect`).
         language_hint: strings_or_one "languageHint",
         /// `transcriptLanguage`.
         transcript_language: text "transcriptLanguage",
