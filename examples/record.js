@@ -41,7 +41,7 @@ $('record').onclick = async () => {
   try {
     const result = await rec.transcribe(client(), {
       templates: templates(),
-      onProgress: (s) => $status(`processing (${s.status})`),
+      onProgress: progress,
     });
     $status('done');
     show(result);
@@ -74,18 +74,26 @@ $('stop').onclick = async () => {
   await rec.stop();
 };
 
+/** A transcription's progress in the status line: offline and what waits, or the phase. */
+function progress(e) {
+  if (e.offline) $status(`offline: ${e.chunksWaiting} chunk(s) waiting, stored; they go when the network is back`);
+  else if (e.phase === 'processing') $status(`processing (${e.snapshot.status})`);
+  else if (e.phase === 'uploading') $status(`recording: ${e.chunksDone} chunk(s) uploaded${e.chunksWaiting ? `, ${e.chunksWaiting} waiting` : ''}`);
+  else $status(e.phase);
+}
+
 /** Recordings a reload interrupted: a button each to finish them. */
 async function offerUnfinished() {
   const list = await listRecordings().catch(() => []);
   $('unfinished').replaceChildren(
     ...list.map((r) => {
       const b = document.createElement('button');
-      b.textContent = `Finish the recording of ${new Date(r.startedAt).toLocaleTimeString()} (${r.chunks} chunks, ${r.uploaded} uploaded)`;
+      b.textContent = `Finish the recording of ${new Date(r.startedAt).toLocaleTimeString()}`;
       b.onclick = async () => {
         b.disabled = true;
         $status('resuming');
         try {
-          show(await resumeTranscription(client(), r, { onProgress: (s) => $status(`processing (${s.status})`) }));
+          show(await resumeTranscription(client(), r, { onProgress: progress }));
           $status('done');
         } catch (e) {
           failed(e);

@@ -68,8 +68,10 @@ export interface RetryEvent {
   attempt: number;
   /** Milliseconds until the next attempt: the answer's `Retry-After` when it had one, else the backoff. */
   delayMs: number;
-  /** The failure being retried: `network` (no answer, a request timeout, a 408), `rate_limited` or `server_error`. */
+  /** The failure being retried: `network` (no answer, a request timeout, a 408), `rate_limited` or `server_error` (a durable transcription's step also `timeout`, or a token source that could not be reached). */
   error: VoiceApiError;
+  /** A durable transcription: the chunk whose upload is tried again (absent for Create / End). */
+  index?: number;
 }
 
 /** One generated document. `data` is structured JSON (integration templates) or markdown text (custom templates). */
@@ -255,8 +257,10 @@ export type VoiceApiErrorCode =
   | 'no_microphone'
   /** The recorder: not a secure context (https or localhost), so no microphone. */
   | 'insecure_context'
-  /** The recorder: this browser has no AudioContext / AudioWorklet. */
-  | 'unsupported';
+  /** The recorder: this browser has no AudioContext / AudioWorklet, or no IndexedDB (or it failed). */
+  | 'unsupported'
+  /** The recorder: `stop()` was called before `start()` finished (e.g. while the permission prompt was open). */
+  | 'aborted';
 
 /** Every failure of this package (but an abort, which rejects with `signal.reason`). */
 export declare class VoiceApiError extends Error {
@@ -376,7 +380,18 @@ export interface EndedSession {
 /** What `transcribe` reports, phase by phase. */
 export type TranscribeProgress =
   | { phase: 'creating' }
-  | { phase: 'uploading'; sessionId: string; chunksDone: number; chunksTotal?: number; bytesDone: number; bytesTotal?: number }
+  | {
+      phase: 'uploading';
+      sessionId: string;
+      chunksDone: number;
+      chunksTotal?: number;
+      bytesDone: number;
+      bytesTotal?: number;
+      /** A durable transcription: chunks cut and not yet with the service (present when some wait, or offline). */
+      chunksWaiting?: number;
+      /** A durable transcription: the last step failed for want of a network; it is tried again ("offline, 3 chunks waiting"). The next success clears it. */
+      offline?: boolean;
+    }
   | { phase: 'ending'; sessionId: string }
   | { phase: 'processing'; sessionId: string; snapshot: PendingSession };
 
@@ -393,10 +408,42 @@ export interface TranscribeOptions extends CreateSessionOptions, Omit<PollOption
    */
   timeoutMs?: number | undefined;
   onProgress?: ((event: TranscribeProgress) => void) | undefined;
+  /**
+   * Makes the transcription DURABLE (what `eka-voice/recorder` does with IndexedDB): every
+   * chunk is stored through these hooks before it is uploaded, and a failure for want of a
+   * network or a service is never final while chunks come — it is tried again (1 s … 30 s,
+   * at once on the page's `online` event), reported to `onRetry` and `onProgress`
+   * (`offline`, `chunksWaiting`). The session id is chosen by the client (`sessionId`, or one
+   * made up) and saved before Create, so a repeated create is safe. `timeoutMs` then counts
+   * from the end of the chunks; past it the call rejects `upload_failed` naming the missing
+   * chunks (still stored: finish with `resume`). End is never sent with fewer chunks than
+   * were cut. `allowPartialUpload` does not apply.
+   */
+  durable?: DurableStore | undefined;
+  /** A durable transcription's stored state (what `durable.save` / `putChunk` were given last), to finish it: give `durable` and no chunks (`[]`). A corrupt state rejects `invalid_argument`. */
+  resume?: string | undefined;
+}
+
+/** Where a durable transcription keeps its chunks and its state. Each hook may return a promise. */
+export interface DurableStore {
+  /** Store chunk `index` (its bytes) AND `state` in one transaction; reject when it could not be stored (a full disk: the chunk is uploaded from memory and named in `unstored_chunks`). */
+  putChunk(index: number, bytes: Blob | Uint8Array, state: string): unknown;
+  /** The stored bytes of chunk `index`, or `undefined`. */
+  getChunk(index: number): unknown;
+  /** The service has chunk `index`: its stored bytes may go. */
+  dropChunk(index: number): unknown;
+  /** Store `state` (an opaque string: store it as it is). */
+  save(state: string): unknown;
+  /** The transcription is over: remove what is stored of it. */
+  forget(): unknown;
 }
 
 /** What `transcribe` resolves with. */
-export type TranscribeResult = SessionResult & { missing_chunks?: string[] };
+export type TranscribeResult = SessionResult & {
+  missing_chunks?: string[];
+  /** A durable transcription: chunks that could never be stored (a full disk), uploaded from memory. */
+  unstored_chunks?: number[];
+};
 
 /**
  * Loads the WebAssembly module now, instead of on the first call (a preload), or from

@@ -1,9 +1,9 @@
 // Types of `eka-voice/recorder`: recording the consultation in the browser.
-import type { CreateSessionOptions, PollOptions, SessionResult, VoiceApiError, VoiceClient } from './index.js';
+import type { TranscribeOptions, TranscribeResult, VoiceApiError, VoiceClient } from './index.js';
 
-/** What `recorder.transcribe` and `resumeTranscription` take: the session's create options
- * (kept with the recording, for a resume that must create it) and the poll's. */
-export type RecorderTranscribeOptions = CreateSessionOptions & PollOptions & { wasmUrl?: string | undefined };
+/** What `recorder.transcribe` and `resumeTranscription` take: `client.transcribe`'s options
+ * (those that are data are kept with the recording, for a resume) but its store. */
+export type RecorderTranscribeOptions = Omit<TranscribeOptions, 'durable' | 'resume'> & { wasmUrl?: string | undefined };
 
 /** A stored recording: serialisable, no token inside. */
 export interface RecordingHandle {
@@ -16,11 +16,13 @@ export interface RecordingHandle {
 export interface StoredRecording extends RecordingHandle {
   /** `Date.now()` when its transcription began. */
   startedAt: number;
-  /** Chunks cut and stored. */
-  chunks: number;
-  /** Chunks the service has. */
-  uploaded: number;
 }
+
+/** What `listRecordings` resolves with: the readable recordings, and those skipped. */
+export type StoredRecordings = StoredRecording[] & {
+  /** Stored records this version cannot read (not listed; `discardRecording` removes them). */
+  skipped: { recordingId: string | undefined; reason: 'malformed' }[];
+};
 
 /** Options of `createRecorder`. Every length is in milliseconds of recorded audio. */
 export interface RecorderOptions {
@@ -86,6 +88,8 @@ export interface RecorderEventMap {
   uploaded: CustomEvent<{ index: number }>;
   /** With `transcribe()`: an upload failed after the client's retries (tried again later). */
   uploadfailed: CustomEvent<{ index: number; error: unknown }>;
+  /** With `transcribe()`: a chunk (or the recording's record) could not be stored — a full disk, no IndexedDB. The recording and the uploads go on from memory; the result's `unstored_chunks` names them. */
+  storagefault: CustomEvent<{ index?: number; error: VoiceApiError }>;
 }
 
 /** A recording. */
@@ -96,7 +100,8 @@ export declare class Recorder extends EventTarget {
   /**
    * Opens the microphone and records. Rejects with `VoiceApiError`: `invalid_argument`
    * (options out of range, or called twice), `wasm_unavailable`, `insecure_context`,
-   * `permission_denied`, `no_microphone`, `unsupported`.
+   * `permission_denied`, `no_microphone`, `unsupported`; `aborted` when `stop()` came first
+   * (stop() settles at once, even while the permission prompt is open).
    */
   start(): Promise<void>;
   pause(): void;
@@ -106,15 +111,18 @@ export declare class Recorder extends EventTarget {
   /** The chunks' WAV bytes as they are cut, until `stop()`: what `client.transcribe()` takes (held in memory; for a reload-safe recording use `transcribe`). Either this or `transcribe`, once. */
   chunks(): AsyncIterableIterator<Uint8Array>;
   /**
-   * Transcribes the recording, reload-safe: each chunk is stored in IndexedDB as it is cut,
-   * uploaded while recording and dropped once the service has it; after `stop()`, End Session
-   * and the poll. Call it right after `start()`. If the page goes away first,
-   * `resumeTranscription(client, recorder.handle)` finishes the job (the audio after the last
-   * cut is lost then). Rejects like `createSession` / `uploadAudio` / `endSession` /
-   * `pollSession`, with `upload_failed` when chunks still fail (they stay stored), and with
-   * `unsupported` when IndexedDB is not available.
+   * Transcribes the recording, reload-safe: `client.transcribe` with a durable store in
+   * IndexedDB. Each chunk is stored (with the state that counts it) as it is cut, uploaded
+   * while recording and dropped once the service has it. An outage never fails the
+   * recording: chunks wait, stored, and go when the network is back (`onRetry`, and
+   * `onProgress` with `offline` / `chunksWaiting`, tell a UI). After `stop()`: End Session and
+   * the poll, within `timeoutMs` from the stop — then it rejects `upload_failed` naming what
+   * is missing (still stored: `resumeTranscription`). A full disk is an event
+   * (`storagefault`), not a failure. If the page goes away, `resumeTranscription(client,
+   * recorder.handle)` finishes the job. Call it right after `start()`. On a final failure
+   * (a 4xx, the deadline) the recording is stopped and the microphone released.
    */
-  transcribe(client: VoiceClient, options?: RecorderTranscribeOptions): Promise<SessionResult>;
+  transcribe(client: VoiceClient, options?: RecorderTranscribeOptions): Promise<TranscribeResult>;
   /** `{ recordingId, sessionId? }` once `transcribe()` began (serialisable, no token), else null. */
   readonly handle: RecordingHandle | null;
   addEventListener<K extends keyof RecorderEventMap>(
@@ -129,14 +137,17 @@ export declare class Recorder extends EventTarget {
 export declare function createRecorder(options?: RecorderOptions): Recorder;
 
 /**
- * Finishes a recording's transcription after a reload or a crash: uploads the stored chunks
- * the service lacks, ends the session and polls. Rejects with `not_found` when no such
- * recording is stored, `upload_failed` when chunks still fail (they stay stored).
+ * Finishes a recording's transcription after a reload, a crash or a failure: uploads the
+ * stored chunks the service lacks, ends the session and polls. One tab at a time (Web
+ * Locks): while another holds the recording, `conflict`. Rejects with `not_found` when no
+ * such recording is stored, `invalid_argument` when what is stored is corrupt,
+ * `upload_failed` naming the chunks that still fail or are lost (what is stored stays),
+ * `unsupported` / `timeout` when IndexedDB is not there or does not answer.
  */
-export declare function resumeTranscription(client: VoiceClient, handle: RecordingHandle, options?: RecorderTranscribeOptions): Promise<SessionResult>;
+export declare function resumeTranscription(client: VoiceClient, handle: RecordingHandle, options?: RecorderTranscribeOptions): Promise<TranscribeResult>;
 
-/** The recordings stored on this origin and not finished, oldest first. */
-export declare function listRecordings(): Promise<StoredRecording[]>;
+/** The recordings stored on this origin and not finished, oldest first (those this version cannot read in `skipped`). */
+export declare function listRecordings(): Promise<StoredRecordings>;
 
 /** Forgets a stored recording and its chunks. */
 export declare function discardRecording(handle: RecordingHandle): Promise<void>;

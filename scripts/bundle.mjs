@@ -49,11 +49,9 @@ const RECORDER_PATCHES = [
   // Its classes are internal (no Symbol.dispose), and each file keeps only the classes it
   // uses (the worklet RecorderDsp; the page the others): their registries are pure.
   ['if (Symbol.dispose) RecorderDsp.prototype[Symbol.dispose] = RecorderDsp.prototype.free;', ''],
-  ['if (Symbol.dispose) RecordingJournal.prototype[Symbol.dispose] = RecordingJournal.prototype.free;', ''],
   ['if (Symbol.dispose) WavSplitter.prototype[Symbol.dispose] = WavSplitter.prototype.free;', ''],
   [': new FinalizationRegistry(ptr => wasm.__wbg_wavsplitter_free(', ': /* @__PURE__ */ new FinalizationRegistry(ptr => wasm.__wbg_wavsplitter_free('],
   [': new FinalizationRegistry(ptr => wasm.__wbg_recorderdsp_free(', ': /* @__PURE__ */ new FinalizationRegistry(ptr => wasm.__wbg_recorderdsp_free('],
-  [': new FinalizationRegistry(ptr => wasm.__wbg_recordingjournal_free(', ': /* @__PURE__ */ new FinalizationRegistry(ptr => wasm.__wbg_recordingjournal_free('],
 ];
 let patched = glue;
 for (const [from, to] of recorder ? RECORDER_PATCHES : PATCHES) {

@@ -16,6 +16,7 @@ fn cfg(concurrency: u32, allow_partial: bool, chunks_total: Option<u32>) -> Tran
         timeout_ms: 10_000,
         chunks_total,
         bytes_total: chunks_total.map(|n| u64::from(n) * 8),
+        durable: false,
     }
 }
 
@@ -107,7 +108,8 @@ fn every_chunk_is_uploaded_then_the_session_is_ended_and_polled() {
     assert_eq!(
         seen.last(),
         Some(&TranscribeAction::Resolve {
-            missing_chunks: vec![]
+            missing_chunks: vec![],
+            unstored_chunks: vec![]
         })
     );
 }
@@ -137,7 +139,8 @@ fn a_chunk_that_failed_blocks_end_unless_partial_is_allowed() {
             assert_eq!(
                 seen.last(),
                 Some(&TranscribeAction::Resolve {
-                    missing_chunks: vec!["audio_1.ogg".into()]
+                    missing_chunks: vec!["audio_1.ogg".into()],
+                    unstored_chunks: vec![]
                 })
             );
         } else {
@@ -297,7 +300,7 @@ proptest! {
                         m.on_ended(now);
                     }
                     TranscribeAction::Poll { .. } => m.on_polled(),
-                    TranscribeAction::Resolve { missing_chunks } => {
+                    TranscribeAction::Resolve { missing_chunks, .. } => {
                         prop_assert_eq!(missing_chunks.len() as u32, failed);
                         outcome = Some(true);
                     }
@@ -306,6 +309,7 @@ proptest! {
                         outcome = Some(false);
                     }
                     TranscribeAction::Progress(..) => {}
+                    other => prop_assert!(false, "a plain transcription asked for {:?}", other),
                 }
             }
             if outcome.is_some() {

@@ -8,7 +8,7 @@
 // The rules (resampling, detection, where to cut, the option ranges) are the Rust core's.
 import { VoiceApiError } from 'eka-voice-main';
 import initGlue, { RecorderDsp, WavSplitter } from '../eka_voice.js';
-import { Transcription, createOptions } from './recorder-journal.js';
+import { dataOptions, isRecord, transcribeRecording } from './recorder-durable.js';
 import * as store from './recorder-store.js';
 
 const WASM_URL = () => new URL('./recorder_bg.wasm', import.meta.url);
@@ -138,9 +138,9 @@ export class Recorder extends EventTarget {
   #stopped;
   #ended = false;
   #consumer;
-  #transcription;
   #record;
   #starting;
+  #abortStart;
   #dead = false;
 
   constructor(o) {
@@ -160,28 +160,39 @@ export class Recorder extends EventTarget {
 
   /** Opens the microphone and starts recording. Rejects with VoiceApiError: `invalid_argument`
    * (options out of range), `wasm_unavailable`, `insecure_context`, `permission_denied`,
-   * `no_microphone`, `unsupported` (no AudioWorklet); `invalid_argument` when called twice. */
+   * `no_microphone`, `unsupported` (no AudioWorklet); `invalid_argument` when called twice;
+   * `aborted` when stop() came first (it settles at once, even while the permission prompt
+   * is open: the microphone, if granted later, is released at once). */
   async start() {
     if (this.#state !== 'inactive') throw fail(`start() on a recorder that is ${this.#state}`, 'invalid_argument');
     this.#state = 'starting';
-    return (this.#starting = this.#start());
+    const aborted = new Promise((_, reject) => {
+      this.#abortStart = () => reject(fail('stop() was called before the recorder started', 'aborted'));
+    });
+    this.#starting = this.#start();
+    this.#starting.catch(() => {});
+    return Promise.race([this.#starting, aborted]);
   }
 
   async #start() {
+    const abandoned = () => this.#state !== 'starting';
     try {
       checkPage();
       // The audio graph first: the worklet checks the options before the microphone is
       // asked for.
       await this.#graph(await fetchWasm(this.#o.wasm));
+      if (abandoned()) throw fail('stop() was called before the recorder started', 'aborted');
       const { stream, fellBack } = await openMicrophone(this.#o.deviceId);
       this.#stream = stream;
+      if (abandoned()) throw fail('stop() was called before the recorder started', 'aborted');
       this.#connect(stream);
       await this.#ctx.resume();
+      if (abandoned()) throw fail('stop() was called before the recorder started', 'aborted');
       if (fellBack) this.#emit('devicechange', { deviceId: this.#deviceId(), reason: 'fallback' });
       this.#state = 'recording';
     } catch (e) {
       await this.#release();
-      this.#state = 'inactive';
+      if (!abandoned()) this.#state = 'inactive';
       throw e instanceof VoiceApiError ? e : fail(`the recorder could not start (${e?.message ?? e})`, 'unsupported', e);
     }
   }
@@ -251,8 +262,7 @@ export class Recorder extends EventTarget {
     if (m.type === 'chunk') {
       const chunk = { index: m.index, startMs: m.startMs, durationMs: m.durationMs, cut: m.cut, bytes: m.wav };
       this.#emit('chunk', chunk);
-      if (this.#transcription) this.#transcription.cut(chunk.index, chunk.bytes);
-      else this.#push(chunk);
+      this.#push(chunk);
     } else if (m.type === 'stopped') {
       this.#stopped?.({ durationMs: (m.frames / this.#ctx.sampleRate) * 1000, droppedFrames: m.dropped });
     } else {
@@ -285,7 +295,14 @@ export class Recorder extends EventTarget {
    * context closed (the browser's recording indicator goes off); chunks() ends. Resolves
    * with { durationMs, droppedFrames }. */
   async stop() {
-    if (this.#state === 'starting') await this.#starting.catch(() => {});
+    if (this.#state === 'starting') {
+      // Settles at once: start() rejects `aborted`, and what it still waits for (the
+      // permission prompt) is released when it comes.
+      this.#state = 'stopped';
+      this.#abortStart?.();
+      this.#end();
+      return { durationMs: 0, droppedFrames: 0 };
+    }
     if (this.#state !== 'recording' && this.#state !== 'paused') {
       if (this.#state === 'inactive') this.#state = 'stopped';
       this.#end();
@@ -320,7 +337,6 @@ export class Recorder extends EventTarget {
 
   #end() {
     this.#ended = true;
-    this.#transcription?.stop();
     for (const w of this.#waiting.splice(0)) w({ value: undefined, done: true });
   }
 
@@ -331,38 +347,43 @@ export class Recorder extends EventTarget {
   }
 
   /**
-   * Transcribes the recording, reload-safe: each chunk is stored in IndexedDB as it is cut,
-   * uploaded while recording, and removed once the service has it; after stop(), End
-   * Session and the poll. Resolves with the session's result (as pollSession). Call it
-   * right after start(). `options`: createSession's and pollSession's, and `signal`. If the
-   * page goes away first, `resumeTranscription(client, recorder.handle)` (or a handle
-   * from listRecordings()) finishes the job; the audio after the last cut is lost then.
+   * Transcribes the recording, reload-safe: `client.transcribe` with a durable store in
+   * IndexedDB. Each chunk is stored (with the state that counts it) as it is cut, uploaded
+   * while recording and dropped once the service has it; an outage never fails the
+   * recording (chunks wait, stored, and go when the network is back); after stop(), End
+   * Session and the poll, within `timeoutMs`. Resolves with the session's result (as
+   * pollSession). Call it right after start(). If the page goes away first,
+   * `resumeTranscription(client, recorder.handle)` (or a handle from listRecordings())
+   * finishes the job. `options`: createSession's, pollSession's, `onRetry`, `onProgress`
+   * (with `chunksWaiting` and `offline`), `signal`.
    */
   async transcribe(client, options) {
-    this.#take('transcribe()');
-    const record = (this.#record = { id: crypto.randomUUID(), created: null, createOptions: createOptions(options), journal: [], startedAt: Date.now() });
-    await loadWasm(this.#o.wasm);
+    const chunks = this.#iterate('transcribe()');
+    const record = (this.#record = { id: crypto.randomUUID(), startedAt: Date.now(), options: dataOptions(options), state: null });
+    globalThis.navigator?.storage?.persist?.().catch(() => {});
     try {
       await store.putRecording(record);
-    } catch (e) {
-      throw fail(`eka-voice/recorder could not store the recording (${e?.message ?? e})`, 'unsupported', e);
+    } catch (error) {
+      // Loud, not fatal: the recording goes on in memory (the result names what was not stored).
+      this.#emit('storagefault', { error });
     }
-    const t = (this.#transcription = new Transcription(client, record, options, fail, (type, detail) => this.#emit(type, detail)));
-    for (const c of this.#queue.splice(0)) t.cut(c.index, c.bytes);
-    if (this.#ended) t.stop();
-    return t.run();
+    return transcribeRecording(client, record, chunks, options, (type, detail) => this.#emit(type, detail));
   }
 
   /** `{ recordingId, sessionId? }` once transcribe() began (serialisable, no token), else null. */
   get handle() {
     const r = this.#record;
-    return r ? { recordingId: r.id, sessionId: r.created?.session_id } : null;
+    return r ? { recordingId: r.id, sessionId: r.sessionId } : null;
   }
 
   /** The chunks (WAV bytes, in order), as they are cut, until stop(): what
    * `client.transcribe()` takes. Each chunk is given once. */
   chunks() {
-    this.#take('chunks()');
+    return this.#iterate('chunks()');
+  }
+
+  #iterate(what) {
+    this.#take(what);
     const next = () => {
       if (this.#queue.length) return Promise.resolve({ value: this.#queue.shift().bytes, done: false });
       if (this.#ended) return Promise.resolve({ value: undefined, done: true });
@@ -387,33 +408,37 @@ const recordingId = (handle) => {
 };
 
 /**
- * Finishes a recording's transcription after a reload or a crash: uploads the stored chunks
- * the service lacks, ends the session and polls (creating the session first if the page
- * went away before). Rejects with `not_found` when no such recording is stored (done, or
- * discarded), `upload_failed` when chunks still fail (they stay stored: try again later).
+ * Finishes a recording's transcription after a reload or a crash (or after it failed):
+ * uploads the stored chunks the service lacks, ends the session and polls (creating the
+ * session first if the page went away before). One tab at a time: while another holds the
+ * recording, `conflict`. Rejects with `not_found` when no such recording is stored (done, or
+ * discarded), `invalid_argument` when what is stored is corrupt, `upload_failed` naming the
+ * chunks that still fail or are lost (what is stored stays: try again later).
  */
 export async function resumeTranscription(client, handle, options) {
   const id = recordingId(handle);
-  await loadWasm(options?.wasmUrl);
   const record = await store.getRecording(id);
   if (!record) throw fail(`no stored recording ${id}`, 'not_found');
-  const t = new Transcription(client, record, options, fail);
-  t.stop();
-  return t.run();
+  if (!isRecord(record)) throw fail(`the stored recording ${id} is corrupt (or from an older version)`, 'invalid_argument');
+  if (record.state === null) throw fail(`recording ${id} has nothing stored to transcribe`, 'not_found');
+  return transcribeRecording(client, record, [], options, () => {}, true);
 }
 
-/** The recordings stored and not finished (on this origin), oldest first. */
+/**
+ * The recordings stored on this origin and not finished, oldest first. A stored record this
+ * version cannot read is skipped and reported in the array's `skipped` ({ recordingId?,
+ * reason }); the others are listed.
+ */
 export async function listRecordings() {
   const all = await store.allRecordings();
-  return all
-    .sort((a, b) => a.startedAt - b.startedAt)
-    .map((r) => ({
-      recordingId: r.id,
-      sessionId: r.created?.session_id,
-      startedAt: r.startedAt,
-      chunks: r.journal[1] ?? 0,
-      uploaded: Math.max(0, r.journal.length - 4),
-    }));
+  const skipped = [];
+  const list = [];
+  for (const r of all) {
+    if (isRecord(r)) list.push({ recordingId: r.id, sessionId: r.sessionId, startedAt: r.startedAt });
+    else skipped.push({ recordingId: typeof r?.id === 'string' ? r.id : undefined, reason: 'malformed' });
+  }
+  list.sort((a, b) => a.startedAt - b.startedAt);
+  return Object.assign(list, { skipped });
 }
 
 /** Forgets a stored recording and its chunks. */

@@ -11,13 +11,14 @@
 //! | [`upload`] | where and how a chunk is uploaded, the upload ledger |
 //! | [`end`] | End Session: body and URL |
 //! | [`sessions`] | what a client remembers of a session: upload target, ledger (bounded) |
-//! | [`transcribe`] | `transcribe`'s phases, progress, and deadline (from the last chunk) |
+//! | [`transcribe`] | a transcription's phases, progress, deadline, config and actions |
+//! | [`Transcriber`] | THE lifecycle machine of every transcription: plain, durable (a recording's: stored, outage-proof), resumed |
+//! | [`durable`] | a durable transcription's stored state: its text, read back with every check |
 //! | [`audio`] | audio formats: names, MIME types, sniffing, size limit |
 //! | [`token`] | the bearer token's syntax |
 //! | [`chunker`] | the recorder's chunking rules (cuts at pauses, 20 s at most) |
 //! | [`wav`] | the WAV writer (what the recorder uploads) and reader (files to split) |
 //! | [`vad`] | the recorder's voice-activity detector (earshot), the energy baseline, speech edges |
-//! | [`journal`] | the recorder's reload-safe lifecycle: create, upload what the service lacks, end, poll |
 //! | [`recorder`] | the recorder's pipeline: resample → meter → detector → chunker; `split_wav` |
 //! | [`meter`] | the recorder's level meter (dBFS, 20 a second) and no-signal detector |
 //! | [`resample`] | the recorder's downmix and resampling to 16 kHz (anti-aliasing filter) |
@@ -27,7 +28,7 @@
 //! | [`error`] | [`Error`] with a stable [`ErrorCode`]; redaction of secrets |
 //!
 //! Everything here runs and is tested on the host with `cargo test`. The recorder's modules
-//! (chunker, meter, resample, vad, wav, recorder, journal) are compiled on the host and in
+//! (chunker, meter, resample, vad, wav, recorder) are compiled on the host and in
 //! the recorder's module (feature `recorder`) only: the client's modules never hold them,
 //! not even as dead code that would shift what the optimizer does with the rest.
 
@@ -39,10 +40,9 @@ pub mod chunker;
 pub mod classify;
 pub mod create;
 pub mod credentials;
+pub mod durable;
 pub mod end;
 pub mod error;
-#[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
-pub mod journal;
 mod json;
 #[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
 pub mod meter;
@@ -55,6 +55,7 @@ pub mod retry_after;
 pub mod sessions;
 pub mod token;
 pub mod transcribe;
+mod transcriber;
 pub mod upload;
 pub mod url;
 #[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
@@ -79,10 +80,9 @@ pub use create::{create_url, CreateSession, UploadType, MAX_ADDITIONAL_DATA_BYTE
 pub use credentials::{
     AuthAnswer, CredentialStep, Credentials, LOGIN_PATH, REFRESH_AT_PERCENT, REFRESH_PATH,
 };
+pub use durable::{DurableState, MAX_CHUNKS};
 pub use end::{end_body, end_url};
 pub use error::{push_decimal, redact, Error, ErrorCode, MIN_SECRET_CHARS, REDACTED};
-#[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
-pub use journal::{Journal, JournalState, JournalStep};
 #[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
 pub use meter::{LevelMeter, MeterEvent, LEVELS_PER_SECOND, SILENT_DBFS};
 pub use poll::{Action, PollConfig, Poller, Transport, MAX_TIMER_MS, MIN_INTERVAL_MS};
@@ -94,8 +94,9 @@ pub use retry_after::{parse_http_date, parse_retry_after, MAX_RETRY_AFTER_MS};
 pub use sessions::{SessionState, Sessions, Target, UploadPlan, UploadRequest, MAX_SESSIONS};
 pub use token::check_token;
 pub use transcribe::{
-    Phase, TranscribeAction, TranscribeConfig, TranscribeDeadline, Transcriber, UploadProgress,
+    Phase, TranscribeAction, TranscribeConfig, TranscribeDeadline, UploadProgress,
 };
+pub use transcriber::{chosen_session_id, Transcriber};
 pub use upload::{
     check_presigned_url, default_upload_url, presigned_fields, raw_upload_url, UploadLedger,
 };

@@ -202,7 +202,7 @@ impl Client {
                     error,
                 } => {
                     if let Some(f) = hooks.on_retry {
-                        report_retry(f, attempt, delay_ms, x.reject(error))?;
+                        report_retry(f, attempt, delay_ms, x.reject(error), None)?;
                     }
                     x.poller.on_retried(now())
                 }
@@ -225,10 +225,17 @@ impl Client {
     }
 }
 
-/// Hands `{ attempt, delayMs, error }` to `onRetry`; what it throws ends the call.
+/// Hands `{ attempt, delayMs, error, index? }` to `onRetry` (`index`: the chunk whose upload
+/// a durable transcription tries again); what it throws ends the call.
 #[inline(never)]
-fn report_retry(f: &Function, attempt: u32, delay_ms: u64, e: Failure) -> Result<(), Failure> {
-    let event = js::retry_event(attempt, delay_ms as f64, &e.into_js());
+pub(crate) fn report_retry(
+    f: &Function,
+    attempt: u32,
+    delay_ms: u64,
+    e: Failure,
+    index: Option<u32>,
+) -> Result<(), Failure> {
+    let event = js::retry_event(attempt, delay_ms as f64, &e.into_js(), index);
     f.call1(&JsValue::UNDEFINED, &event)
         .map(|_| ())
         .map_err(Failure::Thrown)

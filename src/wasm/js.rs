@@ -96,6 +96,18 @@ extern "C" {
     #[wasm_bindgen(js_name = callToken)]
     pub fn call_token(source: &JsValue) -> Promise;
 
+    /// The functions `names` of a hooks object, each read once; throws a message.
+    #[wasm_bindgen(catch, js_name = hookFns)]
+    pub fn hook_fns(o: &JsValue, names: &Array) -> Result<Array, JsValue>;
+
+    /// Calls a caller's hook `f(a, b)`: a promise of what it returns (or throws).
+    #[wasm_bindgen(js_name = callHook)]
+    pub fn call_hook(f: &JsValue, a: &JsValue, b: &JsValue, c: &JsValue) -> Promise;
+
+    /// Resolves at the page's next `online` event.
+    #[wasm_bindgen(js_name = nextOnline)]
+    pub fn next_online() -> Promise;
+
     /// A short description of a thrown value: its `message` (and its cause's).
     #[wasm_bindgen]
     pub fn describe(e: &JsValue) -> String;
@@ -172,10 +184,12 @@ extern "C" {
 
     /// The event of `onRetry`: `{ attempt, delayMs, error }`.
     #[wasm_bindgen(js_name = retryEvent)]
-    pub fn retry_event(attempt: u32, delay_ms: f64, error: &JsValue) -> JsValue;
+    pub fn retry_event(attempt: u32, delay_ms: f64, error: &JsValue, index: Option<u32>)
+        -> JsValue;
 
     /// A progress event of `transcribe`: `{ phase, sessionId?, snapshot?, chunksDone?,
-    /// chunksTotal?, bytesDone?, bytesTotal? }` (absent members left out).
+    /// chunksTotal?, bytesDone?, bytesTotal?, chunksWaiting?, offline? }` (absent members
+    /// left out).
     #[allow(clippy::too_many_arguments)]
     #[wasm_bindgen(js_name = progressEvent)]
     pub fn progress_event(
@@ -186,6 +200,8 @@ extern "C" {
         chunks_total: Option<u32>,
         bytes_done: Option<f64>,
         bytes_total: Option<f64>,
+        chunks_waiting: Option<u32>,
+        offline: Option<bool>,
     ) -> JsValue;
 
     /// The multipart form of a presigned upload: `fields` (`[key, value, …]`, in order),

@@ -10,6 +10,7 @@
 //! | [`client`] | runs a [`Poller`](crate::proto::Poller): the action loop of every call |
 //! | [`lifecycle`] | `createSession`, `uploadAudio` (a planned upload, raw or presigned), `endSession` |
 //! | [`transcribe`] | the driver of the core's [`Transcriber`](crate::proto::Transcriber): create → upload as chunks arrive → end → poll |
+//! | [`durable`] | a durable transcription's store: the caller's `durable` hooks, performing the core's storage actions |
 //! | [`sessions`] | the client's table of sessions (the core's, behind a `RefCell`), `upload_url` from JS |
 //! | [`chunk`] | audio chunks from JS (Blob, ArrayBuffer, views) |
 //! | [`options`] | every call's options, declared once each (`options!`): struct, spec, reads |
@@ -43,6 +44,8 @@ pub mod budget;
 pub mod chunk;
 #[cfg(feature = "std")]
 pub mod client;
+#[cfg(feature = "std")]
+pub mod durable;
 #[cfg(feature = "std")]
 pub mod errors;
 #[cfg(feature = "std")]

@@ -1,8 +1,8 @@
 //! The recorder's module (`eka-voice/recorder`, feature `recorder`): the core's
 //! [`RecorderCore`] behind one small class, `RecorderDsp`, that runs inside the AudioWorklet
 //! (`pkg-template/js/recorder-worklet.js`) and on the page for decoded files; `WavSplitter`,
-//! the same pipeline over a WAV file read piece by piece; and the core's
-//! [`Journal`] behind `RecordingJournal`, the reload-safe lifecycle `recorder.js` performs.
+//! the same pipeline over a WAV file read piece by piece. (A recording's reload-safe
+//! transcription is the client's: `client.transcribe` with a durable store.)
 //!
 //! The worklet's scope has no `TextDecoder` and must not allocate much per render quantum:
 //! so nothing here passes a string. Events go out as numbers, [`EVENT_SLOTS`] per event
@@ -25,8 +25,8 @@ use js_sys::Float64Array;
 use wasm_bindgen::prelude::*;
 
 use crate::proto::{
-    parse_wav_header, wav_bytes, ChunkerConfig, CutReason, Journal, JournalState, JournalStep,
-    MeterEvent, RecorderConfig, RecorderCore, RecorderEvent, SpeechEdge, WavFrames, TARGET_RATE,
+    parse_wav_header, wav_bytes, ChunkerConfig, CutReason, MeterEvent, RecorderConfig,
+    RecorderCore, RecorderEvent, SpeechEdge, WavFrames, TARGET_RATE,
 };
 
 /// Numbers per event in what `push` and `finish` return.
@@ -179,80 +179,5 @@ impl WavSplitter {
     #[wasm_bindgen(js_name = takeChunk)]
     pub fn take_chunk(&mut self) -> Option<Vec<u8>> {
         self.dsp.take_chunk()
-    }
-}
-
-/// The reload-safe lifecycle of one recording ([`Journal`]) for `recorder.js`, numbers only:
-/// `nextStep()` gives `[kind, a, …]` — 0 create, 1 upload chunk `a`, 2 end with `a` files sent,
-/// 3 poll, 4 wait, 5 stuck with the missing chunks' indices after the kind; `state()` gives
-/// `[created, cut, stopped, ended, …uploaded]`, what the constructor takes back.
-#[wasm_bindgen]
-pub struct RecordingJournal {
-    j: Journal,
-}
-
-/// Uploads in flight at once, and attempts per chunk in one run (each attempt is one
-/// `uploadAudio`, which retries transient failures itself).
-const IN_FLIGHT: usize = 2;
-const ATTEMPTS: u8 = 3;
-
-#[wasm_bindgen]
-impl RecordingJournal {
-    /// A journal from its stored `state()`, or a new one from an empty array.
-    #[wasm_bindgen(constructor)]
-    pub fn new(state: &[u32]) -> RecordingJournal {
-        let flag = |i: usize| state.get(i).is_some_and(|&v| v != 0);
-        let state = JournalState {
-            created: flag(0),
-            cut: state.get(1).copied().unwrap_or(0),
-            stopped: flag(2),
-            ended: flag(3),
-            uploaded: state.get(4..).map(<[u32]>::to_vec).unwrap_or_default(),
-        };
-        RecordingJournal {
-            j: Journal::new(state, IN_FLIGHT, ATTEMPTS),
-        }
-    }
-
-    /// What to store.
-    pub fn state(&self) -> Vec<u32> {
-        let s = self.j.state();
-        let mut out = alloc::vec![
-            u32::from(s.created),
-            s.cut,
-            u32::from(s.stopped),
-            u32::from(s.ended)
-        ];
-        out.extend(s.uploaded);
-        out
-    }
-
-    /// The next step, marked under way.
-    #[wasm_bindgen(js_name = nextStep)]
-    pub fn next_step(&mut self) -> Vec<u32> {
-        match self.j.next_step() {
-            JournalStep::Create => alloc::vec![0],
-            JournalStep::Upload(i) => alloc::vec![1, i],
-            JournalStep::End { sent } => alloc::vec![2, sent],
-            JournalStep::Poll => alloc::vec![3],
-            JournalStep::Wait => alloc::vec![4],
-            JournalStep::Stuck { missing } => core::iter::once(5).chain(missing).collect(),
-        }
-    }
-
-    /// A fact: 0 created, 1 create failed, 2 chunk `index` cut, 3 uploaded, 4 upload
-    /// failed, 5 stopped, 6 ended, 7 end failed.
-    pub fn on(&mut self, fact: u32, index: u32) {
-        match fact {
-            0 => self.j.on_created(),
-            1 => self.j.on_create_failed(),
-            2 => self.j.on_cut(index),
-            3 => self.j.on_uploaded(index),
-            4 => self.j.on_upload_failed(index),
-            5 => self.j.on_stopped(),
-            6 => self.j.on_ended(),
-            7 => self.j.on_end_failed(),
-            _ => {}
-        }
     }
 }

@@ -211,7 +211,7 @@ impl VoiceClient {
             Ok(())
         };
         let client = self.client();
-        let (result, missing_chunks) = client
+        let (result, missing_chunks, _) = client
             .drive(&mut source, (None, None), req, &o, &emit)
             .await?;
         Ok(Transcribed {

@@ -75,6 +75,7 @@ function option(o, kind, k) {
       try { out = Array.isArray(v) ? Array.prototype.slice.call(v) : undefined; } catch { }
       return out && out.every((x) => typeof x === 'string') ? out : fail(k, 'an array of strings');
     }
+    case 'o': return t === 'object' ? v : fail(k, 'an object');
     case 'j': {
       if (t !== 'object' || Array.isArray(v)) fail(k, 'a plain object');
       let json;
@@ -167,6 +168,22 @@ export function signalReason(s) {
   if (!s.aborted) return undefined;
   const r = s.reason;
   return r === undefined ? new DOMException('The operation was aborted', 'AbortError') : r;
+}
+// The functions `names` of a hooks object, each read once -> an array; throws a message
+// naming the first that is not a function.
+export function hookFns(o, names) {
+  return names.map((n) => {
+    let f;
+    try { f = o[n]; } catch { }
+    if (typeof f !== 'function') throw '`durable.' + n + '` must be a function';
+    return f;
+  });
+}
+// Calls a caller's hook: whatever it throws or returns becomes this promise's outcome.
+export async function callHook(f, a, b, c) { return f(a, b, c); }
+// Resolves at the page's next `online` event (never where there is none, as in Node).
+export function nextOnline() {
+  return new Promise((resolve) => globalThis.addEventListener?.('online', () => resolve(), { once: true }));
 }
 // Calls a getToken source: whatever it throws or returns (a value, a promise, a thenable
 // whose `then` throws) becomes this promise's outcome.
@@ -281,11 +298,13 @@ export function closeChunks(it) {
 }
 // A progress event of transcribe: { phase, sessionId?, snapshot? } and, while uploading,
 // { chunksDone, chunksTotal?, bytesDone, bytesTotal? } (undefined members are left out).
-export function retryEvent(attempt, delayMs, error) {
-  return { attempt, delayMs, error };
+export function retryEvent(attempt, delayMs, error, index) {
+  const e = { attempt, delayMs, error, index };
+  if (index === undefined) delete e.index;
+  return e;
 }
-export function progressEvent(phase, sessionId, snapshot, chunksDone, chunksTotal, bytesDone, bytesTotal) {
-  const e = { phase, sessionId, snapshot, chunksDone, chunksTotal, bytesDone, bytesTotal };
+export function progressEvent(phase, sessionId, snapshot, chunksDone, chunksTotal, bytesDone, bytesTotal, chunksWaiting, offline) {
+  const e = { phase, sessionId, snapshot, chunksDone, chunksTotal, bytesDone, bytesTotal, chunksWaiting, offline };
   for (const k in e) if (e[k] === undefined) delete e[k];
   return e;
 }

@@ -1,9 +1,12 @@
-//! `transcribe`: the driver of the core's [`Transcriber`] machine. It performs each
-//! [`TranscribeAction`] — create, ask the caller's iterator for a chunk, upload, end, poll,
-//! report progress — and feeds back what happened; every rule (concurrency, the ledger,
-//! the target, End's counts, the partial policy, the deadline) is the machine's. When the
-//! call stops before the chunks ran out, the iterator's `return()` is called; uploads
-//! still in flight are dropped, which aborts their requests.
+//! `transcribe`: the driver of the core's [`Transcriber`] machine, for every way of
+//! transcribing (a plain one; a durable one with the caller's `durable` store, which
+//! `eka-voice/recorder` uses; its `resume`). It performs each [`TranscribeAction`] —
+//! create, ask the caller's iterator for a chunk, store, upload, end, poll, report progress
+//! and retries — and feeds back what happened, the page's `online` event included; every
+//! rule (concurrency, the ledger, the target, End's counts, the partial policy, the
+//! deadline, what an outage means) is the machine's. When the call stops before the chunks
+//! ran out, the iterator's `return()` is called; uploads still in flight are dropped,
+//! which aborts their requests.
 
 use alloc::rc::Rc;
 use alloc::{boxed::Box, vec::Vec};
@@ -18,13 +21,14 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::abort::{AbortWatch, Sleep};
 use super::chunk;
-use super::client::Client;
+use super::client::{report_retry, Client};
+use super::durable::Durable;
 use super::errors::Failure;
 use super::js;
 use super::options::{CallOptions, PollOptions, TranscribeOptions};
 use crate::proto::{
-    CreateSession, Error, Phase, PollConfig, TranscribeAction, TranscribeConfig, Transcriber,
-    UploadProgress,
+    chosen_session_id, CreateSession, Error, Phase, PollConfig, TranscribeAction, TranscribeConfig,
+    Transcriber, UploadProgress,
 };
 
 /// What the driver waits for between actions.
@@ -33,8 +37,10 @@ enum Event {
     Next(Result<Option<JsValue>, JsValue>),
     /// Upload `n` ended.
     Uploaded(u32, Result<JsValue, Failure>),
-    /// The machine's timer (its deadline) fired.
+    /// The machine's timer (its deadline, a retry) fired.
     Timer,
+    /// The page's `online` event.
+    Online,
 }
 
 type Upload<'a> = Pin<Box<dyn Future<Output = (u32, Result<JsValue, Failure>)> + 'a>>;
@@ -97,7 +103,17 @@ struct Driving<'a> {
     uploads: Vec<Upload<'a>>,
     body: JsValue,
     result: JsValue,
+    /// A durable transcription's store (and the bodies it keeps).
+    durable: Option<Durable>,
+    /// Chunks fed to the machine so far (the next one's index).
+    fed: u32,
+    /// The page's next `online` event (a durable transcription).
+    online: Option<JsFuture>,
 }
+
+/// What a transcription resolves with: the poll's result, the chunks missing from it, the
+/// chunks that could never be stored.
+pub(crate) type Outcome = (JsValue, Vec<alloc::string::String>, Vec<u32>);
 
 /// The number of chunks and their bytes, when known up front.
 pub(crate) type Totals = (Option<u32>, Option<u64>);
@@ -161,8 +177,34 @@ impl Client {
                 .map(|_| ())
                 .map_err(Failure::Thrown)
         };
-        let (result, missing) = self.drive(&mut source, totals, req, &o, &emit).await?;
-        Ok(with_missing(result, &missing))
+        let (result, missing, unstored) = self.drive(&mut source, totals, req, &o, &emit).await?;
+        Ok(with_missing(result, &missing, &unstored))
+    }
+
+    /// The machine of a transcription: plain, durable (a new recording's, its session id
+    /// the caller's or one chosen now), or resumed from `resume`.
+    fn machine(&self, totals: Totals, o: &TranscribeOptions) -> Result<Transcriber, Failure> {
+        let cfg = TranscribeConfig {
+            concurrency: o.concurrency.unwrap_or(2),
+            allow_partial: o.allow_partial_upload.unwrap_or(false),
+            timeout_ms: (o.call.request.timeout_ms).unwrap_or(PollConfig::default().timeout_ms),
+            chunks_total: totals.0,
+            bytes_total: totals.1,
+            durable: o.durable.is_some(),
+        };
+        let (base, now) = (self.base().clone(), Date::now() as u64);
+        if !cfg.durable {
+            return Ok(Transcriber::new(cfg, base, now));
+        }
+        let random = || js_sys::Math::random();
+        let seed = (random() * 9e15) as u64;
+        if let Some(state) = &o.resume {
+            return Ok(Transcriber::resume(cfg, base, now, state, seed)?);
+        }
+        let id = o.create.session_id.clone().unwrap_or_else(|| {
+            chosen_session_id((random() * 4e9) as u32, (random() * 9e15) as u64)
+        });
+        Ok(Transcriber::durable(cfg, base, now, id, seed))
     }
 
     /// Drives a [`Transcriber`] (see the module docs) over `source`: the poll's result and
@@ -170,29 +212,26 @@ impl Client {
     pub(crate) async fn drive<C: Chunks>(
         &self,
         source: &mut C,
-        (chunks_total, bytes_total): Totals,
+        totals: Totals,
         req: CreateSession,
         o: &TranscribeOptions,
         emit: Emit<'_>,
-    ) -> Result<(JsValue, Vec<alloc::string::String>), Failure> {
-        let cfg = TranscribeConfig {
-            concurrency: o.concurrency.unwrap_or(2),
-            allow_partial: o.allow_partial_upload.unwrap_or(false),
-            timeout_ms: (o.call.request.timeout_ms).unwrap_or(PollConfig::default().timeout_ms),
-            chunks_total,
-            bytes_total,
-        };
-        let mut m = Transcriber::new(cfg, self.base().clone(), Date::now() as u64);
+    ) -> Result<Outcome, Failure> {
+        let durable = o.durable.as_ref().map(Durable::read).transpose()?;
+        let mut m = self.machine(totals, o)?;
         let run = Run {
             abort: AbortWatch::new(o.call.request.signal.clone()),
             o,
-            id: RefCell::new(None),
+            id: RefCell::new(m.session_id().map(Into::into)),
             emit,
         };
         let mut d = Driving {
             uploads: Vec::new(),
             body: JsValue::UNDEFINED,
             result: JsValue::UNDEFINED,
+            durable,
+            fed: 0,
+            online: None,
         };
         loop {
             while let Some(action) = m.next_action() {
@@ -204,14 +243,26 @@ impl Client {
                 }
             }
             let timer = m.timer_ms(Date::now() as u64);
-            match wait(&run.abort, &mut d.uploads, source, timer).await? {
+            if d.durable.is_some() && d.online.is_none() {
+                d.online = Some(JsFuture::from(js::next_online()));
+            }
+            match wait(&run.abort, &mut d, source, timer).await? {
                 Event::Next(step) => {
-                    d.body = feed_chunk(&mut m, step.map_err(Failure::Thrown)?).await
+                    let body = feed_chunk(&mut m, step.map_err(Failure::Thrown)?).await;
+                    match &mut d.durable {
+                        Some(store) => store.keep(d.fed, body),
+                        None => d.body = body,
+                    }
+                    d.fed += 1;
                 }
                 Event::Uploaded(n, outcome) => {
                     m.on_uploaded(Date::now() as u64, n, settled(outcome)?)
                 }
                 Event::Timer => m.on_timer(Date::now() as u64),
+                Event::Online => {
+                    d.online = None;
+                    m.on_online(Date::now() as u64)
+                }
             }
         }
     }
@@ -225,22 +276,44 @@ impl Client {
         d: &mut Driving<'a>,
         req: &CreateSession,
         action: TranscribeAction,
-    ) -> Result<Option<(JsValue, Vec<alloc::string::String>)>, Failure> {
+    ) -> Result<Option<Outcome>, Failure> {
+        let now = || Date::now() as u64;
+        if let Some(store) = &mut d.durable {
+            if store.perform(m, &action, now).await? {
+                return Ok(None);
+            }
+        }
+        let durable = d.durable.is_some();
         match action {
             TranscribeAction::Progress(phase, p) => {
                 run.emit(phase, &JsValue::UNDEFINED, p.as_ref())?
             }
-            TranscribeAction::Create { timeout_ms } => {
-                let (id, target) = self.create_for(req, run, timeout_ms).await?;
-                m.on_created(&id, target);
-                *run.id.borrow_mut() = Some(id);
+            TranscribeAction::Create {
+                timeout_ms,
+                session_id,
+            } => {
+                let req = CreateSession {
+                    session_id: session_id.or_else(|| req.session_id.clone()),
+                    ..req.clone()
+                };
+                match self.create_for(&req, run, timeout_ms).await {
+                    Ok((id, target)) => {
+                        *run.id.borrow_mut() = Some(id.clone());
+                        m.on_created(&id, target);
+                    }
+                    Err(Failure::Api(a)) if durable => m.on_create_failed(now(), a.error),
+                    Err(e) => return Err(e),
+                }
             }
             TranscribeAction::NextChunk => source.ask(),
             TranscribeAction::Upload {
                 plan, timeout_ms, ..
             } => {
                 let (id, call) = (run.id().unwrap_or_default(), run.call(timeout_ms));
-                let body = core::mem::take(&mut d.body);
+                let body = match &d.durable {
+                    Some(store) => store.body(plan.n),
+                    None => core::mem::take(&mut d.body),
+                };
                 d.uploads
                     .push(self.start_upload(id, plan, body, call, &run.abort));
             }
@@ -248,18 +321,36 @@ impl Client {
                 sent,
                 uploaded,
                 timeout_ms,
-            } => {
-                self.end_for(run, (sent, uploaded), timeout_ms).await?;
-                m.on_ended(Date::now() as u64);
-            }
+            } => match self.end_for(run, (sent, uploaded), timeout_ms).await {
+                Ok(_) => m.on_ended(now()),
+                Err(Failure::Api(a)) if durable => m.on_end_failed(now(), a.error),
+                Err(e) => return Err(e),
+            },
             TranscribeAction::Poll { timeout_ms } => {
                 d.result = self.final_poll(run, timeout_ms).await?;
                 m.on_polled();
             }
-            TranscribeAction::Resolve { missing_chunks } => {
-                return Ok(Some((core::mem::take(&mut d.result), missing_chunks)));
+            TranscribeAction::Retrying {
+                chunk,
+                attempt,
+                delay_ms,
+                error,
+            } => {
+                if let Some(f) = &run.o.call.retries.on_retry {
+                    let e = Failure::new(error, run.id().as_deref());
+                    report_retry(f, attempt, delay_ms, e, chunk)?;
+                }
+            }
+            TranscribeAction::Resolve {
+                missing_chunks,
+                unstored_chunks,
+            } => {
+                let result = core::mem::take(&mut d.result);
+                return Ok(Some((result, missing_chunks, unstored_chunks)));
             }
             TranscribeAction::Reject(e) => return Err(Failure::new(e, run.id().as_deref())),
+            // The storage actions (a plain transcription has none).
+            _ => {}
         }
         Ok(None)
     }
@@ -326,11 +417,12 @@ impl Client {
 /// or the caller's abort, which ends the call.
 async fn wait<C: Chunks>(
     abort: &AbortWatch,
-    uploads: &mut Vec<Upload<'_>>,
+    d: &mut Driving<'_>,
     source: &mut C,
     timer_ms: u64,
 ) -> Result<Event, Failure> {
     let mut timer = Sleep::new(timer_ms);
+    let (uploads, online) = (&mut d.uploads, &mut d.online);
     abort
         .race(&mut poll_fn(|cx| {
             let mut ended = None;
@@ -349,6 +441,9 @@ async fn wait<C: Chunks>(
             }
             if let Poll::Ready(Some(step)) = source.poll_chunk(cx) {
                 return Poll::Ready(Event::Next(step));
+            }
+            if let Some(Poll::Ready(_)) = online.as_mut().map(|o| Pin::new(o).poll(cx)) {
+                return Poll::Ready(Event::Online);
             }
             Pin::new(&mut timer).poll(cx).map(|_| Event::Timer)
         }))
@@ -416,14 +511,21 @@ fn progress_event(
         p.and_then(|p| p.chunks_total),
         p.map(|p| p.bytes_done as f64),
         p.and_then(|p| p.bytes_total).map(|n| n as f64),
+        p.filter(|p| p.chunks_waiting > 0 || p.offline)
+            .map(|p| p.chunks_waiting),
+        p.filter(|p| p.offline).map(|p| p.offline),
     )
 }
 
-/// The poll's result, with `missing_chunks` when some are.
-fn with_missing(result: JsValue, missing: &[alloc::string::String]) -> JsValue {
+/// The poll's result, with `missing_chunks` and `unstored_chunks` when some are.
+fn with_missing(result: JsValue, missing: &[alloc::string::String], unstored: &[u32]) -> JsValue {
     if !missing.is_empty() {
         let list: Array = missing.iter().map(|c| JsValue::from_str(c)).collect();
         let _ = Reflect::set(&result, &"missing_chunks".into(), &list);
+    }
+    if !unstored.is_empty() {
+        let list: Array = unstored.iter().map(|&n| JsValue::from(n)).collect();
+        let _ = Reflect::set(&result, &"unstored_chunks".into(), &list);
     }
     result
 }

@@ -164,6 +164,13 @@ options! {
         allow_partial_upload: flag "allowPartialUpload",
         /// `onProgress({ phase, … })`.
         on_progress: func "onProgress",
+        /// `durable`: where a durable transcription (a recording's) keeps its chunks and
+        /// state: `{ putChunk, getChunk, dropChunk, save, forget }` (see
+        /// [`DURABLE_HOOKS`](crate::wasm::durable::DURABLE_HOOKS)).
+        durable: object "durable",
+        /// `resume`: a durable transcription's stored state (what `durable.save` was
+        /// given), to finish it (with `durable`, and no chunks).
+        resume: text "resume",
     }
 }
 

@@ -20,6 +20,7 @@
 //! | `signal` | an `AbortSignal` (by shape, so that other realms' signals pass) | `Option<AbortSignal>` |
 //! | `strings` / `strings_or_one` | an array of strings / the same, or one string | `Option<Vec<String>>` |
 //! | `json` | a plain object, serialisable as JSON | `Option<Json>` |
+//! | `object` | an object (its members are read by whoever uses it, once) | `Option<JsValue>` |
 
 use alloc::{string::String, vec::Vec};
 use js_sys::{Array, Function};
@@ -116,6 +117,9 @@ macro_rules! option_letter {
     (json) => {
         "j"
     };
+    (object) => {
+        "o"
+    };
 }
 
 /// The Rust type of a kind (see `options!`).
@@ -131,6 +135,7 @@ macro_rules! option_type {
     (strings) => { Option<alloc::vec::Vec<alloc::string::String>> };
     (strings_or_one) => { Option<alloc::vec::Vec<alloc::string::String>> };
     (json) => { Option<$crate::wasm::options::Json> };
+    (object) => { Option<wasm_bindgen::JsValue> };
 }
 
 // The kind macros, by path for `options!`; `decl` comes after the definitions, where
@@ -287,6 +292,12 @@ impl Values {
     /// `strings_or_one`.
     pub fn strings_or_one(&self, i: u32) -> Option<Vec<String>> {
         self.strings(i)
+    }
+
+    /// `object`.
+    pub fn object(&self, i: u32) -> Option<JsValue> {
+        let v = self.get(i);
+        (!v.is_undefined()).then_some(v)
     }
 
     /// `json`: the helper's `[text, hasProtocol]`.
