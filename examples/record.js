@@ -76,9 +76,9 @@ $('stop').onclick = async () => {
 
 /** A transcription's progress in the status line: offline and what waits, or the phase. */
 function progress(e) {
-  if (e.offline) $status(`offline: ${e.chunksWaiting} chunk(s) waiting, stored; they go when the network is back`);
+  if (e.offline) $status(`offline, ${e.chunksWaiting} chunk(s) waiting (stored); they go when the network is back`);
   else if (e.phase === 'processing') $status(`processing (${e.snapshot.status})`);
-  else if (e.phase === 'uploading') $status(`recording: ${e.chunksDone} chunk(s) uploaded${e.chunksWaiting ? `, ${e.chunksWaiting} waiting` : ''}`);
+  else if (e.phase === 'uploading') $status(`recording, ${e.chunksDone} chunk(s) uploaded${e.chunksWaiting ? `, ${e.chunksWaiting} waiting` : ''}`);
   else $status(e.phase);
 }
 

@@ -65,8 +65,8 @@ say "simulator at $EKA_SIM_URL (pid $SIM_PID)"
 wasm_suite() {
   local name=$1; shift
   say "wasm: $name"
-  env EKA_TEST_ENV="$name" "$@" cargo test --target wasm32-unknown-unknown --features js-package --test wasm_session --test wasm_lifecycle --test wasm_conformance --test wasm_defenses --test proto_core 2>&1 | tee "$tmp/wasm-$name.log"
-  count "wasm ($name)" "$tmp/wasm-$name.log" 5
+  env EKA_TEST_ENV="$name" "$@" cargo test --target wasm32-unknown-unknown --features js-package --test wasm_session --test wasm_lifecycle --test wasm_conformance --test wasm_durable --test wasm_seam --test wasm_defenses --test proto_core 2>&1 | tee "$tmp/wasm-$name.log"
+  count "wasm ($name)" "$tmp/wasm-$name.log" 7
 }
 wasm_suite node WASM_BINDGEN_TEST_TIMEOUT=120
 wasm_suite chromium WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120
@@ -89,7 +89,7 @@ rm -rf "$consumer" && mkdir -p "$consumer"
 tarball=$(cd pkg && npm pack --silent --pack-destination "../$tmp" | tail -n 1)
 echo '{"name":"consumer","private":true,"type":"module"}' > "$consumer/package.json"
 (cd "$consumer" && npm install --silent --no-audit --no-fund "../$tarball")
-cp -r tests/package/*.mjs tests/package/*.ts tests/package/tsconfig.json tests/package/browser tests/package/recorder scripts/webdriver.mjs "$consumer/"
+cp -r tests/package/*.mjs tests/package/*.ts tests/package/tsconfig.json tests/package/browser tests/package/recorder tests/package/outage scripts/webdriver.mjs "$consumer/"
 fixtures="$(pwd)/tests/fixtures/audio"
 (cd "$consumer" && EKA_FIXTURES="$fixtures" node --test --test-reporter=tap ./api.test.mjs ./load.test.mjs ./server.test.mjs) 2>&1 | tee "$tmp/package.log" | grep -E '^(not )?ok |^# (pass|fail)'
 grep -q '^# fail 0' "$tmp/package.log" || { cat "$tmp/package.log"; exit 1; }
@@ -100,6 +100,9 @@ count "package (chromium page + worker)" "$tmp/package-browser.log"
 say "the recorder in headless Chromium with a fake microphone: record -> transcribe -> simulator"
 (cd "$consumer" && EKA_FIXTURES="$fixtures" CHROMEDRIVER=/usr/bin/chromedriver node recorder.run.mjs) 2>&1 | tee "$tmp/recorder.log"
 count "recorder (chromium, fake microphone)" "$tmp/recorder.log"
+say "outages: the recorder through a TCP switch (refused, hung, slow; at Record, around Stop, 3 minutes, a killed page), a full disk, a malformed store, two tabs"
+(cd "$consumer" && EKA_FIXTURES="$fixtures" CHROMEDRIVER=/usr/bin/chromedriver node outage.run.mjs) 2>&1 | tee "$tmp/outage.log"
+count "outages (chromium, TCP switch)" "$tmp/outage.log"
 node_modules/.bin/tsc -p "$consumer/tsconfig.json"
 say "the README's quick starts, as shipped, run as written (Node and headless Chromium)"
 (cd "$consumer" && EKA_FIXTURES="$fixtures" CHROMEDRIVER=/usr/bin/chromedriver node readme.run.mjs) 2>&1 | tee "$tmp/readme.log"

@@ -62,6 +62,8 @@ export async function withChromium(fn, { scriptTimeoutMs = 120_000, args: extra 
         },
         // A synchronous script in the current page (no navigation): its return value.
         exec: (script) => wd('POST', `/session/${sessionId}/execute/sync`, { script, args: [] }),
+        // A DevTools protocol command (e.g. Storage.overrideQuotaForOrigin).
+        cdp: (cmd, params) => wd('POST', `/session/${sessionId}/goog/cdp/execute`, { cmd, params }),
       });
     } finally {
       await wd('DELETE', `/session/${sessionId}`).catch(() => {});

@@ -298,27 +298,29 @@ fn a_resume_uploads_what_is_stored_and_the_chunk_stored_after_the_state() {
     m.on_loaded(1, 1, Some((100, None, WAV)));
     m.on_loaded(2, 2, Some((100, None, WAV)));
     m.on_loaded(3, 3, Some((50, None, WAV)));
+    // Found: counted, and 4 is looked for (the chunk being recorded, stored as it grew).
     let seen = drain(&mut m);
-    assert!(
-        seen.iter()
-            .any(|a| matches!(a, TranscribeAction::Save { state } if state.contains("\n4\n"))),
-        "{seen:?}"
-    );
-    for n in [1, 2, 3] {
+    let saved_4 = |a: &TranscribeAction| matches!(a, TranscribeAction::Save { state } if state.contains("\n4\n"));
+    assert!(seen.iter().any(saved_4), "{seen:?}");
+    assert!(seen.contains(&TranscribeAction::Load { n: 4 }), "{seen:?}");
+    m.on_loaded(4, 4, Some((30, None, WAV)));
+    assert!(drain(&mut m).contains(&TranscribeAction::Load { n: 5 }));
+    m.on_loaded(5, 5, None);
+    for n in [1, 2, 3, 4] {
         m.on_uploaded(10, n, Ok(()));
     }
     let seen = drain(&mut m);
-    assert!(
-        seen.iter().any(|a| matches!(
+    let end_5 = |a: &TranscribeAction| {
+        matches!(
             a,
             TranscribeAction::End {
-                sent: 4,
-                uploaded: 4,
+                sent: 5,
+                uploaded: 5,
                 ..
             }
-        )),
-        "{seen:?}"
-    );
+        )
+    };
+    assert!(seen.iter().any(end_5), "{seen:?}");
     // A stored chunk that is gone (and not uploaded): named, never an End with fewer.
     let mut m =
         Transcriber::resume(cfg(60_000), BaseUrl::default(), 0, &state.encode(), 3).unwrap();

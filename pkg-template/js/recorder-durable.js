@@ -53,6 +53,12 @@ function durableStore(record, emit) {
   };
 }
 
+/** Stores the chunk being recorded (so far) under its index: a crash loses at most what
+ * came after it; the final chunk (with the state that counts it) replaces it. */
+export function storePartial(record, index, bytes, emit) {
+  store.putChunk(record.id, index, bytes).catch((e) => emit('storagefault', { index, error: store.storageError(e) }));
+}
+
 /** Runs `f` holding recording `id`'s Web Lock; another holder is a `conflict`. */
 function withLock(id, f) {
   const locks = globalThis.navigator?.locks;
@@ -72,6 +78,7 @@ export function transcribeRecording(client, record, chunks, options, emit, resum
   return withLock(record.id, () =>
     client.transcribe(chunks, {
       ...record.options,
+      ...(resume ? dataOptions(options) : {}),
       signal,
       onRetry(e) {
         if (e.index !== undefined) emit('uploadfailed', { index: e.index, error: e.error });

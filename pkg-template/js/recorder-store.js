@@ -82,6 +82,7 @@ export const putChunkWith = (record, index, bytes) =>
     c.put({ id: record.id, index, bytes });
     r.put(record);
   });
+export const putChunk = (id, index, bytes) => tx(['chunks'], 'readwrite', (c) => void c.put({ id, index, bytes }));
 export const getChunk = (id, index) => tx(['chunks'], 'readonly', (c) => c.get([id, index]));
 export const deleteChunk = (id, index) => tx(['chunks'], 'readwrite', (c) => void c.delete([id, index]));
 export const deleteRecording = (id) =>

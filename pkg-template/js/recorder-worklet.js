@@ -8,13 +8,10 @@
 // no eval): a page with `script-src 'self' 'wasm-unsafe-eval'` runs it. The wasm's bytes
 // come from the page in `processorOptions` (the worklet's scope has no fetch).
 import { initSync, RecorderDsp } from '../eka_voice.js';
+import { CUTS, EVENT_KINDS, EVENT_SLOTS } from './recorder-seam.js';
 
 /** Frames fed to the pipeline at once (21 ms at 48 kHz: ~47 blocks a second). */
 const BLOCK = 1024;
-/** Numbers per event (src/wasm/recorder.rs). */
-const SLOTS = 5;
-const KINDS = ['level', 'nosignal', 'signalback', 'speechstart', 'speechend', 'chunk'];
-const CUTS = ['pause', 'short-pause', 'forced', 'end'];
 const EMPTY = new Float32Array(0);
 
 let loaded = false;
@@ -42,6 +39,7 @@ class RecorderProcessor extends AudioWorkletProcessor {
       loaded = true;
       code = 'invalid_argument';
       this.dsp = new RecorderDsp(sampleRate, o.rules);
+      this.dsp.reportPartials();
       this.port.postMessage({ type: 'ready', sampleRate });
     } catch (e) {
       this.done = true;
@@ -89,13 +87,16 @@ class RecorderProcessor extends AudioWorkletProcessor {
   }
 
   post(events) {
-    for (let i = 0; i < events.length; i += SLOTS) {
-      const type = KINDS[events[i]];
-      const [a, b, c, d] = events.subarray(i + 1, i + SLOTS);
+    for (let i = 0; i < events.length; i += EVENT_SLOTS) {
+      const type = EVENT_KINDS[events[i]];
+      const [a, b, c, d] = events.subarray(i + 1, i + EVENT_SLOTS);
       if (type === 'chunk') {
         const wav = this.dsp.takeChunk();
         const chunk = { type, index: a, startMs: b / 16, durationMs: c / 16, samples: c, cut: CUTS[d], wav };
         this.port.postMessage(chunk, [wav.buffer]);
+      } else if (type === 'partial') {
+        const wav = this.dsp.takeChunk();
+        this.port.postMessage({ type, index: a, samples: c, wav }, [wav.buffer]);
       } else if (type === 'level') this.port.postMessage({ type, dbfs: a });
       else if (type === 'speechstart' || type === 'speechend') this.port.postMessage({ type, atMs: a });
       else this.port.postMessage({ type });

@@ -8,24 +8,16 @@
 // The rules (resampling, detection, where to cut, the option ranges) are the Rust core's.
 import { VoiceApiError } from 'eka-voice-main';
 import initGlue, { RecorderDsp, WavSplitter } from '../eka_voice.js';
-import { dataOptions, isRecord, transcribeRecording } from './recorder-durable.js';
+import { dataOptions, isRecord, storePartial, transcribeRecording } from './recorder-durable.js';
 import * as store from './recorder-store.js';
+// The rules' names and defaults, in RecorderDsp's order: generated from the Rust core.
+import { RULES } from './recorder-seam.js';
 
 const WASM_URL = () => new URL('./recorder_bg.wasm', import.meta.url);
 const WORKLET_URL = () => new URL('./recorder-worklet.js', import.meta.url);
 
 const fail = (message, code, cause) => new VoiceApiError(message, code, undefined, undefined, undefined, undefined, cause);
 
-/** The option names (camelCase) and their defaults, in RecorderDsp's argument order. */
-const RULES = [
-  ['preferAfterMs', 10000],
-  ['preferPauseMs', 500],
-  ['acceptAfterMs', 15000],
-  ['acceptPauseMs', 100],
-  ['maxChunkMs', 20000],
-  ['vadThreshold', 0.5],
-  ['noSignalAfterMs', 3000],
-];
 
 /** Reads the caller's options once (a Proxy or a throwing getter is `invalid_argument`). */
 function readOptions(options) {
@@ -263,6 +255,10 @@ export class Recorder extends EventTarget {
       const chunk = { index: m.index, startMs: m.startMs, durationMs: m.durationMs, cut: m.cut, bytes: m.wav };
       this.#emit('chunk', chunk);
       this.#push(chunk);
+    } else if (m.type === 'partial') {
+      // The chunk being recorded, so far: stored under its index (a final chunk replaces it),
+      // so that after a crash a resume uploads it too. Not an event.
+      if (this.#record) storePartial(this.#record, m.index, m.wav, (type, detail) => this.#emit(type, detail));
     } else if (m.type === 'stopped') {
       this.#stopped?.({ durationMs: (m.frames / this.#ctx.sampleRate) * 1000, droppedFrames: m.dropped });
     } else {

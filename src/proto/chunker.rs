@@ -151,6 +151,11 @@ impl Chunker {
         out
     }
 
+    /// The chunk being recorded: its index and its samples so far.
+    pub fn in_progress(&self) -> (u32, &[i16]) {
+        (self.index, &self.buf)
+    }
+
     /// The recording ended: the last chunk, if any audio is left.
     pub fn finish(&mut self) -> Option<RecordedChunk> {
         (!self.buf.is_empty()).then(|| self.cut(self.buf.len(), CutReason::End))

@@ -20,6 +20,7 @@
 //! | [`wav`] | the WAV writer (what the recorder uploads) and reader (files to split) |
 //! | [`vad`] | the recorder's voice-activity detector (earshot), the energy baseline, speech edges |
 //! | [`recorder`] | the recorder's pipeline: resample → meter → detector → chunker; `split_wav` |
+//! | [`seam`] | what crosses between the recorder's worklet, its page and the core: rule names and defaults, event kinds, cut names (the JS side's list is generated from here) |
 //! | [`meter`] | the recorder's level meter (dBFS, 20 a second) and no-signal detector |
 //! | [`resample`] | the recorder's downmix and resampling to 16 kHz (anti-aliasing filter) |
 //! | [`budget`] | a client's request budget (even pacing) and client-wide pause |
@@ -52,6 +53,8 @@ pub mod recorder;
 #[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
 pub mod resample;
 pub mod retry_after;
+#[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
+pub mod seam;
 pub mod sessions;
 pub mod token;
 pub mod transcribe;
@@ -87,16 +90,20 @@ pub use error::{push_decimal, redact, Error, ErrorCode, MIN_SECRET_CHARS, REDACT
 pub use meter::{LevelMeter, MeterEvent, LEVELS_PER_SECOND, SILENT_DBFS};
 pub use poll::{Action, PollConfig, Poller, Transport, MAX_TIMER_MS, MIN_INTERVAL_MS};
 #[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
-pub use recorder::{split_wav, RecorderConfig, RecorderCore, RecorderEvent, CHUNK_MS, PAUSE_MS};
+pub use recorder::{
+    split_wav, RecorderConfig, RecorderCore, RecorderEvent, CHUNK_MS, PARTIAL_EVERY_MS, PAUSE_MS,
+};
 #[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
 pub use resample::{downmix, Resampler, PHASES, TARGET_RATE};
 pub use retry_after::{parse_http_date, parse_retry_after, MAX_RETRY_AFTER_MS};
+#[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
+pub use seam::{recorder_seam_js, rule_defaults, CUT_NAMES, EVENT_KINDS, EVENT_SLOTS};
 pub use sessions::{SessionState, Sessions, Target, UploadPlan, UploadRequest, MAX_SESSIONS};
 pub use token::check_token;
 pub use transcribe::{
     Phase, TranscribeAction, TranscribeConfig, TranscribeDeadline, UploadProgress,
 };
-pub use transcriber::{chosen_session_id, Transcriber};
+pub use transcriber::{chosen_session_id, Transcriber, DURABLE_REQUEST_RETRIES};
 pub use upload::{
     check_presigned_url, default_upload_url, presigned_fields, raw_upload_url, UploadLedger,
 };

@@ -101,7 +101,19 @@ pub enum RecorderEvent {
     },
     /// A finished chunk.
     Chunk(RecordedChunk),
+    /// The chunk being recorded, so far (a live recording's, every
+    /// [`PARTIAL_EVERY_MS`] once [`RecorderCore::report_partials`] is on): stored as it
+    /// grows, so that a crash loses at most about that much.
+    Partial {
+        /// The index the chunk will have.
+        index: u32,
+        /// Its samples so far.
+        samples: Vec<i16>,
+    },
 }
+
+/// How often a live recording reports the chunk it is recording ([`RecorderEvent::Partial`]).
+pub const PARTIAL_EVERY_MS: u32 = 1_000;
 
 /// One recording's pipeline.
 #[derive(Debug)]
@@ -116,6 +128,8 @@ pub struct RecorderCore<D: SpeechDetector = VoiceDetector> {
     frames: u64,
     last_speech: bool,
     cfg: RecorderConfig,
+    /// Frames between two partial reports (0: none).
+    partial_frames: u64,
 }
 
 const FRAME_MS: u32 = (VAD_FRAME as u32 * 1000) / TARGET_RATE;
@@ -144,7 +158,13 @@ impl<D: SpeechDetector> RecorderCore<D> {
             frames: 0,
             last_speech: false,
             cfg,
+            partial_frames: 0,
         }
+    }
+
+    /// Reports the chunk being recorded every [`PARTIAL_EVERY_MS`] (a live recording's).
+    pub fn report_partials(&mut self) {
+        self.partial_frames = u64::from(PARTIAL_EVERY_MS.div_ceil(FRAME_MS));
     }
 
     /// The next block of capture samples, one slice per channel: the events it completes.
@@ -214,6 +234,13 @@ impl<D: SpeechDetector> RecorderCore<D> {
         let chunks = self.chunker.push(&self.pending, speech);
         out.extend(chunks.into_iter().map(RecorderEvent::Chunk));
         self.pending.clear();
+        if self.partial_frames > 0 && self.frames.is_multiple_of(self.partial_frames) {
+            let (index, so_far) = self.chunker.in_progress();
+            if !so_far.is_empty() {
+                let samples = so_far.to_vec();
+                out.push(RecorderEvent::Partial { index, samples });
+            }
+        }
     }
 }
 

@@ -50,6 +50,12 @@ use super::transcribe::{TranscribeAction, TranscribeConfig, TranscribeDeadline, 
 use super::url::BaseUrl;
 use alloc::{string::String, vec::Vec};
 
+/// How often a durable transcription's requests retry by themselves (unless `maxRetries`
+/// says otherwise): once, for a blip. Past that the machine's own backoff takes over, so
+/// that the step is reported (`Retrying`, `offline`) within seconds of an outage, not after
+/// a request's whole retry budget.
+pub const DURABLE_REQUEST_RETRIES: u32 = 1;
+
 /// The backoff of a durable transcription's steps: 1 s, 2 s, … 30 s (equal jitter).
 const STEP_BACKOFF: Backoff = Backoff {
     base_ms: 1_000,
@@ -353,7 +359,9 @@ impl Transcriber {
     }
 
     /// Resuming: stored chunk `n` was read: its size, MIME type and first bytes, or `None`
-    /// when it is not stored.
+    /// when it is not stored. Past the state's chunks, what is found (a chunk stored just
+    /// before a crash, or the chunk being recorded, stored as it grew) is counted, and the
+    /// next index is looked for.
     pub fn on_loaded(&mut self, now_ms: u64, n: u32, found: Option<(u64, Option<&str>, &[u8])>) {
         self.now = now_ms;
         let probe = n as usize + 1 == self.chunks.len() && self.probing;
@@ -372,15 +380,22 @@ impl Transcriber {
                     tries: 0,
                     unstored: false,
                 };
-                self.dirty |= probe;
+                if probe && n + 1 < MAX_CHUNKS {
+                    self.dirty = true;
+                    self.chunks.push(Chunk {
+                        slot: Slot::Loading,
+                        ..self.chunks[n as usize].clone()
+                    });
+                    self.push(TranscribeAction::Load { n: n + 1 });
+                } else if probe {
+                    self.probing = false;
+                }
             }
             Some((_, Err(_))) | None if !probe => c.slot = Slot::Lost,
             _ => {
                 self.chunks.pop();
+                self.probing = false;
             }
-        }
-        if probe {
-            self.probing = false;
         }
         self.after_event(now_ms);
     }

@@ -6,17 +6,17 @@
 //!
 //! The worklet's scope has no `TextDecoder` and must not allocate much per render quantum:
 //! so nothing here passes a string. Events go out as numbers, [`EVENT_SLOTS`] per event
-//! (`[kind, a, b, c, d]`, kinds below), and each chunk's WAV bytes are taken with
-//! `takeChunk()` in the order of the chunk events. The JS side names the kinds.
+//! (`[kind, a, b, c, d]`), and each chunk's (and partial chunk's) WAV bytes are taken with
+//! `takeChunk()` in the order of their events. The kinds, the cut reasons and the rules'
+//! order are the core's ([`crate::proto::seam`]); the JS side's lists are generated from it.
 //!
 //! | kind | event | a | b | c | d |
 //! |---|---|---|---|---|---|
-//! | 0 | level | dBFS | | | |
-//! | 1 | no signal | | | | |
-//! | 2 | signal back | | | | |
-//! | 3 | speech start | ms | | | |
-//! | 4 | speech end | ms | | | |
-//! | 5 | chunk | index | start (16 kHz samples) | samples | [`CutReason`] 0–3 |
+//! | `level` | a level | dBFS | | | |
+//! | `nosignal`, `signalback` | no signal, signal back | | | | |
+//! | `speechstart`, `speechend` | a speech edge | ms | | | |
+//! | `chunk` | a chunk | index | start (16 kHz samples) | samples | its cut (`CUT_NAMES`) |
+//! | `partial` | the chunk being recorded, so far (live) | index | | samples | |
 
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;
@@ -25,12 +25,9 @@ use js_sys::Float64Array;
 use wasm_bindgen::prelude::*;
 
 use crate::proto::{
-    parse_wav_header, wav_bytes, ChunkerConfig, CutReason, MeterEvent, RecorderConfig,
-    RecorderCore, RecorderEvent, SpeechEdge, WavFrames, TARGET_RATE,
+    parse_wav_header, wav_bytes, ChunkerConfig, MeterEvent, RecorderConfig, RecorderCore,
+    RecorderEvent, WavFrames, EVENT_SLOTS, TARGET_RATE,
 };
-
-/// Numbers per event in what `push` and `finish` return.
-pub const EVENT_SLOTS: usize = 5;
 
 /// The pipeline of one recording, for JS.
 #[wasm_bindgen]
@@ -41,9 +38,10 @@ pub struct RecorderDsp {
 
 #[wasm_bindgen]
 impl RecorderDsp {
-    /// A pipeline for a capture at `input_rate` Hz with these `rules`: preferAfterMs,
-    /// preferPauseMs, acceptAfterMs, acceptPauseMs, maxChunkMs, vadThreshold,
-    /// noSignalAfterMs. Throws the message of an `invalid_argument` for rules out of range.
+    /// A pipeline for a capture at `input_rate` Hz with these `rules`, in the order of the
+    /// core's [`rule_defaults`](crate::proto::rule_defaults) (preferAfterMs, preferPauseMs,
+    /// acceptAfterMs, acceptPauseMs, maxChunkMs, vadThreshold, noSignalAfterMs). Throws the
+    /// message of an `invalid_argument` for rules out of range.
     #[wasm_bindgen(constructor)]
     pub fn new(input_rate: u32, rules: &[f64]) -> Result<RecorderDsp, JsValue> {
         let rule = |i: usize| rules.get(i).copied().unwrap_or(f64::NAN);
@@ -93,37 +91,40 @@ impl RecorderDsp {
         self.chunks.pop_front()
     }
 
+    /// Reports the chunk being recorded every second (`partial` events, their WAV bytes
+    /// taken like a chunk's): the live worklet's, so that a crash loses at most that much.
+    #[wasm_bindgen(js_name = reportPartials)]
+    pub fn report_partials(&mut self) {
+        self.core.report_partials();
+    }
+
+    /// Events as numbers ([`EVENT_SLOTS`] each: the kind, an index of the core's
+    /// `EVENT_KINDS`, then its values); the WAV bytes of chunk and partial events queued.
     fn encode(&mut self, events: Vec<RecorderEvent>) -> Float64Array {
         let mut out = Vec::with_capacity(events.len() * EVENT_SLOTS);
         for event in events {
-            let slots: [f64; EVENT_SLOTS] = match event {
-                RecorderEvent::Meter(MeterEvent::Level(db)) => [0.0, f64::from(db), 0.0, 0.0, 0.0],
-                RecorderEvent::Meter(MeterEvent::NoSignal) => [1.0, 0.0, 0.0, 0.0, 0.0],
-                RecorderEvent::Meter(MeterEvent::SignalBack) => [2.0, 0.0, 0.0, 0.0, 0.0],
-                RecorderEvent::Speech { edge, at_ms } => {
-                    let kind = if edge == SpeechEdge::Start { 3.0 } else { 4.0 };
-                    [kind, at_ms as f64, 0.0, 0.0, 0.0]
-                }
+            let kind = f64::from(event.kind());
+            let values: [f64; EVENT_SLOTS - 1] = match event {
+                RecorderEvent::Meter(MeterEvent::Level(db)) => [f64::from(db), 0.0, 0.0, 0.0],
+                RecorderEvent::Meter(_) => [0.0; 4],
+                RecorderEvent::Speech { at_ms, .. } => [at_ms as f64, 0.0, 0.0, 0.0],
                 RecorderEvent::Chunk(chunk) => {
-                    let cut = match chunk.cut {
-                        CutReason::Pause => 0.0,
-                        CutReason::ShortPause => 1.0,
-                        CutReason::Forced => 2.0,
-                        CutReason::End => 3.0,
-                    };
-                    let meta = [
-                        5.0,
+                    self.chunks
+                        .push_back(wav_bytes(&chunk.samples, TARGET_RATE));
+                    [
                         f64::from(chunk.index),
                         chunk.start as f64,
                         chunk.samples.len() as f64,
-                        cut,
-                    ];
-                    self.chunks
-                        .push_back(wav_bytes(&chunk.samples, TARGET_RATE));
-                    meta
+                        f64::from(chunk.cut.number()),
+                    ]
+                }
+                RecorderEvent::Partial { index, samples } => {
+                    self.chunks.push_back(wav_bytes(&samples, TARGET_RATE));
+                    [f64::from(index), 0.0, samples.len() as f64, 0.0]
                 }
             };
-            out.extend_from_slice(&slots);
+            out.push(kind);
+            out.extend_from_slice(&values);
         }
         Float64Array::from(&out[..])
     }

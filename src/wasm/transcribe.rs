@@ -28,7 +28,7 @@ use super::js;
 use super::options::{CallOptions, PollOptions, TranscribeOptions};
 use crate::proto::{
     chosen_session_id, CreateSession, Error, Phase, PollConfig, TranscribeAction, TranscribeConfig,
-    Transcriber, UploadProgress,
+    Transcriber, UploadProgress, DURABLE_REQUEST_RETRIES,
 };
 
 /// What the driver waits for between actions.
@@ -147,10 +147,15 @@ impl Run<'_> {
         self.id.borrow().clone()
     }
 
-    /// The call options of a step, bounded by what is left of the deadline.
+    /// The call options of a step, bounded by what is left of the deadline (a durable
+    /// transcription's requests retry [`DURABLE_REQUEST_RETRIES`] times unless told).
     fn call(&self, timeout_ms: u64) -> CallOptions {
         let mut call = self.o.call.clone();
         call.request.timeout_ms = Some(timeout_ms);
+        if self.o.durable.is_some() {
+            let retries = &mut call.retries.max_retries;
+            *retries = Some(retries.unwrap_or(DURABLE_REQUEST_RETRIES));
+        }
         call
     }
 }

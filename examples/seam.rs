@@ -1,0 +1,16 @@
+//! Writes `pkg-template/js/recorder-seam.js` from the Rust declarations
+//! (`eka_voice::proto::seam`): `cargo run --example seam`.
+
+// A host program (the recorder's modules are host- and recorder-module-only on wasm32).
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/pkg-template/js/recorder-seam.js"
+    );
+    std::fs::write(path, eka_voice::proto::recorder_seam_js()).expect("write recorder-seam.js");
+    println!("wrote {path}");
+}

@@ -1,0 +1,118 @@
+//! The seam between Rust and TypeScript: the option names each call takes are declared once,
+//! in Rust (`src/wasm/options/decl.rs`, the `options!` specs the JS helper checks every call
+//! against); the `.d.ts` the package ships must name exactly those, interface by interface
+//! (`extends` and `Omit<…>` followed). A knob added in Rust and forgotten in the types — or
+//! typed and never read — fails here.
+#![cfg(target_arch = "wasm32")]
+
+use std::collections::BTreeSet;
+
+use eka_voice::wasm::options::*;
+use wasm_bindgen_test::*;
+
+const DTS: &str = include_str!("../pkg-template/index.d.ts");
+
+/// The keys of a spec (`<kind letter><key> ` entries).
+fn spec_keys(spec: &str) -> BTreeSet<String> {
+    spec.split(' ')
+        .filter(|e| !e.is_empty())
+        .map(|e| e[1..].to_string())
+        .collect()
+}
+
+/// The property names of `export interface <name>`, with those of what it extends.
+fn dts_keys(name: &str) -> BTreeSet<String> {
+    let head = format!("export interface {name} ");
+    let start = DTS
+        .find(&head)
+        .unwrap_or_else(|| panic!("no interface {name} in index.d.ts"));
+    let rest = &DTS[start + head.len()..];
+    let open = rest.find('{').unwrap();
+    let mut keys = BTreeSet::new();
+    if let Some(parents) = rest[..open].trim().strip_prefix("extends ") {
+        for parent in split_top(parents) {
+            keys.extend(parent_keys(parent.trim()));
+        }
+    }
+    let body = &rest[open + 1..rest.find("\n}").unwrap()];
+    for line in body.lines() {
+        // A property at the interface's own level: two spaces, a name, `?:` or `:`.
+        let Some(p) = line.strip_prefix("  ") else {
+            continue;
+        };
+        if p.starts_with(' ') || p.starts_with('/') || p.starts_with('*') {
+            continue;
+        }
+        let end = p.find(['?', ':', '(']).unwrap_or(p.len());
+        let key = &p[..end];
+        if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric()) {
+            keys.insert(key.to_string());
+        }
+    }
+    keys
+}
+
+/// `A` or `Omit<A, 'x' | 'y'>`.
+fn parent_keys(parent: &str) -> BTreeSet<String> {
+    match parent
+        .strip_prefix("Omit<")
+        .and_then(|p| p.strip_suffix('>'))
+    {
+        None => dts_keys(parent),
+        Some(inner) => {
+            let (base, omitted) = inner.split_once(',').unwrap();
+            let mut keys = dts_keys(base.trim());
+            for o in omitted.split('|') {
+                keys.remove(o.trim().trim_matches('\''));
+            }
+            keys
+        }
+    }
+}
+
+/// Splits `A, Omit<B, 'x'>` at its top-level commas.
+fn split_top(s: &str) -> Vec<&str> {
+    let (mut out, mut depth, mut from) = (Vec::new(), 0, 0);
+    for (i, c) in s.char_indices() {
+        match c {
+            '<' => depth += 1,
+            '>' => depth -= 1,
+            ',' if depth == 0 => {
+                out.push(&s[from..i]);
+                from = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&s[from..]);
+    out
+}
+
+#[wasm_bindgen_test]
+fn every_calls_typed_options_are_the_options_it_reads() {
+    let pairs = [
+        ("ClientOptions", ClientOptions::SPEC),
+        ("GetOptions", GetOptions::SPEC),
+        ("PollOptions", PollOptions::SPEC),
+        ("CallOptions", CallOptions::SPEC),
+        ("CreateSessionOptions", CreateArgs::SPEC),
+        ("UploadOptions", UploadOptions::SPEC),
+        ("EndOptions", EndOptions::SPEC),
+        ("TranscribeOptions", TranscribeOptions::SPEC),
+    ];
+    for (name, spec) in pairs {
+        let (typed, read) = (dts_keys(name), spec_keys(spec));
+        let untyped: Vec<_> = read.difference(&typed).collect();
+        let unread: Vec<_> = typed.difference(&read).collect();
+        assert!(
+            untyped.is_empty() && unread.is_empty(),
+            "{name}: read but not typed {untyped:?}; typed but not read {unread:?}"
+        );
+    }
+    // The parser sees what it should (a sanity check of the check).
+    assert!(dts_keys("TranscribeOptions").contains("durable"));
+    assert!(
+        !dts_keys("TranscribeOptions").contains("onProgress")
+            || spec_keys(TranscribeOptions::SPEC).contains("onProgress")
+    );
+}
