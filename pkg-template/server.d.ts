@@ -64,8 +64,11 @@ export interface WebhookEvent {
 
 /**
  * Verifies a webhook: HMAC-SHA256 of `"<t>.<body>"` under the signing key, compared in
- * constant time against every `v1` (key rotation); when the raw body does not match, its
- * compact JSON form (as the provider's own verifier re-serialises it) is tried too; then
+ * constant time against every `v1` (key rotation); when the raw body does not match, the
+ * form the provider's verifier hashes (Python's compact `json.dumps`) is derived from the raw
+ * text — white space out, strings as Python escapes them, everything else as it is — and
+ * tried too (a body whose meaning differs from what was signed never verifies; nothing
+ * unsigned is ever parsed, whatever its size or nesting); `raw` is the signed bytes, parsed; then
  * `|now − t|` within `toleranceSec`. Resolves with the normalised event. Rejects with
  * `VoiceApiError`: `invalid_argument` (bad options or a malformed header),
  * `invalid_signature`, `stale_signature`, or `invalid_response` (a signed payload of
@@ -81,8 +84,16 @@ export interface HandleWebhookOptions {
   client: Pick<BaseClient, 'getSession'>;
   /** Called with the session (one Get Session) and the event, after the answer was sent. */
   onSession: (session: Session, event: WebhookEvent) => void | PromiseLike<void>;
-  /** Called when Get Session or `onSession` fails, or with a signed payload of neither shape. */
+  /** Called when Get Session or `onSession` fails, with a signed payload of neither shape, or when `dedupe` fails. What it throws is dropped. */
   onError?: ((error: unknown, event?: WebhookEvent) => void) | undefined;
+  /**
+   * Called for each delivery refused: `reason` `bad_signature` (401: a wrong key, or a
+   * forgery), `stale` (401), `malformed` (401: no or a bad signature header), `too_large`
+   * (413), `timeout` (408: the body did not arrive within 10 s), `method` (405: not a POST).
+   * Log it: a wrong key otherwise looks like webhooks that never arrive. What it throws is
+   * dropped.
+   */
+  onRejected?: ((rejection: { reason: 'bad_signature' | 'stale' | 'malformed' | 'too_large' | 'timeout' | 'method'; status: number; error?: unknown }) => void) | undefined;
   /**
    * `true` when the session is seen for the first time (then it is handled). Default: an
    * in-memory table of the last 10,000 sessions of this process. Give a shared store when
@@ -99,9 +110,12 @@ export interface HandleWebhookOptions {
  * A webhook receiver for Fetch-API servers (`Request` in, `Response` out): verifies the
  * delivery, answers at once — 204 when verified, 401 on a bad, stale or missing signature,
  * 202 for a signed payload of neither shape (reported to `onError`), 413 for a body over
- * 1 MiB (not read whole) — and, for a session it
- * has not handled yet (retries and duplicates are deduplicated by session id), calls
- * Get Session once and hands the session to `onSession`. Rejects only for bad options.
+ * 1 MiB (not read whole), 408 for a body that trickles past 10 s, 405 for another method,
+ * 503 when `dedupe` fails or takes over 10 s (the provider retries) — each refusal reported
+ * to `onRejected` — and, for a session it has not handled yet (retries and duplicates are
+ * deduplicated by session id), calls Get Session once and hands the session to
+ * `onSession`. An unsigned request costs one bounded pass over at most 1 MiB: never a parse,
+ * never a 500. Rejects only for bad options — a missing or empty `signingKey` among them.
  */
 export declare function handleWebhook(request: Request, options: HandleWebhookOptions): Promise<Response>;
 

@@ -109,6 +109,16 @@ fn every_calls_typed_options_are_the_options_it_reads() {
             "{name}: read but not typed {untyped:?}; typed but not read {unread:?}"
         );
     }
+    // The hooks a durable store must have: the typed interface, exactly.
+    let hooks: BTreeSet<String> = eka_voice::wasm::durable::DURABLE_HOOKS
+        .iter()
+        .map(|h| h.to_string())
+        .collect();
+    assert_eq!(
+        dts_keys("DurableStore"),
+        hooks,
+        "DurableStore vs DURABLE_HOOKS"
+    );
     // The parser sees what it should (a sanity check of the check).
     assert!(dts_keys("TranscribeOptions").contains("durable"));
     assert!(

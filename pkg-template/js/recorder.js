@@ -19,10 +19,23 @@ const WORKLET_URL = () => new URL('./recorder-worklet.js', import.meta.url);
 const fail = (message, code, cause) => new VoiceApiError(message, code, undefined, undefined, undefined, undefined, cause);
 
 
-/** Reads the caller's options once (a Proxy or a throwing getter is `invalid_argument`). */
+/** The recorder's own options besides the rules (they never cross into the core). */
+const OWN = ['deviceId', 'wasmUrl'];
+
+/** Reads the caller's options once (a Proxy or a throwing getter is `invalid_argument`; so
+ * is an option the recorder does not take: a typo never passes silently). */
 function readOptions(options) {
   if (options == null) options = {};
   if (typeof options !== 'object') throw fail('createRecorder: options must be an object', 'invalid_argument');
+  let keys;
+  try {
+    keys = Object.keys(options);
+  } catch (e) {
+    throw fail('createRecorder: the options could not be read', 'invalid_argument', e);
+  }
+  const known = new Set([...RULES.map(([key]) => key), ...OWN]);
+  const unknown = keys.find((k) => !known.has(k));
+  if (unknown !== undefined) throw fail(`createRecorder: \`${unknown}\` is not an option of the recorder`, 'invalid_argument');
   const get = (key, type) => {
     let v;
     try {

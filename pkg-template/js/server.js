@@ -16,39 +16,82 @@ export const verifyWebhook = whenReady(verify);
 const SEEN_CAPACITY = 10_000;
 let seen;
 
+/** The longest a delivery's body may take to arrive, and a `dedupe` hook to answer. */
+const BODY_TIMEOUT_MS = 10_000;
+const DEDUPE_TIMEOUT_MS = 10_000;
+/** Why a delivery was refused, by the error code verifying it gave. */
+const REASONS = { invalid_signature: 'bad_signature', stale_signature: 'stale', invalid_argument: 'malformed' };
+
+/** Calls a caller's hook; what it throws or rejects with is dropped (never the answer's). */
+function safe(f, ...args) {
+  try {
+    Promise.resolve(f?.(...args)).catch(() => {});
+  } catch {}
+}
+
+/** `promise`, or a rejection after `ms` (then `onLate()`). */
+function within(promise, ms, onLate) {
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => {
+      onLate?.();
+      reject(new Error('timed out'));
+    }, ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 /** See server.d.ts. */
 export async function handleWebhook(request, options) {
   const o = handlerOptions(options);
   await ready();
-  let event, code;
+  const refuse = (reason, status, error) => {
+    safe(o.onRejected, { reason, status, error });
+    return new Response(null, { status, headers: status === 405 ? { allow: 'POST' } : {} });
+  };
+  let method;
   try {
-    const body = await bounded(request);
-    if (!body) return new Response(null, { status: 413 });
+    method = request.method;
+  } catch {}
+  if (method !== 'POST') return refuse('method', 405);
+  let body;
+  try {
+    body = await bounded(request);
+  } catch {
+    return refuse('timeout', 408);
+  }
+  if (!body) return refuse('too_large', 413);
+  let event;
+  try {
     const signature = request.headers.get('eka-webhook-signature') ?? '';
     event = await verify({ body, signature, signingKey: o.signingKey, toleranceSec: o.toleranceSec });
   } catch (e) {
-    code = e instanceof VoiceApiError ? e.code : 'network';
-    if (code === 'invalid_response') o.onError?.(e);
+    const code = e instanceof VoiceApiError ? e.code : 'network';
+    const status = webhookAnswer(code);
+    // A signed payload of neither shape is the provider's (202, reported as an error).
+    if (code === 'invalid_response') safe(o.onError, e);
+    else return refuse(REASONS[code] ?? 'malformed', status, e);
+    return new Response(null, { status });
   }
-  if (event) {
-    try {
-      if (await o.dedupe(event.sessionId)) {
-        const work = o.client.getSession(event.sessionId).then((s) => o.onSession(s, event));
-        const done = work.catch((e) => o.onError?.(e, event));
-        o.waitUntil?.(done);
-      }
-    } catch (e) {
-      code = 'network'; // the dedupe store failed: let the provider retry
-      o.onError?.(e, event);
+  try {
+    if (await within(Promise.resolve(o.dedupe(event.sessionId)), DEDUPE_TIMEOUT_MS)) {
+      const work = o.client.getSession(event.sessionId).then((s) => o.onSession(s, event));
+      const done = work.catch((e) => safe(o.onError, e, event));
+      safe(o.waitUntil, done);
     }
+  } catch (e) {
+    // The dedupe store failed or hung: let the provider retry.
+    safe(o.onError, e, event);
+    return new Response(null, { status: webhookAnswer('network') });
   }
-  return new Response(null, { status: webhookAnswer(code) });
+  return new Response(null, { status: webhookAnswer(undefined) });
 }
 
 // A webhook body is small: a request over MAX_BODY bytes is refused without being read
-// whole (413), so that no sender can make the receiver hold an endless body.
+// whole (413), so that no sender can make the receiver hold an endless body; one that
+// trickles for over BODY_TIMEOUT_MS is abandoned (408).
 // (snippet.js's `capped` reads a Response the same way; sharing it would export it from
-// the main entry's snippet, 20 bytes over that entry's budget.)
+// the main entry's snippet.)
 const MAX_BODY = 1 << 20;
 async function bounded(request) {
   if (Number(request.headers.get('content-length')) > MAX_BODY) return undefined;
@@ -56,29 +99,36 @@ async function bounded(request) {
   const reader = request.body.getReader();
   const parts = [];
   let n = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if ((n += value.length) > MAX_BODY) return void reader.cancel().catch(() => {});
-    parts.push(value);
-  }
+  const read = async () => {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return true;
+      if ((n += value.length) > MAX_BODY) return void reader.cancel().catch(() => {});
+      parts.push(value);
+    }
+  };
+  if (!(await within(read(), BODY_TIMEOUT_MS, () => reader.cancel().catch(() => {})))) return undefined;
   const body = new Uint8Array(n);
   for (let i = 0, at = 0; i < parts.length; at += parts[i++].length) body.set(parts[i], at);
   return body;
 }
 
-// The caller's options, read once; a missing one rejects (a programming error, not a delivery).
+// The caller's options, read once; a missing one rejects (a programming error, not a
+// delivery) — a missing signing key too: every delivery would be refused, unseen.
 function handlerOptions(options) {
   let o;
   try {
-    const { signingKey, client, onSession, onError, dedupe, waitUntil, toleranceSec } = options ?? {};
-    o = { signingKey, client, onSession, onError, dedupe, waitUntil, toleranceSec };
+    const { signingKey, client, onSession, onError, onRejected, dedupe, waitUntil, toleranceSec } = options ?? {};
+    o = { signingKey, client, onSession, onError, onRejected, dedupe, waitUntil, toleranceSec };
   } catch {
     throw failure('handleWebhook: the options could not be read', 'invalid_argument');
   }
+  const key = o.signingKey;
+  const empty = key === undefined || key === null || key === '' || (typeof key === 'object' && !(key.byteLength > 0));
+  if (empty) throw failure('handleWebhook: `signingKey` is missing or empty (is its environment variable set?): every delivery would be refused', 'invalid_argument');
   if (typeof o.client?.getSession !== 'function') throw failure('handleWebhook: `client` must be a VoiceClient', 'invalid_argument');
   if (typeof o.onSession !== 'function') throw failure('handleWebhook: `onSession(session, event)` is required', 'invalid_argument');
-  for (const k of ['onError', 'dedupe', 'waitUntil']) {
+  for (const k of ['onError', 'onRejected', 'dedupe', 'waitUntil']) {
     if (o[k] !== undefined && typeof o[k] !== 'function') throw failure(`handleWebhook: \`${k}\` must be a function`, 'invalid_argument');
   }
   if (!o.dedupe) o.dedupe = (id) => (seen ??= new SeenSessions(SEEN_CAPACITY)).first(id);

@@ -118,6 +118,6 @@ pub use vad::{
 #[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
 pub use wav::{parse_wav, parse_wav_header, wav_bytes, WavAudio, WavFrames, WavHeader, WAV_RATES};
 pub use webhook::{
-    check_freshness, invalid_signature, normalize_event, python_compact, webhook_answer,
+    check_freshness, invalid_signature, normalize_event, python_canonical, webhook_answer,
     SeenSessions, Signature, WebhookEvent, DEFAULT_TOLERANCE_S, MAX_SIGNATURES, SIGNATURE_HEADER,
 };

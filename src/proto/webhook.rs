@@ -6,11 +6,15 @@
 //! 1. the header must parse (`t=<unix seconds>`, one or more `v1=<64 hex>`; other schemes
 //!    are ignored): else [`ErrorCode::InvalidArgument`];
 //! 2. one `v1` must be the HMAC-SHA256 of `"<t>.<body>"` under the key, compared in constant
-//!    time (several `v1` values: key rotation). When the raw body does not match, its
-//!    compact JSON form is tried too ([`python_compact`]): the provider's own verifier hashes
-//!    `json.dumps(payload, separators=(',', ':'))`, i.e. a re-serialisation of the payload
-//!    rather than the bytes on the wire, so a sender built on it signs that form. Else
-//!    [`ErrorCode::InvalidSignature`];
+//!    time (several `v1` values: key rotation). When the raw body does not match, the form
+//!    the provider's verifier hashes is tried too — `json.dumps(payload, separators=(',',
+//!    ':'))` — derived from the raw text itself ([`python_canonical`]: white space out,
+//!    strings as Python writes them, everything else as it is), never from a parse and a
+//!    re-serialisation: a body whose meaning differs from what was signed (duplicate keys,
+//!    other number spellings, a BOM) never matches, a genuine one (`1.0`, integer-like keys)
+//!    does, and an unsigned body costs one bounded pass, never a parse. Else
+//!    [`ErrorCode::InvalidSignature`]. Only the bytes that verified are parsed afterwards:
+//!    the app gets the signed view;
 //! 3. `|now − t|` must be within the tolerance (default [`DEFAULT_TOLERANCE_S`], the spec's
 //!    suggestion): else [`ErrorCode::StaleSignature`] — checked after the signature, so that
 //!    a forged request is told apart from a replayed one;
@@ -136,32 +140,96 @@ pub fn invalid_signature() -> Error {
     )
 }
 
-/// The compact JSON text as Python's `json.dumps(payload, separators=(',', ':'))` writes
-/// it, from the compact text of a JSON serialiser that leaves non-ASCII characters as
-/// they are (JS `JSON.stringify`): Python's default `ensure_ascii` writes each of them as
-/// `\uXXXX` escapes of its UTF-16 code units, lowercase hex.
+/// The text the provider signs when the body on the wire is not the signed bytes: Python's
+/// `json.dumps(payload, separators=(',', ':'))` (`ensure_ascii`), derived from the RAW body
+/// text itself — never from a parse of it. Outside strings, white space between tokens goes;
+/// inside strings, each character is written as Python writes it (`\"`, `\\`, `\n`,
+/// `\r`, `\t`, `\b`, `\f`, other controls and everything past ASCII as `\uXXXX` of its
+/// UTF-16 units, lowercase hex; `/` and DEL as they are). Every other byte — numbers
+/// (`1.0` stays `1.0`), key order, duplicate keys, a BOM — is kept as it is, so that bytes
+/// that differ in meaning from what was signed never match it. `None` for a text that is
+/// not well-formed where it matters (a bad escape, an unterminated string). One pass, no
+/// recursion: bounded time and memory (at most six bytes out per byte in) whatever the
+/// nesting.
 ///
 /// ```
-/// use eka_voice::proto::python_compact;
-/// assert_eq!(python_compact(r#"{"name":"Dr. Müller","e":"😀"}"#), r#"{"name":"Dr. M\u00fcller","e":"\ud83d\ude00"}"#);
+/// use eka_voice::proto::python_canonical;
+/// assert_eq!(python_canonical("{ \"a\" : [1.0, \"é\\/\"] }").unwrap(), r#"{"a":[1.0,"\u00e9/"]}"#);
+/// assert_eq!(python_canonical(r#"{"a":"\u00E9\ud83d\ude00"}"#).unwrap(), r#"{"a":"\u00e9\ud83d\ude00"}"#);
+/// assert!(python_canonical(r#"{"a":"\x"}"#).is_none());
 /// ```
-pub fn python_compact(compact: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(compact.len());
-    for c in compact.chars() {
-        if c.is_ascii() {
-            out.push(c);
-            continue;
+pub fn python_canonical(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            ' ' | '\t' | '\n' | '\r' => {}
+            '"' => {
+                out.push('"');
+                string_body(&mut chars, &mut out)?;
+                out.push('"');
+            }
+            c => out.push(c),
         }
-        let mut units = [0u16; 2];
-        for &u in c.encode_utf16(&mut units).iter() {
+    }
+    Some(out)
+}
+
+/// The rest of a string (after its opening quote), written as Python writes it, through
+/// its closing quote (not written).
+fn string_body(chars: &mut core::str::Chars<'_>, out: &mut String) -> Option<()> {
+    loop {
+        let unit = match chars.next()? {
+            '"' => return Some(()),
+            '\\' => match chars.next()? {
+                '"' => u32::from('"'),
+                '\\' => u32::from('\\'),
+                '/' => u32::from('/'),
+                'b' => 8,
+                'f' => 12,
+                'n' => 10,
+                'r' => 13,
+                't' => 9,
+                'u' => {
+                    let mut v = 0;
+                    for _ in 0..4 {
+                        v = v * 16 + chars.next()?.to_digit(16)?;
+                    }
+                    v
+                }
+                _ => return None,
+            },
+            c => {
+                let mut units = [0u16; 2];
+                for &u in c.encode_utf16(&mut units).iter() {
+                    push_python_unit(out, u32::from(u));
+                }
+                continue;
+            }
+        };
+        push_python_unit(out, unit);
+    }
+}
+
+/// One UTF-16 unit of a string as Python's `ensure_ascii` writes it.
+fn push_python_unit(out: &mut String, u: u32) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    match u {
+        0x22 => out.push_str("\\\""),
+        0x5c => out.push_str("\\\\"),
+        0x0a => out.push_str("\\n"),
+        0x0d => out.push_str("\\r"),
+        0x09 => out.push_str("\\t"),
+        0x08 => out.push_str("\\b"),
+        0x0c => out.push_str("\\f"),
+        0x20..=0x7f => out.push(char::from(u as u8)),
+        _ => {
             out.push_str("\\u");
             for shift in [12, 8, 4, 0] {
-                out.push(HEX[usize::from((u >> shift) & 0xf)] as char);
+                out.push(char::from(HEX[((u >> shift) & 0xf) as usize]));
             }
         }
     }
-    out
 }
 
 /// One webhook, normalised from either payload shape.
@@ -248,6 +316,8 @@ pub fn webhook_answer(failure: Option<ErrorCode>) -> u16 {
             ErrorCode::InvalidSignature | ErrorCode::StaleSignature | ErrorCode::InvalidArgument,
         ) => 401,
         Some(ErrorCode::InvalidResponse) => 202,
+        // The receiver's own store (a `dedupe` hook) failed or hung: retry later.
+        Some(ErrorCode::Network) => 503,
         Some(_) => 500,
     }
 }

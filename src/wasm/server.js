@@ -33,7 +33,8 @@ export function webhookInput(o) {
   if (now !== undefined && !Number.isFinite(now)) throw '`now` must be a Date or milliseconds since the epoch';
   let decoded;
   try {
-    decoded = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+    // ignoreBOM: a BOM stays in the text (it is not in what the provider signs).
+    decoded = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(raw);
   } catch {}
   return [raw, decoded, signature, k, tolerance, now ?? Date.now()];
 }
@@ -44,10 +45,6 @@ export function parsePayload(t) {
   } catch {
     return undefined;
   }
-}
-// A parsed payload's compact JSON text (undefined for none).
-export function compactJson(payload) {
-  return payload === undefined ? undefined : JSON.stringify(payload);
 }
 // The string at `path` (an array of keys) of a parsed payload, cut to `max` characters.
 export function readPath(o, path, max) {

@@ -20,7 +20,7 @@ use super::api::VoiceClient;
 use super::errors::Failure;
 use super::js::describe;
 use crate::proto::{
-    check_freshness, invalid_signature, normalize_event, python_compact, webhook_answer,
+    check_freshness, invalid_signature, normalize_event, python_canonical, webhook_answer,
     AuthAnswer, BaseUrl, CredentialStep, Credentials, Error, ErrorCode, SeenSessions, Signature,
     WebhookEvent, DEFAULT_TOLERANCE_S, MAX_FIELD_CHARS,
 };
@@ -31,8 +31,6 @@ extern "C" {
     fn webhook_input(options: &JsValue) -> Result<Array, JsValue>;
     #[wasm_bindgen(js_name = parsePayload)]
     fn parse_payload(text: &str) -> JsValue;
-    #[wasm_bindgen(js_name = compactJson)]
-    fn compact_json(payload: &JsValue) -> Option<String>;
     #[wasm_bindgen(js_name = readPath)]
     fn read_path(payload: &JsValue, path: &Array, max: u32) -> Option<String>;
     #[wasm_bindgen(js_name = webhookEvent)]
@@ -78,15 +76,22 @@ fn verify(options: &JsValue) -> Result<JsValue, Error> {
     let now_s = (input.get(5).as_f64().unwrap_or(0.0) / 1000.0) as u64;
 
     let sig = Signature::parse(&signature)?;
-    // The payload, parsed by the platform (undefined when the body is not JSON).
-    let payload = text.as_deref().map_or(JsValue::UNDEFINED, parse_payload);
-    // The compact form is written only when the raw body does not match.
-    let signed = sig.matches(&key, &body)
-        || compact_json(&payload).is_some_and(|c| sig.matches(&key, python_compact(&c).as_bytes()));
-    if !signed {
-        return Err(invalid_signature());
-    }
+    // The signed text: the raw body, else the form the provider's verifier hashes, derived
+    // from the raw text (one bounded pass). Nothing unsigned is ever parsed.
+    let verified = if sig.matches(&key, &body) {
+        text
+    } else {
+        text.as_deref()
+            .and_then(python_canonical)
+            .filter(|c| sig.matches(&key, c.as_bytes()))
+            .ok_or_else(invalid_signature)
+            .map(Some)?
+    };
     check_freshness(sig.timestamp, now_s, tolerance)?;
+    // The payload the app gets: the signed bytes, parsed by the platform.
+    let payload = verified
+        .as_deref()
+        .map_or(JsValue::UNDEFINED, parse_payload);
     let read = |path: &[&str]| {
         let keys: Array = path.iter().map(|k| JsValue::from_str(k)).collect();
         read_path(&payload, &keys, MAX_FIELD_CHARS as u32)

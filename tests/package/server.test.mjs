@@ -79,6 +79,91 @@ test("the provider's compact re-serialisation verifies too (Python json.dumps, e
   assert.equal(await code(verify(sent.replace('Müller', 'Muller'), header(T, hmac(KEY, T, pythonCompact)))), 'invalid_signature');
 });
 
+test('only what Python signed verifies: its 1.0 and integer-like keys do; duplicate keys, -0, 0E5, a BOM do not; the app gets the signed view', async () => {
+  // The provider signs json.dumps(payload, separators=(',', ':')) and may send it pretty.
+  const signed = '{"event":"v2rx.completed","data":{"session_id":"s1","score":1.0,"by_minute":{"1":"a","0":"b"}}}';
+  const sig = header(T, hmac(KEY, T, signed));
+  const pretty = '{\n  "event": "v2rx.completed",\n  "data": { "session_id": "s1", "score": 1.0, "by_minute": { "1": "a", "0": "b" } }\n}';
+  const e = await verify(pretty, sig);
+  assert.equal(e.sessionId, 's1');
+  assert.equal(e.raw.data.score, 1);
+  // Bytes that mean something else than what was signed, under the same signature.
+  for (const forged of [
+    signed.replace('"session_id":"s1"', '"session_id":"EVIL","session_id":"s1"'),
+    signed.replace('1.0', '-0'),
+    signed.replace('1.0', '0E5'),
+    '\ufeff' + signed,
+  ]) {
+    assert.equal(await code(verify(forged, sig)), 'invalid_signature', forged);
+  }
+});
+
+test('an unsigned request costs a bounded pass: 401 or 400, never a 500, the heap flat', async () => {
+  const { handleWebhook } = await import('eka-voice/server');
+  const v8 = await import('node:v8');
+  const vm = await import('node:vm');
+  v8.setFlagsFromString('--expose_gc');
+  const gc = vm.runInNewContext('gc');
+  const client = new VoiceClient({ token: 't' });
+  const opts = { signingKey: KEY, client, onSession: () => assert.fail('nothing is handled') };
+  const sig = header(T, '0'.repeat(64));
+  const deep = '['.repeat(500_000) + ']'.repeat(500_000); // 1 MB nested 500,000 deep
+  const spam = '[' + '{},'.repeat(300_000) + '{}]';
+  const statuses = new Map();
+  const send = async (body) => {
+    const r = await handleWebhook(new Request('http://x', { method: 'POST', headers: { 'eka-webhook-signature': sig }, body }), opts);
+    statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+  };
+  await send(deep);
+  await send(spam);
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < 1000; i++) await send(i % 10 === 0 ? deep : i % 2 ? spam : '{"a":'.repeat(20_000));
+  gc();
+  const grew = process.memoryUsage().heapUsed - before;
+  assert.deepEqual([...statuses.keys()], [401], JSON.stringify([...statuses]));
+  assert.ok(grew < 16 << 20, `the heap grew ${(grew / 1048576).toFixed(1)} MB over 1,000 hostile requests`);
+});
+
+test('refused deliveries are reported; a missing key is refused when the handler is used; 405; onError that throws; slow bodies and dedupe bounded', async () => {
+  const { handleWebhook } = await import('eka-voice/server');
+  const client = new VoiceClient({ token: 't' });
+  const rejected = [];
+  const base = { signingKey: KEY, client, onSession: () => {}, onRejected: (r) => rejected.push(r.reason) };
+  const post = (body, headers = {}) => new Request('http://x', { method: 'POST', headers, body });
+  // A key from an unset environment variable: refused at once, loudly.
+  for (const signingKey of [undefined, '', new Uint8Array(0)]) {
+    assert.equal(await code(handleWebhook(post('{}'), { ...base, signingKey })), 'invalid_argument');
+  }
+  // A wrong key: every delivery 401, each one reported.
+  const body = SHAPE_2;
+  for (let i = 0; i < 5; i++) {
+    const r = await handleWebhook(post(body, { 'eka-webhook-signature': header(T, hmac('wrong', T, body)) }), { ...base, toleranceSec: 1e9 });
+    assert.equal(r.status, 401);
+  }
+  assert.deepEqual(rejected.splice(0), Array(5).fill('bad_signature'));
+  const stale = await handleWebhook(post(body, { 'eka-webhook-signature': header(T, hmac(KEY, T, body)) }), base);
+  assert.equal(stale.status, 401);
+  assert.equal((await handleWebhook(post(body), base)).status, 401);
+  assert.equal((await handleWebhook(new Request('http://x', { method: 'GET' }), base)).status, 405);
+  assert.deepEqual(rejected.splice(0), ['stale', 'malformed', 'method']);
+  // Hooks that throw never reject the handler.
+  const throwing = { ...base, onRejected: () => { throw new Error('log down'); }, onError: () => { throw new Error('log down'); } };
+  assert.equal((await handleWebhook(post(body), throwing)).status, 401);
+  const odd = '{"hello":"world"}';
+  const n = Math.floor(Date.now() / 1000);
+  assert.equal((await handleWebhook(post(odd, { 'eka-webhook-signature': header(n, hmac(KEY, n, odd)) }), throwing)).status, 202);
+  // A body that never ends (408) and a dedupe store that never answers (503), at once.
+  const trickle = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('{')); } });
+  const fresh = header(n, hmac(KEY, n, body));
+  const [slow, hung] = await Promise.all([
+    handleWebhook(new Request('http://x', { method: 'POST', body: trickle, duplex: 'half' }), base),
+    handleWebhook(post(body, { 'eka-webhook-signature': fresh }), { ...base, dedupe: () => new Promise(() => {}) }),
+  ]);
+  assert.deepEqual([slow.status, hung.status], [408, 503]);
+  assert.deepEqual(rejected, ['timeout']);
+});
+
 test('malformed headers and options are invalid_argument; a signed payload of neither shape is invalid_response', async () => {
   const sig = hmac(KEY, T, SHAPE_2);
   for (const h of ['', `v1=${sig}`, `t=${T}`, `t=abc,v1=${sig}`, `t=${T},v1=${sig.slice(1)}`, `t=${T};v1=${sig}`]) {

@@ -107,16 +107,55 @@ fn freshness_is_symmetric_around_now() {
 }
 
 #[test]
-fn python_compact_escapes_what_ensure_ascii_escapes() {
-    assert_eq!(python_compact(BODY), BODY, "ASCII stays as it is");
-    assert_eq!(python_compact(r#"{"a":"é"}"#), r#"{"a":"\u00e9"}"#);
-    assert_eq!(python_compact("ग"), r"\u0917");
+fn the_python_form_is_derived_from_the_raw_text_and_keeps_its_meaning() {
     assert_eq!(
-        python_compact("𝄞"),
-        r"\ud834\udd1e",
+        python_canonical(BODY).unwrap(),
+        BODY,
+        "compact ASCII stays as it is"
+    );
+    // White space between tokens goes; strings are written as ensure_ascii writes them.
+    let pretty = "{\n  \"a\": \"é\",\n  \"b\": [1.0, 2, {\"1\": true}]\n}";
+    assert_eq!(
+        python_canonical(pretty).unwrap(),
+        r#"{"a":"\u00e9","b":[1.0,2,{"1":true}]}"#,
+        "1.0 and integer-like keys as they were"
+    );
+    assert_eq!(python_canonical(r#""ग""#).unwrap(), r#""\u0917""#);
+    assert_eq!(
+        python_canonical(r#""𝄞""#).unwrap(),
+        r#""\ud834\udd1e""#,
         "astral: two UTF-16 units"
     );
-    assert_eq!(python_compact("\u{7f}"), "\u{7f}", "DEL is ASCII");
+    assert_eq!(
+        python_canonical("\"\u{7f}\"").unwrap(),
+        "\"\u{7f}\"",
+        "DEL is ASCII"
+    );
+    assert_eq!(
+        python_canonical(r#""\/\u0041\u000a\u001f""#).unwrap(),
+        r#""/A\n\u001f""#
+    );
+    assert_eq!(
+        python_canonical(r#""a b""#).unwrap(),
+        r#""a b""#,
+        "space inside a string stays"
+    );
+    // What differs in meaning from a Python dump stays different (so it never matches).
+    for raw in [
+        r#"{"session_id":"EVIL","session_id":"s1"}"#,
+        r#"{"a":-0}"#,
+        r#"{"a":0E5}"#,
+        "\u{feff}{\"a\":1}",
+    ] {
+        assert_eq!(python_canonical(raw).unwrap(), raw.replace(' ', ""));
+    }
+    // Not well-formed where it matters: no form at all.
+    for bad in [r#""\x""#, r#""\u12""#, r#""open"#, r#""\uZZZZ""#] {
+        assert_eq!(python_canonical(bad), None, "{bad}");
+    }
+    // Nesting costs nothing: one pass.
+    let deep = "[".repeat(200_000) + &"]".repeat(200_000);
+    assert_eq!(python_canonical(&deep).unwrap().len(), 400_000);
 }
 
 fn reader(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&[&str]) -> Option<String> {
@@ -198,7 +237,12 @@ fn the_receivers_answer_follows_the_table() {
         assert_eq!(webhook_answer(Some(c)), 401, "{c:?}");
     }
     assert_eq!(webhook_answer(Some(ErrorCode::InvalidResponse)), 202);
-    assert_eq!(webhook_answer(Some(ErrorCode::Network)), 500);
+    assert_eq!(
+        webhook_answer(Some(ErrorCode::Network)),
+        503,
+        "the dedupe store: retry later"
+    );
+    assert_eq!(webhook_answer(Some(ErrorCode::ServerError)), 500);
     // Every code has a name that reads back.
     for c in ErrorCode::ALL {
         assert_eq!(ErrorCode::parse(c.as_str()), Some(c));

@@ -79,14 +79,16 @@ const CASES = {
       for (let i = 0; i < 3; i++) yield ogg(i);
       await new Promise(() => {});
     }
-    const first = env.client().transcribe(live(), { ...simulate({ hold_upload_ms: 2000 }), durable: store, signal: ac.signal });
+    const client = env.client();
+    const first = client.transcribe(live(), { ...simulate({ hold_upload_ms: 2000 }), durable: store, signal: ac.signal });
     await sleep(500);
     ac.abort();
     check((await code(first)) === 'AbortError', 'the first page went away');
     check(store.chunks.size === 3 && typeof store.state === 'string', `stored: ${store.chunks.size} chunks`);
     const state = store.state;
-    // Resumed by another client (a reopened page): the stored chunks, End with all three.
-    const result = await env.client().transcribe([], { ...simulate({}), durable: store, resume: state });
+    // Resumed on the SAME client (and it would be the same on a new one, a reopened page):
+    // the stored chunks, End with all three.
+    const result = await client.transcribe([], { ...simulate({}), durable: store, resume: state });
     check(result.status === 'completed', `status ${result.status}`);
     const s = await (await fetch(`${env.sim}/__sim/sessions/${result.session_id}`)).json();
     check(s.files.length === 3 && s.end_body.audio_files_sent === 3, `${s.files.length} files, End ${JSON.stringify(s.end_body)}`);

@@ -180,6 +180,18 @@ async function storeCases() {
   await rejectsWith(resumeTranscription(client(), { recordingId: 'good' }), 'not_found');
   for (const id of ['junk', 'corrupt', 'good']) await discardRecording({ recordingId: id });
   assert((await listRecordings()).length === 0, 'all discarded');
+  // Another connection that never closes blocks a pending deleteDatabase; everything the
+  // store does then waits behind it: bounded, typed `timeout`, never a hang.
+  const other = await new Promise((resolve) => {
+    const r = indexedDB.open('eka-voice-recorder', 1);
+    r.onsuccess = () => resolve(r.result);
+  });
+  const pendingDelete = indexedDB.deleteDatabase('eka-voice-recorder');
+  pendingDelete.onblocked = () => {};
+  const t0 = performance.now();
+  await rejectsWith(listRecordings(), 'timeout');
+  assert(performance.now() - t0 < 15000, 'within the bound');
+  other.close();
 }
 
 /** Two tabs on one recording: the second (a same-origin frame) is refused while the first

@@ -39,8 +39,9 @@ function dbfs(wav, from, to) {
 }
 
 async function recordCases() {
-  await check('options of the wrong type, or a throwing Proxy: invalid_argument at once', async () => {
+  await check('options of the wrong type, a typo, or a throwing Proxy: invalid_argument at once', async () => {
     await throwsWith(() => createRecorder({ maxChunkMs: '20000' }), 'invalid_argument');
+    await throwsWith(() => createRecorder({ maxChunkMS: 20000 }), 'invalid_argument');
     await throwsWith(() => createRecorder(7), 'invalid_argument');
     const hostile = new Proxy({}, { get() { throw new Error('boom'); } });
     await throwsWith(() => createRecorder(hostile), 'invalid_argument');
