@@ -14,10 +14,12 @@ export interface ClientOptions {
   token?: string | undefined;
   /**
    * Returns a bearer token (sync or async). Asked before the first request when there is no
-   * `token`, and asked again once after a 401 (then the request is repeated once). Concurrent
-   * requests of one client that hit a 401 together share one call.
+   * `token`, and asked again once after a 401 (or a 403 `invalid_token` / `missing_token`),
+   * told which token the service refused (`refused`: drop it from any cache, or the same
+   * token comes back refused); then the request is repeated once. Concurrent requests of
+   * one client that hit a 401 together share one call.
    */
-  getToken?: (() => string | PromiseLike<string>) | undefined;
+  getToken?: ((context: TokenContext) => string | PromiseLike<string>) | undefined;
   /**
    * The largest answer body read, in bytes (default 33554432, 32 MiB). A bigger answer is not
    * read and rejects with `invalid_response`. (In a browser, a compressed answer is bounded
@@ -32,6 +34,12 @@ export interface ClientOptions {
    * trust.
    */
   trustedUploadOrigins?: string[] | undefined;
+}
+
+/** What `getToken` is told. */
+export interface TokenContext {
+  /** The token the service just refused (absent for the first token). */
+  refused?: string;
 }
 
 /** Options of `getSession`: one request. */

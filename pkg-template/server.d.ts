@@ -132,10 +132,13 @@ export interface ClientCredentialsOptions {
 /**
  * A `getToken` for `VoiceClient`, from client credentials (servers only): logs in
  * (`/connect-auth/v1/account/login`), caches the token, refreshes it through the refresh
- * endpoint at 80 % of its lifetime, logs in again when the refresh token is gone or refused;
- * one request in flight however many callers wait. Rejects with `VoiceApiError`:
+ * endpoint at 80 % of its lifetime, logs in again when the refresh token is gone or refused
+ * — and when the API refused the cached token (the client passes `{ refused }`: revoked
+ * tokens, a clock jump) — one request in flight however many callers wait. A lifetime
+ * under 60 s counts as 60 s; an answer over 64 KiB is `invalid_response`, unread; one that
+ * does not arrive whole within 30 s is `network`. Rejects with `VoiceApiError`:
  * `unauthorized` (wrong credentials; `apiCode` is the service's `code`), `network`,
  * `server_error`… Throws `invalid_argument` for bad options, and where a `document` exists:
  * a client secret must never reach a browser.
  */
-export declare function clientCredentials(options: ClientCredentialsOptions): () => Promise<string>;
+export declare function clientCredentials(options: ClientCredentialsOptions): (context?: { refused?: string }) => Promise<string>;

@@ -139,7 +139,14 @@ function handlerOptions(options) {
 export function clientCredentials(options) {
   if (!settle()) throw failure('eka-voice/server could not instantiate its wasm', 'wasm_unavailable');
   const credentials = new ClientCredentials(options);
-  return () => credentials.getToken();
+  // The client says which token the API refused: dropped, and one login for every waiter.
+  return (context) => {
+    let refused;
+    try {
+      refused = typeof context?.refused === 'string' ? context.refused : undefined;
+    } catch {}
+    return credentials.getToken(refused);
+  };
 }
 
 /**

@@ -8,6 +8,14 @@
 //!   refresh was refused, the client logs in again;
 //! - a refresh refused by the service (400/401/403) drops the tokens: the next step is a
 //!   login (once per call: a login refused after that is the error);
+//! - a token the API refused (the client's `getToken({ refused })` after a 401/403: it
+//!   expired early, the service revoked it, the clock jumped) is never handed out again when
+//!   it is the cached one: the next step is a refresh (while the refresh token lives; a
+//!   refused refresh then logs in) or a login ([`Credentials::on_refused`]);
+//! - an `expires_in` that is not positive counts as [`MIN_LIFETIME_S`]: the token is used
+//!   (until refused) instead of a login on every call;
+//! - an answer over [`MAX_AUTH_ANSWER_BYTES`] is `invalid_response`, unread; one that does
+//!   not arrive whole within the request's time is `network`;
 //! - the auth endpoints' errors (`{code, error}` bodies, or the gateway envelopes) become
 //!   [`ErrorCode::Unauthorized`] (401/403, a refused login: wrong credentials) or the codes
 //!   of the answer table for other statuses, `apiCode` the service's `code`;
@@ -23,6 +31,12 @@ use super::url::BaseUrl;
 
 /// A token is refreshed once this share of its lifetime has passed.
 pub const REFRESH_AT_PERCENT: u64 = 80;
+
+/// The lifetime, in seconds, of a token whose `expires_in` is not positive.
+pub const MIN_LIFETIME_S: f64 = 60.0;
+
+/// The largest auth answer read, in bytes (a token answer is a few hundred).
+pub const MAX_AUTH_ANSWER_BYTES: u32 = 64 * 1024;
 
 /// The login endpoint, under the base URL.
 pub const LOGIN_PATH: &str = "/connect-auth/v1/account/login";
@@ -173,6 +187,25 @@ impl Credentials {
         }
     }
 
+    /// The API refused `token` (`getToken({ refused })`): when it is the cached one, it is
+    /// not handed out again — the next step refreshes it, or logs in.
+    ///
+    /// ```
+    /// use eka_voice::proto::{AuthAnswer, BaseUrl, CredentialStep, Credentials};
+    /// let mut c = Credentials::new(BaseUrl::default(), "id", "secret").unwrap();
+    /// let a = AuthAnswer { access_token: Some("at".into()), expires_in: Some(1800.0), ..Default::default() };
+    /// c.on_login(0, 200, &a).unwrap();
+    /// c.on_refused("another");
+    /// assert_eq!(c.next(1), CredentialStep::Use("at".into()));
+    /// c.on_refused("at");
+    /// assert!(matches!(c.next(1), CredentialStep::Login { .. }), "no refresh token: a login");
+    /// ```
+    pub fn on_refused(&mut self, token: &str) {
+        if let Some(t) = self.tokens.as_mut().filter(|t| t.access == token) {
+            t.refresh_at_ms = 0;
+        }
+    }
+
     /// The login answered `status`: the token, or the error (wrong credentials:
     /// `unauthorized`).
     pub fn on_login(&mut self, now_ms: u64, status: u16, a: &AuthAnswer) -> Result<String, Error> {
@@ -215,7 +248,12 @@ impl Credentials {
             m.push_str(" answered without access_token and expires_in");
             return Err(Error::new(ErrorCode::InvalidResponse, m));
         };
-        let lifetime_ms = (expires_in.max(0.0) * 1000.0) as u64;
+        let lifetime_s = if expires_in > 0.0 {
+            expires_in
+        } else {
+            MIN_LIFETIME_S
+        };
+        let lifetime_ms = (lifetime_s * 1000.0) as u64;
         self.tokens = Some(Tokens {
             access: access.clone(),
             refresh: a.refresh_token.clone(),

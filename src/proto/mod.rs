@@ -81,7 +81,8 @@ pub use classify::{
 };
 pub use create::{create_url, CreateSession, UploadType, MAX_ADDITIONAL_DATA_BYTES};
 pub use credentials::{
-    AuthAnswer, CredentialStep, Credentials, LOGIN_PATH, REFRESH_AT_PERCENT, REFRESH_PATH,
+    AuthAnswer, CredentialStep, Credentials, LOGIN_PATH, MAX_AUTH_ANSWER_BYTES, MIN_LIFETIME_S,
+    REFRESH_AT_PERCENT, REFRESH_PATH,
 };
 pub use durable::{DurableState, MAX_CHUNKS};
 pub use end::{end_body, end_url};

@@ -94,7 +94,7 @@ extern "C" {
 
     /// Calls a `getToken` source; what it returns or throws becomes the promise's outcome.
     #[wasm_bindgen(js_name = callToken)]
-    pub fn call_token(source: &JsValue) -> Promise;
+    pub fn call_token(source: &JsValue, refused: Option<String>) -> Promise;
 
     /// The functions `names` of a hooks object, each read once; throws a message.
     #[wasm_bindgen(catch, js_name = hookFns)]

@@ -22,7 +22,7 @@ use super::js::describe;
 use crate::proto::{
     check_freshness, invalid_signature, normalize_event, python_canonical, webhook_answer,
     AuthAnswer, BaseUrl, CredentialStep, Credentials, Error, ErrorCode, SeenSessions, Signature,
-    WebhookEvent, DEFAULT_TOLERANCE_S, MAX_FIELD_CHARS,
+    WebhookEvent, DEFAULT_TOLERANCE_S, MAX_AUTH_ANSWER_BYTES, MAX_FIELD_CHARS,
 };
 
 #[wasm_bindgen(module = "/src/wasm/server.js")]
@@ -151,6 +151,7 @@ extern "C" {
         body: &str,
         bearer: Option<String>,
         client_id: Option<String>,
+        max_bytes: u32,
     ) -> Promise;
 }
 
@@ -176,8 +177,12 @@ impl JsCredentials {
     }
 
     /// A token: the cached one, or the one the login / refresh in flight will give.
+    /// `refused`: the token the API refused (dropped when it is the cached one).
     #[wasm_bindgen(js_name = getToken)]
-    pub fn get_token(&self) -> Promise {
+    pub fn get_token(&self, refused: Option<String>) -> Promise {
+        if let Some(token) = refused {
+            self.machine.borrow_mut().on_refused(&token);
+        }
         if let CredentialStep::Use(token) = self.machine.borrow().next(now_ms()) {
             return Promise::resolve(&JsValue::from(token));
         }
@@ -240,13 +245,25 @@ async fn post(
     bearer: Option<String>,
     client_id: Option<String>,
 ) -> Result<(u16, AuthAnswer), Error> {
-    let got = JsFuture::from(auth_post(url, body, bearer, client_id))
-        .await
-        .map_err(|e| {
-            let mut m = String::from("the auth endpoint could not be reached: ");
-            m.push_str(&describe(&e));
-            Error::new(ErrorCode::Network, m)
-        })?;
+    let got = JsFuture::from(auth_post(
+        url,
+        body,
+        bearer,
+        client_id,
+        MAX_AUTH_ANSWER_BYTES,
+    ))
+    .await
+    .map_err(|e| {
+        let mut m = String::from("the auth endpoint did not answer whole: ");
+        m.push_str(&describe(&e));
+        Error::new(ErrorCode::Network, m)
+    })?;
+    if got.is_null() {
+        return Err(Error::new(
+            ErrorCode::InvalidResponse,
+            "the auth endpoint's answer is over 64 KiB: not read",
+        ));
+    }
     let a = Array::from(&got);
     let s = |i: u32| a.get(i).as_string();
     Ok((

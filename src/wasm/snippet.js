@@ -185,9 +185,10 @@ export async function callHook(f, a, b, c) { return f(a, b, c); }
 export function nextOnline() {
   return new Promise((resolve) => globalThis.addEventListener?.('online', () => resolve(), { once: true }));
 }
-// Calls a getToken source: whatever it throws or returns (a value, a promise, a thenable
-// whose `then` throws) becomes this promise's outcome.
-export async function callToken(f) { return f(); }
+// Calls a getToken source, telling it the token the service refused (when one was):
+// whatever it throws or returns (a value, a promise, a thenable whose `then` throws)
+// becomes this promise's outcome.
+export async function callToken(f, refused) { return f(refused === undefined ? {} : { refused }); }
 export function describe(e) {
   try {
     const m = typeof e?.message === 'string' ? e.message : typeof e === 'string' ? e : '';

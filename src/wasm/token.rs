@@ -3,8 +3,9 @@
 //!
 //! Rules:
 //! - without a static token, `getToken` is asked before the first request;
-//! - after a 401, `getToken` is asked again and the request repeated (the poller
-//!   allows this once in a row);
+//! - after a 401 (or a 403 that refuses the token), `getToken` is asked again — told which
+//!   token was refused, `getToken({ refused })`, so that a cache drops it — and the request
+//!   repeated (the poller allows this once in a row);
 //! - concurrent requests that need a fresh token together share ONE `getToken` call:
 //!   a refresh is keyed by the generation of the token that failed, so a request that
 //!   failed with an already-replaced token just uses the new one;
@@ -162,8 +163,12 @@ impl Tokens {
         let refresh = match slot.as_ref().filter(|r| r.replaces == failed) {
             Some(r) => r.clone(),
             None => {
+                // The token of the generation that failed is the one the service refused.
+                let refused = (self.generation.get() == failed)
+                    .then(|| self.current())
+                    .flatten();
                 let r = Rc::new(Refresh {
-                    promise: js::call_token(source),
+                    promise: js::call_token(source, refused),
                     replaces: failed,
                     waiters: Cell::new(0),
                 });

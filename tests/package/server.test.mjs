@@ -320,6 +320,57 @@ test('clientCredentials: one login for 100 callers, a refresh in the middle of a
   }
 });
 
+test('clientCredentials: a token the service revoked is dropped (one login for all waiters); capped, floored, and timed answers', async () => {
+  const http = await import('node:http');
+  const { createSimulator } = await import('eka-voice/simulator');
+  const { clientCredentials } = await import('eka-voice/server');
+  const sim = createSimulator({ tokenTtlSec: 1800 });
+  const base = await sim.listen(0);
+  const counts = async () => (await fetch(`${base}/__sim/auth`)).json();
+  try {
+    const getToken = clientCredentials({ clientId: 'client-1', clientSecret: 'cs_secret', baseUrl: base });
+    const client = new VoiceClient({ baseUrl: base, getToken });
+    await client.getSession(`instant.rev-${Date.now()}`);
+    // The service revokes every token (a restart): 30 minutes of life left, yet refused.
+    await fetch(`${base}/__sim/reset`, { method: 'POST' });
+    const all = await Promise.all(Array.from({ length: 20 }, (_, i) => client.getSession(`instant.rev2-${i}`)));
+    assert.ok(all.every((r) => r.status === 'completed'));
+    assert.equal((await counts()).logins, 1, 'the refused token dropped, one login for all waiters');
+  } finally {
+    await sim.close();
+  }
+  // An auth server that answers too much, expires_in 0, or trickles.
+  let mode = 'huge';
+  let logins = 0;
+  const auth = http.createServer((req, res) => {
+    logins++;
+    if (mode === 'huge') return res.writeHead(200, { 'content-type': 'application/json' }).end('{"pad":"' + 'x'.repeat(1 << 20) + '"}');
+    if (mode === 'zero') return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: `at_${logins}`, expires_in: 0 }));
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('{"access_token":');
+    const t = setInterval(() => res.write(' '), 1000);
+    res.on('close', () => clearInterval(t));
+  });
+  await new Promise((r) => auth.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${auth.address().port}`;
+  try {
+    const e = await clientCredentials({ clientId: 'c', clientSecret: 's', baseUrl: url })().catch((x) => x);
+    assert.equal(e?.code, 'invalid_response', 'an answer over 64 KiB is not read');
+    mode = 'zero';
+    const zero = clientCredentials({ clientId: 'c', clientSecret: 's', baseUrl: url });
+    logins = 0;
+    const first = await zero();
+    assert.equal(await zero(), first, 'expires_in 0 does not log in on every call');
+    assert.equal(logins, 1);
+    mode = 'trickle';
+    const slow = await clientCredentials({ clientId: 'c', clientSecret: 's', baseUrl: url })().catch((x) => x);
+    assert.equal(slow?.code, 'network', 'an answer that does not arrive whole in time');
+  } finally {
+    auth.closeAllConnections?.();
+    auth.close();
+  }
+});
+
 test('pollMany: every id once, in completion order, bounded by concurrency, rate held, 429 pauses the client', async () => {
   const { createSimulator } = await import('eka-voice/simulator');
   const { VoiceClient: ServerClient } = await import('eka-voice/server');
