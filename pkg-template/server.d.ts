@@ -16,8 +16,9 @@ export interface PollManyOptions extends PollOptions {
 }
 
 /**
- * One result of `pollMany`: the session, or why it could not be had (a `VoiceApiError`; after
- * the caller's `signal` aborted, its reason). Tell them apart by `error === undefined`.
+ * One result of `pollMany`: the session, or why it could not be had (a `VoiceApiError`).
+ * Tell them apart by `error === undefined`. (When the caller's `signal` aborts, the loop
+ * itself throws its reason.)
  */
 export type PollManyResult =
   | { sessionId: string; session: SessionResult; error?: undefined }
@@ -28,8 +29,11 @@ export declare class VoiceClient extends BaseClient {
   constructor(options?: ClientOptions);
   /**
    * Polls many sessions, at most `concurrency` at once, and yields each result as it settles
-   * (completion order), every id exactly once. `ids`: an array, or any (async) iterable.
-   * Breaking out of the loop stops taking ids and aborts the polls in flight.
+   * (completion order; never held while the next id is awaited), every id exactly once.
+   * `ids`: an array, or any (async) iterable — pulled one at a time, only while a poll may
+   * start, the event loop getting a turn every 64 ids. Aborting `signal` stops at once: the
+   * loop throws its reason, no more ids are pulled, the polls in flight are aborted. Breaking
+   * out of the loop stops taking ids and aborts the polls in flight too.
    */
   pollMany(ids: Iterable<string> | AsyncIterable<string>, options?: PollManyOptions): AsyncGenerator<PollManyResult, void, undefined>;
 }

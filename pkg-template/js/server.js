@@ -151,9 +151,15 @@ export function clientCredentials(options) {
 
 /**
  * See server.d.ts: polls many sessions, at most `concurrency` at once, yielding
- * `{ sessionId, session }` or `{ sessionId, error }` as each settles. Stopping the loop
- * (break, return, a throw) stops taking ids and aborts the polls in flight.
+ * `{ sessionId, session }` or `{ sessionId, error }` as each settles. Ids are pulled one at
+ * a time and only while a poll may start (an endless or slow id source is never drained
+ * ahead); a result is yielded as soon as it settles, even while the next id is awaited; the
+ * event loop gets a turn every PULLS_PER_TURN ids (ids that fail at once never starve the
+ * timers). Aborting `signal` stops at once: no more ids are pulled, the polls in flight are
+ * aborted, and the loop throws `signal.reason`. Stopping the loop (break, return, a throw)
+ * stops taking ids and aborts the polls in flight.
  */
+const PULLS_PER_TURN = 64;
 VoiceClient.prototype.pollMany = async function* pollMany(ids, options) {
   const { concurrency, perSecond, poll, signal } = manyOptions(options);
   if (perSecond !== undefined) this.setRequestBudget(perSecond);
@@ -161,19 +167,26 @@ VoiceClient.prototype.pollMany = async function* pollMany(ids, options) {
   // One controller per poll (a shared signal would carry hundreds of listeners); the
   // caller's signal gets one listener that aborts them all.
   const controllers = new Set();
-  const stopAll = () => controllers.forEach((c) => c.abort(signal?.reason));
-  signal?.addEventListener('abort', stopAll, { once: true });
   const running = new Set();
   const settled = [];
-  let wake;
-  let more = true;
-  const next = async () => {
-    const step = await source.next();
-    if (step.done) return void (more = false);
-    const sessionId = step.value;
+  let notified = false;
+  let notify;
+  const wake = () => {
+    notified = true;
+    notify?.();
+  };
+  const woken = () =>
+    notified ? (notified = false) : new Promise((r) => (notify = () => ((notify = undefined), (notified = false), r())));
+  const onAbort = () => {
+    controllers.forEach((c) => c.abort(signal.reason));
+    wake();
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let closed = false;
+  const start = (sessionId) => {
+    if (closed) return; // an id that arrived after the loop ended: not polled
     const controller = new AbortController();
     controllers.add(controller);
-    if (signal?.aborted) controller.abort(signal.reason);
     const p = this.pollSession(sessionId, { ...poll, signal: controller.signal }).then(
       (session) => ({ sessionId, session }),
       (error) => ({ sessionId, error }),
@@ -183,20 +196,48 @@ VoiceClient.prototype.pollMany = async function* pollMany(ids, options) {
       running.delete(p);
       controllers.delete(controller);
       settled.push(r);
-      wake?.();
+      wake();
     });
   };
+  let pulling = false;
+  let more = true;
+  let failed;
+  let pulled = 0;
+  const pull = () => {
+    pulling = true;
+    Promise.resolve()
+      .then(() => source.next())
+      .then(
+        (step) => (step.done ? (more = false) : start(step.value)),
+        (e) => ((failed = { e }), (more = false)),
+      )
+      .finally(() => ((pulling = false), wake()));
+  };
   try {
-    while (more || running.size || settled.length) {
-      while (more && running.size < concurrency) await next();
-      if (!settled.length && running.size) await new Promise((r) => (wake = r));
-      wake = undefined;
-      while (settled.length) yield settled.shift();
+    for (;;) {
+      if (signal?.aborted) throw signal.reason;
+      if (settled.length) {
+        yield settled.shift();
+        continue;
+      }
+      if (failed) throw failed.e;
+      if (more && !pulling && running.size < concurrency) {
+        if (++pulled % PULLS_PER_TURN === 0) await new Promise((r) => setTimeout(r, 0));
+        pull();
+      }
+      if (!more && !pulling && !running.size) return;
+      await woken();
     }
   } finally {
-    stopAll();
-    signal?.removeEventListener('abort', stopAll);
-    if (more) await source.return?.();
+    closed = true;
+    controllers.forEach((c) => c.abort(signal?.reason));
+    signal?.removeEventListener('abort', onAbort);
+    if (more) {
+      // The id source is told we are done; not waited for while its next() is pending (an
+      // async generator finishes that first, which may be never).
+      const told = Promise.resolve().then(() => source.return?.()).catch(() => {});
+      if (!pulling) await told;
+    }
   }
 };
 
@@ -210,8 +251,8 @@ function manyOptions(options) {
   }
   const { concurrency = 16, maxRequestsPerSecond: perSecond, signal, ...poll } = o;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw failure('pollMany: `concurrency` must be a positive integer', 'invalid_argument');
-  if (perSecond !== undefined && !(Number.isInteger(perSecond) && perSecond >= 1)) {
-    throw failure('pollMany: `maxRequestsPerSecond` must be a positive integer', 'invalid_argument');
+  if (perSecond !== undefined && !(Number.isInteger(perSecond) && perSecond >= 1 && perSecond < 2 ** 32)) {
+    throw failure('pollMany: `maxRequestsPerSecond` must be a positive integer below 2^32', 'invalid_argument');
   }
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw failure('pollMany: `signal` must be an AbortSignal', 'invalid_argument');
   return { concurrency, perSecond, poll, signal };

@@ -371,6 +371,65 @@ test('clientCredentials: a token the service revoked is dropped (one login for a
   }
 });
 
+test('pollMany never starves the process: pulls bounded by concurrency, results at once, an abort stops at once', async () => {
+  const { VoiceClient: ServerClient } = await import('eka-voice/server');
+  const { createSimulator } = await import('eka-voice/simulator');
+  const sim = createSimulator();
+  const base = await sim.listen(0);
+  const client = new ServerClient({ baseUrl: base, token: 't' });
+  try {
+    // An aborted signal over 300,000 ids: throws at once, a handful pulled.
+    let pulled = 0;
+    function* many() {
+      for (let i = 0; i < 300_000; i++) {
+        pulled++;
+        yield `instant.${i}`;
+      }
+    }
+    const ac = new AbortController();
+    ac.abort(new Error('stop'));
+    await assert.rejects(async () => {
+      for await (const r of client.pollMany(many(), { signal: ac.signal })) void r;
+    }, /stop/);
+    assert.ok(pulled <= 17, `pulled ${pulled}`);
+    // Ids that fail at once, from an endless source: the timers still run.
+    let ticked = false;
+    setTimeout(() => (ticked = true), 0);
+    function* endless() {
+      for (;;) yield '..';
+    }
+    let n = 0;
+    for await (const r of client.pollMany(endless(), { concurrency: 4 })) {
+      assert.equal(r.error?.code, 'invalid_argument');
+      if (++n === 2000) break;
+    }
+    assert.ok(ticked, 'a timer ran while 2,000 failing ids went by');
+    // A result is not held while the async id source waits (here: forever, after one id).
+    async function* stalls() {
+      yield `instant.once-${Date.now()}`;
+      await new Promise(() => {});
+    }
+    const it = client.pollMany(stalls());
+    const first = await it.next();
+    assert.equal(first.value.session.status, 'completed');
+    await it.return();
+    // Aborting in the middle: stops at once, no more ids pulled.
+    pulled = 0;
+    const mid = new AbortController();
+    const seen = [];
+    await assert.rejects(async () => {
+      for await (const r of client.pollMany(many(), { concurrency: 8, signal: mid.signal })) {
+        seen.push(r);
+        if (seen.length === 20) mid.abort(new Error('enough'));
+      }
+    }, /enough/);
+    assert.ok(pulled <= 20 + 9, `pulled ${pulled} for 20 results`);
+    await assert.rejects(client.pollMany([], { maxRequestsPerSecond: 2 ** 32 + 1 }).next(), /maxRequestsPerSecond/);
+  } finally {
+    await sim.close();
+  }
+});
+
 test('pollMany: every id once, in completion order, bounded by concurrency, rate held, 429 pauses the client', async () => {
   const { createSimulator } = await import('eka-voice/simulator');
   const { VoiceClient: ServerClient } = await import('eka-voice/server');
