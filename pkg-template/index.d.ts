@@ -458,11 +458,15 @@ export type TranscribeResult = SessionResult & {
  * somewhere else than beside the package: a URL, a `Response` (or a promise of one), the
  * bytes, or a compiled `WebAssembly.Module` (e.g. one posted to a worker). Importing the
  * package loads nothing. Concurrent calls share one load; once loaded, later inputs are
- * ignored. Rejects with `VoiceApiError` `wasm_unavailable` when the module cannot be
- * loaded (the next call or `init()` tries again).
+ * ignored. A module that is not this entry's (the recorder's, a stale build) is refused
+ * before it is instantiated. Rejects with `VoiceApiError` `wasm_unavailable` when the module
+ * cannot be loaded, or not within `timeoutMs` (default 30000: a stalled fetch) — the next
+ * call or `init()` tries again; `signal` stops waiting. While the module loads, each call
+ * waits within its own `signal` and `timeoutMs`.
  */
 export declare function init(
   input?: string | URL | Request | Response | PromiseLike<Response> | ArrayBuffer | ArrayBufferView | WebAssembly.Module,
+  options?: { timeoutMs?: number | undefined; signal?: AbortSignal | undefined },
 ): Promise<void>;
 
 /** A Voice API client. Its methods never throw: they reject with `VoiceApiError`. */

@@ -7,7 +7,7 @@
 // fails rejects them with VoiceApiError `wasm_unavailable`, and the next call tries again.
 import { VoiceClient as Client, pollSession as poll, getSession as get } from '../eka_voice.js';
 import { VoiceApiError, takeChunk } from '../snippet.js';
-import { failure, init, ready, settle } from './load.js';
+import { failure, init, readyFor, settle } from './load.js';
 
 export { VoiceApiError, init };
 export { documents, findDocument } from './documents.js';
@@ -19,9 +19,9 @@ const noFetch = () =>
   Promise.reject(failure('no fetch() here (Jest jsdom: use jest-fixed-jsdom or a polyfill)', 'network'));
 
 /** See index.d.ts. */
-export const pollSession = (...a) => noFetch() || (settle() ? poll(...a) : ready().then(() => poll(...a)));
+export const pollSession = (...a) => noFetch() || (settle() ? poll(...a) : readyFor(a[1]).then(() => poll(...a)));
 /** See index.d.ts. */
-export const getSession = (...a) => noFetch() || (settle() ? get(...a) : ready().then(() => get(...a)));
+export const getSession = (...a) => noFetch() || (settle() ? get(...a) : readyFor(a[1]).then(() => get(...a)));
 
 // VoiceClient -> its wasm client, or [options] until the wasm is loaded.
 const clients = new WeakMap();
@@ -41,7 +41,10 @@ export class VoiceClient {
 Object.defineProperty(VoiceClient, 'name', { value: 'VoiceClient' });
 if (Symbol.dispose) VoiceClient.prototype[Symbol.dispose] = VoiceClient.prototype.free;
 
-for (const m of ['createSession', 'uploadAudio', 'endSession', 'getSession', 'pollSession', 'transcribe']) {
+// Each method, and where its options are among its arguments (their signal and timeoutMs
+// bound the wait for the wasm too).
+const METHODS = { createSession: 0, uploadAudio: 2, endSession: 1, getSession: 1, pollSession: 1, transcribe: 1 };
+for (const [m, at] of Object.entries(METHODS)) {
   VoiceClient.prototype[m] = function (...a) {
     const c = clients.get(this);
     const none = noFetch();
@@ -50,7 +53,7 @@ for (const m of ['createSession', 'uploadAudio', 'endSession', 'getSession', 'po
     if (!c) return Promise.reject(gone());
     // The bytes are the caller's at the call, as when the wasm is loaded (a Blob is immutable).
     if (m === 'uploadAudio') a[1] = copied(a[1]);
-    return ready().then(() => {
+    return readyFor(a[at]).then(() => {
       let now = clients.get(this);
       if (!now) throw gone();
       if (!(now instanceof Client)) clients.set(this, (now = new Client(now[0])));

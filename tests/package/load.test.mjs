@@ -118,3 +118,42 @@ test('init() takes bytes or a compiled WebAssembly.Module', () => {
     console.log(JSON.stringify({ status: s.status }));`);
   assert.deepEqual(r, { status: 'initialized' });
 });
+
+test('a stalled load obeys each call: an aborted signal at once, timeoutMs as a timeout; init() has a deadline too', () => {
+  const r = run(`
+    import http from 'node:http';
+    const stall = http.createServer(() => {}); // accepts, never answers
+    await new Promise((res) => stall.listen(0, '127.0.0.1', res));
+    const url = 'http://127.0.0.1:' + stall.address().port + '/eka_voice_bg.wasm';
+    const { init, VoiceClient, getSession } = await import('eka-voice');
+    const loading = init(url).catch((e) => e.code);
+    const c = new VoiceClient({ baseUrl: process.env.SIM, token: 'node-token' });
+    const code = (p) => p.then(() => 'resolved', (e) => e?.code ?? e?.message);
+    const ac = new AbortController();
+    ac.abort(new Error('gone'));
+    const t0 = Date.now();
+    const aborted = await code(c.getSession('complete.x', { signal: ac.signal }));
+    const timedOut = await code(c.pollSession('complete.y', { timeoutMs: 300 }));
+    const oneShot = await code(getSession('complete.z', { baseUrl: process.env.SIM, token: 't', timeoutMs: 300 }));
+    const initLate = await code(init(url, { timeoutMs: 300 }));
+    const took = Date.now() - t0;
+    stall.closeAllConnections(); stall.close();
+    console.log(JSON.stringify({ aborted, timedOut, oneShot, initLate, quick: took < 5000, pending: typeof loading.then }));
+    process.exit(0);`);
+  assert.deepEqual(r, { aborted: 'gone', timedOut: 'timeout', oneShot: 'timeout', initLate: 'wasm_unavailable', quick: true, pending: 'function' });
+});
+
+test("another module's wasm is refused before it is instantiated; the next init() loads the right one", () => {
+  const r = run(`
+    import { readFileSync } from 'node:fs';
+    import { createRequire } from 'node:module';
+    const require = createRequire(process.cwd() + '/');
+    const dir = require.resolve('eka-voice/eka_voice_bg.wasm').replace(/eka_voice_bg\\.wasm$/, '');
+    const recorder = readFileSync(dir + 'recorder_bg.wasm');
+    const { init, VoiceClient } = await import('eka-voice/inline');
+    const refused = await init(recorder).then(() => 'resolved', (e) => e.code);
+    await init();
+    const s = await new VoiceClient({ baseUrl: process.env.SIM, token: 'node-token' }).getSession('complete.ok-' + Date.now());
+    console.log(JSON.stringify({ refused, status: s.status }));`);
+  assert.deepEqual(r, { refused: 'wasm_unavailable', status: 'initialized' });
+});
