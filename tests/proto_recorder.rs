@@ -3,7 +3,10 @@
 //! the recording, sample for sample) — and the level meter.
 #![cfg(not(target_arch = "wasm32"))]
 
-use eka_voice::proto::{wav_bytes, Chunker, ChunkerConfig, CutReason, RecordedChunk};
+use eka_voice::proto::{
+    parse_wav_header, split_wav, wav_bytes, wav_header_needs, Chunker, ChunkerConfig, CutReason,
+    RecordedChunk,
+};
 use proptest::prelude::*;
 
 const RATE: usize = 16_000;
@@ -205,4 +208,32 @@ mod meter {
             .push(&vec![1e-6; 32_000])
             .contains(&MeterEvent::NoSignal));
     }
+}
+
+#[test]
+fn a_wav_with_megabytes_of_metadata_before_its_samples_is_read() {
+    // RIFF/WAVE, fmt, a 2 MiB LIST chunk, then the samples.
+    let plain = wav_bytes(&[7i16; 16_000], 16_000);
+    let (head, samples) = plain.split_at(36); // RIFF header + fmt chunk
+    let mut file = head.to_vec();
+    file.extend_from_slice(b"LIST");
+    file.extend_from_slice(&(2u32 << 20).to_le_bytes());
+    file.extend(std::iter::repeat_n(b'm', 2 << 20));
+    file.extend_from_slice(samples);
+    // A reader that starts with the first MiB reads on as the core says, then parses.
+    let mut read = 1 << 20;
+    while wav_header_needs(&file[..read]) > read as u64 {
+        read = wav_header_needs(&file[..read]) as usize;
+    }
+    let header = parse_wav_header(&file[..read]).unwrap();
+    assert_eq!((header.sample_rate, header.data_len), (16_000, 32_000));
+    assert!(
+        parse_wav_header(&file[..1 << 20]).is_err(),
+        "the first MiB alone is not enough"
+    );
+    let chunks = split_wav(&file, ChunkerConfig::default()).unwrap();
+    assert_eq!(
+        chunks.iter().map(|c| c.samples.len()).sum::<usize>(),
+        16_000
+    );
 }

@@ -7,7 +7,7 @@
 // This file performs: getUserMedia, the audio graph, the worklet's messages, the events.
 // The rules (resampling, detection, where to cut, the option ranges) are the Rust core's.
 import { VoiceApiError } from 'eka-voice-main';
-import initGlue, { RecorderDsp, WavSplitter } from '../eka_voice.js';
+import initGlue, { RecorderDsp, WavSplitter, wavHeaderNeeds } from '../eka_voice.js';
 import { dataOptions, isRecord, storePartial, transcribeRecording } from './recorder-durable.js';
 import * as store from './recorder-store.js';
 // The rules' names and defaults, in RecorderDsp's order: generated from the Rust core.
@@ -455,6 +455,8 @@ export const discardRecording = async (handle) => store.deleteRecording(recordin
 
 /** Pieces of a file read at once. */
 const PIECE = 1 << 20;
+/** The most of a WAV file read to find its samples (metadata chunks before them). */
+const MAX_HEADER = 64 << 20;
 
 /**
  * Cuts a pre-recorded file into chunks by the recorder's rules (WAV, 16 kHz mono, ≤ 20 s,
@@ -471,7 +473,11 @@ export async function* splitRecording(file, options) {
     file = new Blob([file]);
   }
   await loadWasm(o.wasm);
-  const head = new Uint8Array(await file.slice(0, PIECE).arrayBuffer());
+  let head = new Uint8Array(await file.slice(0, PIECE).arrayBuffer());
+  // Metadata before the samples (of any size the core says, up to MAX_HEADER): read on.
+  for (let need = wavHeaderNeeds(head); need > head.length && need <= Math.min(file.size, MAX_HEADER); need = wavHeaderNeeds(head)) {
+    head = new Uint8Array(await file.slice(0, need).arrayBuffer());
+  }
   const isWav = String.fromCharCode(...head.subarray(0, 4)) === 'RIFF';
   yield* isWav ? splitWav(file, head, o.rules) : splitDecoded(file, o.rules);
 }

@@ -117,7 +117,10 @@ pub use vad::{
     frame_dbfs, EnergyDetector, SpeechDetector, SpeechEdge, SpeechGate, VoiceDetector, VAD_FRAME,
 };
 #[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
-pub use wav::{parse_wav, parse_wav_header, wav_bytes, WavAudio, WavFrames, WavHeader, WAV_RATES};
+pub use wav::{
+    parse_wav, parse_wav_header, wav_bytes, wav_header_needs, WavAudio, WavFrames, WavHeader,
+    WAV_RATES,
+};
 pub use webhook::{
     check_freshness, invalid_signature, normalize_event, python_canonical, webhook_answer,
     SeenSessions, Signature, WebhookEvent, DEFAULT_TOLERANCE_S, MAX_SIGNATURES, SIGNATURE_HEADER,

@@ -187,6 +187,37 @@ pub fn parse_wav(bytes: &[u8]) -> Result<WavAudio<'_>, Error> {
     })
 }
 
+/// How many of a WAV file's first bytes [`parse_wav_header`] needs: 0 when `head` holds
+/// the whole header (or is no WAV at all: the parse says why), else the length to read —
+/// past chunks of metadata of any size (a reader reads more and asks again).
+///
+/// ```
+/// use eka_voice::proto::{wav_bytes, wav_header_needs};
+/// let wav = wav_bytes(&[0; 8], 16_000);
+/// assert_eq!(wav_header_needs(&wav), 0);
+/// let mut big = wav[..12].to_vec();
+/// big.extend_from_slice(b"LIST");
+/// big.extend_from_slice(&(2_000_000u32).to_le_bytes());
+/// assert_eq!(wav_header_needs(&big), 12 + 8 + 2_000_000 + 8, "past the metadata, a chunk header");
+/// ```
+pub fn wav_header_needs(head: &[u8]) -> u64 {
+    if head.len() < 12 || &head[..4] != b"RIFF" || &head[8..12] != b"WAVE" {
+        return 0;
+    }
+    let mut at = 12u64;
+    loop {
+        let Some(h) = head.get(at as usize..at as usize + 8) else {
+            return at + 8;
+        };
+        let size = u64::from(u32::from_le_bytes([h[4], h[5], h[6], h[7]]));
+        match &h[..4] {
+            b"data" => return 0,
+            b"fmt " if (head.len() as u64) < at + 8 + size => return at + 8 + size,
+            _ => at += 8 + size + (size & 1),
+        }
+    }
+}
+
 /// Reads a WAV file's header from its first bytes (up to the `data` chunk's header: a
 /// streaming reader passes the first KBs of a file and then its samples piece by piece).
 pub fn parse_wav_header(head: &[u8]) -> Result<WavHeader, Error> {

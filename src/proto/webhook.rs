@@ -278,6 +278,17 @@ pub fn normalize_event(read: &dyn Fn(&[&str]) -> Option<String>) -> Result<Webho
             read(&["timestamp"]),
         )
     };
+    // The reader cuts strings past MAX_FIELD_CHARS: an id that long is not cut and used (a
+    // Get Session for another id) but refused.
+    if session_id
+        .as_ref()
+        .is_some_and(|id| id.len() >= super::classify::MAX_FIELD_CHARS)
+    {
+        return Err(Error::new(
+            ErrorCode::InvalidResponse,
+            String::from("the webhook's session id is 256 characters or more: refused, not cut"),
+        ));
+    }
     match (event, session_id) {
         (Some(event), Some(session_id)) if !session_id.is_empty() => Ok(WebhookEvent {
             event,

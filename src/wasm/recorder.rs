@@ -130,6 +130,13 @@ impl RecorderDsp {
     }
 }
 
+/// `wavHeaderNeeds(head)`: how many of a WAV file's first bytes its header needs (0: enough;
+/// the core's [`wav_header_needs`](crate::proto::wav_header_needs)).
+#[wasm_bindgen(js_name = wavHeaderNeeds)]
+pub fn wav_header_needs_js(head: &[u8]) -> f64 {
+    crate::proto::wav_header_needs(head) as f64
+}
+
 /// A pre-recorded WAV file cut by the recorder's rules, read piece by piece (a long file
 /// is never all in memory): the header from the file's first bytes, then its samples.
 #[wasm_bindgen]

@@ -94,7 +94,8 @@ fn verify(options: &JsValue) -> Result<JsValue, Error> {
         .map_or(JsValue::UNDEFINED, parse_payload);
     let read = |path: &[&str]| {
         let keys: Array = path.iter().map(|k| JsValue::from_str(k)).collect();
-        read_path(&payload, &keys, MAX_FIELD_CHARS as u32)
+        // One character more than the core keeps: it refuses what would have been cut.
+        read_path(&payload, &keys, MAX_FIELD_CHARS as u32 + 1)
     };
     let WebhookEvent {
         event,

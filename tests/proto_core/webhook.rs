@@ -265,3 +265,16 @@ fn seen_sessions_remember_the_last_ones_only() {
     assert!(seen.first("a"), "the oldest was forgotten");
     assert!(SeenSessions::new(0).first("x"), "a capacity of 0 keeps one");
 }
+
+#[test]
+fn a_session_id_that_would_be_cut_is_refused() {
+    let long = "s".repeat(MAX_FIELD_CHARS + 1);
+    let e = normalize_event(&|p: &[&str]| match p {
+        ["event"] => Some("v2rx.completed".into()),
+        ["data", "session_id"] => Some(long.clone()),
+        _ => None,
+    })
+    .unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidResponse);
+    assert!(e.message.contains("not cut"), "{}", e.message);
+}
