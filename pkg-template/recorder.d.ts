@@ -70,6 +70,7 @@ export interface RecordingSummary {
 
 /** The events of a recorder and their `detail`. */
 export interface RecorderEventMap {
+  /** About 20 a second: the RMS level of the last 50 ms in dBFS, from -100 (silence: the floor) to 0 (full scale); speech near the microphone is around -30 to -15. */
   level: CustomEvent<{ dbfs: number }>;
   speechstart: CustomEvent<{ atMs: number }>;
   speechend: CustomEvent<{ atMs: number }>;

@@ -326,7 +326,11 @@ usage: npx eka-voice-sim [--port N] [--verbose]      (from the installed package
 A development backend: create sessions (POST /voice/v1/sessions), upload raw chunks to
 their upload_url (or the presigned form with ?version=v2), end them, and poll: they process
 for 1.5 s (long-polled GETs) and complete with the requested templates. Faults per session
-through additional_data.simulate (see sim/lifecycle.mjs).
+through additional_data.simulate (see lifecycle.mjs beside this file: simulator/ in the
+package, sim/ in the repository).
+Client credentials: POST /connect-auth/v1/account/login {client_id, client_secret} issues
+tokens (sim_at_…) that expire after --token-ttl seconds (a secret starting with 'wrong' is
+refused); POST /connect-auth/v1/account/refresh-token refreshes them (single use).
 
 Scripted sessions: GET /voice/v1/sessions/<scenario>[.<suffix>], scenarios:
   ${Object.keys(SCENARIOS).join(', ')}

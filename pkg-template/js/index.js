@@ -23,19 +23,24 @@ export const pollSession = (...a) => noFetch() || (settle() ? poll(...a) : ready
 /** See index.d.ts. */
 export const getSession = (...a) => noFetch() || (settle() ? get(...a) : readyFor(a[1]).then(() => get(...a)));
 
-// VoiceClient -> its wasm client, or [options] until the wasm is loaded.
+// VoiceClient -> its wasm client, or [options] until the wasm is loaded, or after free():
+// the next call makes a new wasm client from the same options. (A framework that cleans up
+// and runs again — React's StrictMode runs every effect's cleanup, then the effect again,
+// with the same memoized client — must not be left with a dead client.)
 const clients = new WeakMap();
-const gone = () => failure('this VoiceClient was freed (or a method was called without it)', 'invalid_argument');
+const gone = () => failure('a VoiceClient method was called without its VoiceClient', 'invalid_argument');
 
 /** See index.d.ts. */
 export class VoiceClient {
   constructor(options) {
-    clients.set(this, settle() ? new Client(options) : [options]);
+    clients.set(this, settle() ? Object.assign(new Client(options), { options }) : [options]);
   }
   free() {
     const c = clients.get(this);
-    clients.delete(this);
-    if (c instanceof Client) c.free();
+    if (c instanceof Client) {
+      clients.set(this, [c.options]);
+      c.free();
+    }
   }
 }
 Object.defineProperty(VoiceClient, 'name', { value: 'VoiceClient' });
@@ -56,7 +61,7 @@ for (const [m, at] of Object.entries(METHODS)) {
     return readyFor(a[at]).then(() => {
       let now = clients.get(this);
       if (!now) throw gone();
-      if (!(now instanceof Client)) clients.set(this, (now = new Client(now[0])));
+      if (!(now instanceof Client)) clients.set(this, (now = Object.assign(new Client(now[0]), { options: now[0] })));
       return now[m](...a);
     });
   };

@@ -75,6 +75,20 @@ async function viteDev({ appDir }, name, pkg, optimizeDeps = {}) {
   return { page: 'index.html', url: `http://127.0.0.1:${port}`, close: () => server.close() };
 }
 
+/** The README's React hook, as the installed package's README has it (the simulator as
+ * its baseUrl), under <StrictMode> in the Vite 8 dev server (React's development build). */
+async function reactStrict(ctx, name) {
+  const dir = ctx.appDir(name);
+  const readme = readFileSync(join(ctx.installed, 'README.md'), 'utf8');
+  const from = readme.indexOf('```jsx', readme.indexOf('A React hook'));
+  const hook = readme.slice(readme.indexOf('\n', from) + 1, readme.indexOf('```', from + 6));
+  const withSim = hook.replace('new VoiceClient({ getToken })', 'new VoiceClient({ getToken, baseUrl: globalThis.SIM })');
+  if (withSim === hook) throw new Error("the README's React hook no longer makes `new VoiceClient({ getToken })`");
+  writeFileSync(join(dir, 'use-session.js'), withSim);
+  html(dir, 'react-page.js');
+  return viteDev(ctx, name, 'vite');
+}
+
 /** The app's service worker and its page, served with the installed package as files (a
  * service worker cannot use an import map: it imports the package by path). */
 function serviceWorker({ appDir, installed }, name, headers) {
@@ -157,6 +171,7 @@ export const CASES = named([
   ],
   ['webpack 5: page + module worker', WITH_WORKER, (ctx, name) => webpackPage(ctx, name, './page-worker.js')],
   // The recorder: its AudioWorklet and wasm found beside recorder.js once bundled.
+  ["Vite 8 dev server: React 19 under <StrictMode>, the README's useSession hook", { completed: true }, reactStrict],
   ['Vite 8 build: eka-voice/recorder (record with a fake microphone, split a file)', RECORDER, viteRecorder],
   [
     "eka-voice/recorder under a strict CSP: default-src 'self'; script-src 'self' 'wasm-unsafe-eval' (Vite 8 build)",
