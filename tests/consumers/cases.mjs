@@ -86,7 +86,7 @@ async function reactStrict(ctx, name) {
   if (withSim === hook) throw new Error("the README's React hook no longer makes `new VoiceClient({ getToken })`");
   writeFileSync(join(dir, 'use-session.js'), withSim);
   html(dir, 'react-page.js');
-  return viteDev(ctx, name, 'vite');
+  return viteDev({ appDir: () => dir }, name, 'vite'); // this dir, not a fresh copy
 }
 
 /** The app's service worker and its page, served with the installed package as files (a
