@@ -9,7 +9,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use eka_voice::wasm::VoiceClient;
-use js_sys::{Array, Uint8Array};
+use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -20,37 +20,6 @@ use support::*;
 
 const PART0: &[u8] = include_bytes!("fixtures/audio/consultation-part0.wav");
 const PART1: &[u8] = include_bytes!("fixtures/audio/consultation-part1.wav");
-
-fn bytes(b: &[u8]) -> JsValue {
-    Uint8Array::from(b).into()
-}
-
-fn blob(b: &[u8]) -> JsValue {
-    web_sys::Blob::new_with_u8_array_sequence(&Array::of1(&Uint8Array::from(b)))
-        .unwrap()
-        .into()
-}
-
-fn simulate(pairs: &[(&str, JsValue)]) -> JsValue {
-    obj(&[("simulate", obj(pairs))])
-}
-
-async fn create(c: &VoiceClient, opts: JsValue) -> Result<JsValue, JsValue> {
-    JsFuture::from(c.create_session_js(opts)).await
-}
-
-async fn upload(
-    c: &VoiceClient,
-    session: &JsValue,
-    chunk: JsValue,
-    opts: JsValue,
-) -> Result<JsValue, JsValue> {
-    JsFuture::from(c.upload_audio_js(session.clone(), chunk, opts)).await
-}
-
-async fn sim_session(id: &str) -> JsValue {
-    sim_json(&["/__sim/sessions/", id].concat()).await
-}
 
 fn names(list: JsValue) -> Vec<String> {
     list.dyn_into::<Array>()
@@ -223,7 +192,11 @@ async fn chunk_numbers_follow_the_calls_and_a_failed_number_can_be_sent_again() 
     .await
     .unwrap();
     // A Blob takes longer to read than bytes: numbers are still given in call order.
-    let a = c.upload_audio_js(session.clone(), blob(PART0), obj(&[("index", 5.into())]));
+    let a = c.upload_audio_js(
+        session.clone(),
+        blob(PART0, ""),
+        obj(&[("index", 5.into())]),
+    );
     let b = c.upload_audio_js(session.clone(), bytes(PART1), JsValue::UNDEFINED);
     let (a, b) = (
         JsFuture::from(a).await.unwrap(),

@@ -25,47 +25,12 @@ const MP3: &[u8] = include_bytes!("fixtures/audio/consultation.mp3");
 const MP3_NO_ID3: &[u8] = include_bytes!("fixtures/audio/consultation-noid3.mp3");
 const M4A: &[u8] = include_bytes!("fixtures/audio/consultation.m4a");
 
-fn bytes(b: &[u8]) -> JsValue {
-    Uint8Array::from(b).into()
-}
-
-fn blob(b: &[u8], mime: &str) -> JsValue {
-    let bag = web_sys::BlobPropertyBag::new();
-    bag.set_type(mime);
-    web_sys::Blob::new_with_u8_array_sequence_and_options(&Array::of1(&Uint8Array::from(b)), &bag)
-        .unwrap()
-        .into()
-}
-
-fn simulate(pairs: &[(&str, JsValue)]) -> JsValue {
-    obj(&[("simulate", obj(pairs))])
-}
-
-async fn create(c: &VoiceClient, opts: JsValue) -> Result<JsValue, JsValue> {
-    JsFuture::from(c.create_session_js(opts)).await
-}
-
-async fn upload(
-    c: &VoiceClient,
-    session: &JsValue,
-    chunk: JsValue,
-    opts: JsValue,
-) -> Result<JsValue, JsValue> {
-    JsFuture::from(c.upload_audio_js(session.clone(), chunk, opts)).await
-}
-
 async fn end(c: &VoiceClient, id: &str, opts: JsValue) -> Result<JsValue, JsValue> {
     JsFuture::from(c.end_session_js(id.into(), opts)).await
 }
 
 async fn transcribe(c: &VoiceClient, chunks: JsValue, opts: JsValue) -> Result<JsValue, JsValue> {
     JsFuture::from(c.transcribe_js(chunks, opts)).await
-}
-
-async fn sim_session(id: &str) -> JsValue {
-    let mut p = String::from("/__sim/sessions/");
-    p.push_str(id);
-    sim_json(&p).await
 }
 
 fn file_names(session: &JsValue) -> Vec<String> {

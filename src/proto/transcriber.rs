@@ -200,16 +200,7 @@ impl Transcriber {
         session_id: String,
         seed: u64,
     ) -> Transcriber {
-        let mut t = Transcriber::empty(
-            TranscribeConfig {
-                durable: true,
-                ..cfg
-            },
-            base,
-            now_ms,
-        );
-        t.session_id = Some(session_id);
-        t.seed = seed | 1;
+        let mut t = Transcriber::empty_durable(cfg, base, now_ms, session_id, seed);
         t.dirty = true;
         t.start(now_ms);
         t
@@ -230,16 +221,7 @@ impl Transcriber {
         let id = s.session_id.clone().ok_or_else(|| {
             Error::invalid_argument("the stored transcription is corrupt: no session id")
         })?;
-        let mut t = Transcriber::empty(
-            TranscribeConfig {
-                durable: true,
-                ..cfg
-            },
-            base,
-            now_ms,
-        );
-        t.session_id = Some(id);
-        t.seed = seed | 1;
+        let mut t = Transcriber::empty_durable(cfg, base, now_ms, id, seed);
         t.restore(s, now_ms);
         Ok(t)
     }

@@ -63,6 +63,48 @@ pub fn client_opts(extra: &[(&str, JsValue)]) -> JsValue {
     o
 }
 
+/// The bytes of a chunk as a JS `Uint8Array`.
+pub fn bytes(b: &[u8]) -> JsValue {
+    js_sys::Uint8Array::from(b).into()
+}
+
+/// A Blob of `b` typed `mime` (untyped when empty).
+pub fn blob(b: &[u8], mime: &str) -> JsValue {
+    let bag = web_sys::BlobPropertyBag::new();
+    bag.set_type(mime);
+    let parts = Array::of1(&js_sys::Uint8Array::from(b));
+    web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &bag)
+        .unwrap()
+        .into()
+}
+
+/// `additionalData: { simulate: {…} }`: the simulator's faults for a created session.
+pub fn simulate(pairs: &[(&str, JsValue)]) -> JsValue {
+    obj(&[("simulate", obj(pairs))])
+}
+
+/// `createSession(opts)`.
+pub async fn create(c: &VoiceClient, opts: JsValue) -> Result<JsValue, JsValue> {
+    JsFuture::from(c.create_session_js(opts)).await
+}
+
+/// `uploadAudio(session, chunk, opts)`.
+pub async fn upload(
+    c: &VoiceClient,
+    session: &JsValue,
+    chunk: JsValue,
+    opts: JsValue,
+) -> Result<JsValue, JsValue> {
+    JsFuture::from(c.upload_audio_js(session.clone(), chunk, opts)).await
+}
+
+/// What the simulator holds of a created session.
+pub async fn sim_session(id: &str) -> JsValue {
+    let mut p = String::from("/__sim/sessions/");
+    p.push_str(id);
+    sim_json(&p).await
+}
+
 pub fn client() -> VoiceClient {
     VoiceClient::new(client_opts(&[])).unwrap()
 }

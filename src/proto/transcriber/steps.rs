@@ -52,6 +52,24 @@ impl Transcriber {
         }
     }
 
+    /// A durable machine with nothing done yet: its session id and its jitter's seed.
+    pub(super) fn empty_durable(
+        cfg: TranscribeConfig,
+        base: BaseUrl,
+        now_ms: u64,
+        session_id: String,
+        seed: u64,
+    ) -> Transcriber {
+        let cfg = TranscribeConfig {
+            durable: true,
+            ..cfg
+        };
+        let mut t = Transcriber::empty(cfg, base, now_ms);
+        t.session_id = Some(session_id);
+        t.seed = seed | 1;
+        t
+    }
+
     pub(super) fn start(&mut self, now_ms: u64) {
         self.push(TranscribeAction::Progress(Phase::Creating, None));
         self.try_create(now_ms);
