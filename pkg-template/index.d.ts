@@ -454,6 +454,12 @@ export type TranscribeResult = SessionResult & {
 };
 
 /**
+ * A compiled `WebAssembly.Module` (typed as an object: a Node-only project, without the DOM
+ * library, has no `WebAssembly` namespace to name it by).
+ */
+export type CompiledWasmModule = object;
+
+/**
  * Loads the WebAssembly module now, instead of on the first call (a preload), or from
  * somewhere else than beside the package: a URL, a `Response` (or a promise of one), the
  * bytes, or a compiled `WebAssembly.Module` (e.g. one posted to a worker). Importing the
@@ -465,7 +471,7 @@ export type TranscribeResult = SessionResult & {
  * waits within its own `signal` and `timeoutMs`.
  */
 export declare function init(
-  input?: string | URL | Request | Response | PromiseLike<Response> | ArrayBuffer | ArrayBufferView | WebAssembly.Module,
+  input?: string | URL | Request | Response | PromiseLike<Response> | ArrayBuffer | ArrayBufferView | CompiledWasmModule,
   options?: { timeoutMs?: number | undefined; signal?: AbortSignal | undefined },
 ): Promise<void>;
 
@@ -486,7 +492,7 @@ export declare class VoiceClient {
   createSession(options?: CreateSessionOptions): Promise<CreatedSession>;
   /** Uploads one chunk as `audio_<n>.<ext>` (raw body, or the presigned form). */
   uploadAudio(
-    session: string | { session_id: string; upload_url?: string | PresignedUpload | null },
+    session: string | { session_id: string; upload_url?: string | PresignedUpload | null | undefined },
     chunk: AudioChunk,
     options?: UploadOptions,
   ): Promise<UploadedChunk>;

@@ -104,6 +104,8 @@ say "outages: the recorder through a TCP switch (refused, hung, slow; at Record,
 (cd "$consumer" && EKA_FIXTURES="$fixtures" CHROMEDRIVER=/usr/bin/chromedriver node outage.run.mjs) 2>&1 | tee "$tmp/outage.log"
 count "outages (chromium, TCP switch)" "$tmp/outage.log"
 node_modules/.bin/tsc -p "$consumer/tsconfig.json"
+# A Node-only project too (lib es2023 + @types/node, no DOM), as the README uses the package.
+node_modules/.bin/tsc -p "$consumer/tsconfig.node.json"
 say "the README's quick starts, as shipped, run as written (Node and headless Chromium)"
 (cd "$consumer" && EKA_FIXTURES="$fixtures" CHROMEDRIVER=/usr/bin/chromedriver node readme.run.mjs) 2>&1 | tee "$tmp/readme.log"
 count "README quick starts (shipped)" "$tmp/readme.log"
@@ -118,7 +120,7 @@ count "demo --webhook (end to end)" "$tmp/demo-webhook.log"
 say "the browser example in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver node tests/example.run.mjs 2>&1 | tee "$tmp/example.log"
 count "browser example (chromium)" "$tmp/example.log"
-summary+=("$(printf '%-34s %s' "package types (tsc --strict)" "ok")")
+summary+=("$(printf '%-34s %s' "package types (tsc --strict, DOM and Node-only)" "ok")")
 
 echo
 say "summary"
