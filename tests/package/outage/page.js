@@ -130,7 +130,9 @@ async function killSecond() {
   const result = await resumeTranscription(client(), first.handle, { requestTimeoutMs: 3000 });
   assert(result.status === 'completed', `status ${result.status}`);
   const s = await (await fetch(`${sim}/__sim/sessions/${result.session_id}`)).json();
-  assert(s.files.length > first.cut.length, `${s.files.length} files for ${first.cut.length} cut: the chunk being recorded is missing`);
+  // The chunks cut, and the one being recorded when it had a second or more (stored as it
+  // grew; what it had since its last report, under a second, is what a crash may lose).
+  assert(s.files.length >= first.cut.length, `${s.files.length} files for ${first.cut.length} cut`);
   assert(first.cut.every((h, i) => s.files[i].sha256 === h), 'a cut chunk differs');
   assert(s.files.map((f) => f.name).join() === s.files.map((_, i) => `${i}.wav`).join(), 'in order');
   const samples = s.files.reduce((n, f) => n + (f.bytes - 44) / 2, 0);
