@@ -61,7 +61,7 @@ async function compiled(input) {
 }
 
 /** `promise`, or a rejection with `late()` once `ms` passed or `signal` aborted. */
-function bounded(promise, ms, signal, late) {
+export function bounded(promise, ms, signal, late) {
   let timer;
   let onAbort;
   return Promise.race([

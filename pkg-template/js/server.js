@@ -3,7 +3,7 @@
 // serve or read: Node, Deno, Bun and edge workers alike).
 import { verifyWebhook as verify, webhookAnswer, SeenSessions, ClientCredentials } from '../eka_voice.js';
 import { VoiceApiError } from '../snippet.js';
-import { failure, ready, settle, whenReady } from './load.js';
+import { bounded as raced, failure, ready, settle, whenReady } from './load.js';
 
 import { VoiceClient } from './index.js';
 
@@ -29,17 +29,8 @@ function safe(f, ...args) {
   } catch {}
 }
 
-/** `promise`, or a rejection after `ms` (then `onLate()`). */
-function within(promise, ms, onLate) {
-  let timer;
-  const late = new Promise((_, reject) => {
-    timer = setTimeout(() => {
-      onLate?.();
-      reject(new Error('timed out'));
-    }, ms);
-  });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}
+/** `promise`, or a rejection after `ms` (then `onLate()`): load.js's `bounded`. */
+const within = (promise, ms, onLate) => raced(promise, ms, undefined, () => (onLate?.(), new Error('timed out')));
 
 /** See server.d.ts. */
 export async function handleWebhook(request, options) {

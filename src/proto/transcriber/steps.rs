@@ -191,6 +191,11 @@ impl Transcriber {
         }
     }
 
+    /// Chunks not yet with the service nor given up: waiting, loading or in flight.
+    fn unsettled(&self) -> usize {
+        self.count(|s| matches!(s, Slot::InFlight | Slot::Waiting { .. } | Slot::Loading))
+    }
+
     fn count(&self, f: impl Fn(Slot) -> bool) -> usize {
         self.chunks.iter().filter(|c| f(c.slot)).count()
     }
@@ -256,9 +261,7 @@ impl Transcriber {
 
     /// Once the chunks ran out and none is under way: End, or the failure.
     fn end_when_done(&mut self, now_ms: u64) {
-        let busy =
-            self.count(|s| matches!(s, Slot::InFlight | Slot::Waiting { .. } | Slot::Loading));
-        let waiting = !self.chunks_done || !self.created || busy > 0;
+        let waiting = !self.chunks_done || !self.created || self.unsettled() > 0;
         if self.settled || waiting || self.end != Step::Idle || self.ended {
             return;
         }
@@ -358,9 +361,7 @@ impl Transcriber {
     }
 
     pub(super) fn report(&mut self) {
-        let waiting =
-            self.count(|s| matches!(s, Slot::InFlight | Slot::Waiting { .. } | Slot::Loading));
-        self.progress.chunks_waiting = waiting as u32;
+        self.progress.chunks_waiting = self.unsettled() as u32;
         let p = TranscribeAction::Progress(Phase::Uploading, Some(self.progress));
         self.push(p);
     }
