@@ -253,6 +253,10 @@ export type VoiceApiErrorCode =
   | 'expired'
   | 'too_large'
   | 'upload_failed'
+  /** `getToken` failed for a reason that may pass (a network error, an error whose `status` is 408, 429 or 5xx, an error that does not say) or gave something that is not a token: retried like a network failure, then this. (An error with another 4xx `status` is `unauthorized`.) */
+  | 'token_unavailable'
+  /** The audio cannot be transcribed: not audio in a supported format, an empty chunk, a chunk over 10 MiB, a file `splitRecording` cannot read. Found before a session is created when it is the first chunk. */
+  | 'invalid_audio'
   /** The WebAssembly module could not be fetched, compiled or instantiated (see `init`); the next call tries again. */
   | 'wasm_unavailable'
   /** `verifyWebhook` (eka-voice/server): the signature does not match the body under the key. */

@@ -157,7 +157,8 @@ export declare function discardRecording(handle: RecordingHandle): Promise<void>
  * Cuts a pre-recorded file into chunks by the recorder's rules (WAV, 16 kHz mono, at pauses,
  * at most `maxChunkMs`): what `client.transcribe()` takes, for files over the 10 MiB upload
  * limit. WAV is read piece by piece by the Rust core; other formats are decoded by the
- * browser. Rejects with `invalid_argument` for what is not audio it can read.
+ * browser. Rejects with `invalid_audio` for what is not audio it can read (`invalid_argument`
+ * for what is not a file, or bad rules).
  */
 export declare function splitRecording(
   file: Blob | ArrayBuffer | ArrayBufferView,

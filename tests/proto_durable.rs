@@ -461,3 +461,30 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_token_source_that_may_come_back_is_waited_out_one_that_refuses_is_final() {
+    let step = |e: Error| {
+        let mut m = Transcriber::durable(cfg(60_000), BaseUrl::default(), 0, ID.into(), 7);
+        drain(&mut m);
+        m.on_create_failed(1_000, e);
+        drain(&mut m)
+    };
+    let seen = step(Error::new(ErrorCode::TokenUnavailable, "getToken() failed"));
+    assert!(
+        seen.iter()
+            .any(|a| matches!(a, TranscribeAction::Retrying { attempt: 1, .. })),
+        "{seen:?}"
+    );
+    assert!(!seen
+        .iter()
+        .any(|a| matches!(a, TranscribeAction::Reject(_))));
+    let seen = step(Error::new(
+        ErrorCode::Unauthorized,
+        "getToken() failed: logged out",
+    ));
+    assert!(
+        matches!(seen.last(), Some(TranscribeAction::Reject(e)) if e.code == ErrorCode::Unauthorized),
+        "{seen:?}"
+    );
+}

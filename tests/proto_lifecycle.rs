@@ -225,12 +225,16 @@ fn formats_from_names_and_mime_types() {
     );
     assert_eq!(
         resolve_format(None, None, b"nope").unwrap_err().code,
-        ErrorCode::InvalidArgument
+        ErrorCode::InvalidAudio
     );
     assert_eq!(file_name(0, Wav), "audio_0.wav");
     assert_eq!(
         check_chunk_size(MAX_CHUNK_BYTES + 1).unwrap_err().code,
-        ErrorCode::InvalidArgument
+        ErrorCode::InvalidAudio
+    );
+    assert_eq!(
+        check_chunk_size(0).unwrap_err().code,
+        ErrorCode::InvalidAudio
     );
 }
 

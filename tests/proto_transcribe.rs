@@ -36,6 +36,27 @@ fn drain(m: &mut Transcriber, now: u64) -> Vec<TranscribeAction> {
     seen
 }
 
+/// Gives the first chunk (asked for before anything is created) and drains, answering
+/// Create with `target`: the session exists then.
+fn created_with_first(m: &mut Transcriber, target: Option<Target>) -> Vec<TranscribeAction> {
+    let mut seen = drain(m, 0);
+    assert!(
+        !seen
+            .iter()
+            .any(|a| matches!(a, TranscribeAction::Create { .. })),
+        "nothing is created before the first chunk"
+    );
+    assert_eq!(asks(&seen), 1);
+    m.on_chunk(1, 8, None, OGG);
+    while let Some(a) = m.next_action() {
+        if let TranscribeAction::Create { .. } = a {
+            m.on_created("ses_1", target.clone());
+        }
+        seen.push(a);
+    }
+    seen
+}
+
 fn uploads(seen: &[TranscribeAction]) -> Vec<UploadPlan> {
     seen.iter()
         .filter_map(|a| match a {
@@ -61,28 +82,32 @@ fn end_of(seen: &[TranscribeAction]) -> Option<(u32, u32)> {
 #[test]
 fn every_chunk_is_uploaded_then_the_session_is_ended_and_polled() {
     let mut m = Transcriber::new(cfg(2, false, Some(3)), BaseUrl::default(), 0);
-    let seen = drain(&mut m, 0);
+    let seen = created_with_first(&mut m, None);
     assert!(matches!(
         seen[0],
         TranscribeAction::Progress(Phase::Creating, None)
     ));
-    assert_eq!(asks(&seen), 1, "one chunk asked for at a time");
-    m.on_chunk(1, 8, None, OGG);
+    let first = uploads(&seen);
+    assert_eq!(
+        first.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+        ["audio_0.ogg"]
+    );
+    assert!(
+        matches!(&first[0].request, UploadRequest::Raw { url } if url.ends_with("/voice/v1/sessions/ses_1/audio/audio_0.ogg"))
+    );
+    assert_eq!(
+        asks(&seen),
+        2,
+        "the session's creation asks for the second chunk"
+    );
     m.on_chunk(2, 8, None, OGG);
     let seen = drain(&mut m, 2);
     let plans = uploads(&seen);
     assert_eq!(
         plans.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
-        ["audio_0.ogg", "audio_1.ogg"]
+        ["audio_1.ogg"]
     );
-    assert_eq!(
-        asks(&seen),
-        1,
-        "the first chunk's arrival asks for the second, not a third"
-    );
-    assert!(
-        matches!(&plans[0].request, UploadRequest::Raw { url } if url.ends_with("/voice/v1/sessions/ses_1/audio/audio_0.ogg"))
-    );
+    assert_eq!(asks(&seen), 0, "two in flight: no third asked for");
     m.on_uploaded(3, 0, Ok(()));
     m.on_chunk(4, 8, Some("audio/webm"), b"");
     m.on_chunks_done(5);
@@ -118,9 +143,10 @@ fn every_chunk_is_uploaded_then_the_session_is_ended_and_polled() {
 fn a_chunk_that_failed_blocks_end_unless_partial_is_allowed() {
     for allow_partial in [false, true] {
         let mut m = Transcriber::new(cfg(3, allow_partial, None), BaseUrl::default(), 0);
-        drain(&mut m, 0);
-        for t in 0..3 {
+        created_with_first(&mut m, None);
+        for t in 1..3 {
             m.on_chunk(t, 8, None, OGG);
+            drain(&mut m, t);
         }
         m.on_chunks_done(4);
         m.on_uploaded(
@@ -154,8 +180,7 @@ fn a_chunk_that_failed_blocks_end_unless_partial_is_allowed() {
     }
     // Partial needs one chunk that made it.
     let mut m = Transcriber::new(cfg(1, true, None), BaseUrl::default(), 0);
-    drain(&mut m, 0);
-    m.on_chunk(1, 8, None, OGG);
+    created_with_first(&mut m, None);
     m.on_uploaded(2, 0, Err(Error::new(ErrorCode::Network, "network error")));
     m.on_chunks_done(3);
     let seen = drain(&mut m, 3);
@@ -172,15 +197,16 @@ fn bad_input_ends_the_call_at_once() {
     assert!(
         matches!(&seen[..], [TranscribeAction::Reject(e)] if e.code == ErrorCode::InvalidArgument)
     );
-    // Not audio.
+    // Not audio: found in the first chunk, before a session is created.
     let mut m = Transcriber::new(cfg(2, false, None), BaseUrl::default(), 0);
     drain(&mut m, 0);
     m.on_chunk(1, 8, None, b"%PDF-1.7");
     let seen = drain(&mut m, 1);
     assert!(
-        matches!(&seen[..], [TranscribeAction::Reject(e)] if e.code == ErrorCode::InvalidArgument)
+        matches!(&seen[..], [TranscribeAction::Reject(e)] if e.code == ErrorCode::InvalidAudio),
+        "{seen:?}"
     );
-    // A chunk that is not a chunk at all.
+    // A chunk that is not a chunk at all (or an iterable that throws): nothing created.
     let mut m = Transcriber::new(cfg(2, false, None), BaseUrl::default(), 0);
     drain(&mut m, 0);
     m.on_bad_chunk(Error::invalid_argument("an audio chunk must be a Blob…"));
@@ -188,10 +214,16 @@ fn bad_input_ends_the_call_at_once() {
         drain(&mut m, 1)[..],
         [TranscribeAction::Reject(_)]
     ));
-    // An upload that failed as the caller's fault (invalid_argument) ends it too.
+    // An iterable that ends at once: nothing created.
     let mut m = Transcriber::new(cfg(2, false, None), BaseUrl::default(), 0);
     drain(&mut m, 0);
-    m.on_chunk(1, 8, None, OGG);
+    m.on_chunks_done(1);
+    assert!(
+        matches!(&drain(&mut m, 1)[..], [TranscribeAction::Reject(e)] if e.code == ErrorCode::InvalidArgument)
+    );
+    // An upload that failed as the caller's fault (invalid_argument) ends it too.
+    let mut m = Transcriber::new(cfg(2, false, None), BaseUrl::default(), 0);
+    created_with_first(&mut m, None);
     m.on_uploaded(2, 0, Err(Error::invalid_argument("bad")));
     assert!(
         matches!(drain(&mut m, 2).last(), Some(TranscribeAction::Reject(e)) if e.code == ErrorCode::InvalidArgument)
@@ -201,16 +233,8 @@ fn bad_input_ends_the_call_at_once() {
 #[test]
 fn a_target_on_another_origin_is_refused_before_any_upload() {
     let mut m = Transcriber::new(cfg(2, false, None), BaseUrl::default(), 0);
-    while let Some(a) = m.next_action() {
-        if let TranscribeAction::Create { .. } = a {
-            m.on_created(
-                "ses_1",
-                Some(Target::Raw("https://evil.example/audio".into())),
-            );
-        }
-    }
-    m.on_chunk(1, 8, None, OGG);
-    let seen = drain(&mut m, 1);
+    let target = Target::Raw("https://evil.example/audio".into());
+    let seen = created_with_first(&mut m, Some(target));
     assert!(uploads(&seen).is_empty());
     assert!(
         matches!(seen.last(), Some(TranscribeAction::Reject(e)) if e.code == ErrorCode::InvalidResponse)
@@ -224,13 +248,7 @@ fn presigned_targets_get_their_form_fields() {
         url: "https://bucket.example/".into(),
         fields: vec![("key".into(), "u/${filename}".into())],
     };
-    while let Some(a) = m.next_action() {
-        if let TranscribeAction::Create { .. } = a {
-            m.on_created("ses_1", Some(target.clone()));
-        }
-    }
-    m.on_chunk(1, 8, None, OGG);
-    let plan = uploads(&drain(&mut m, 1)).remove(0);
+    let plan = uploads(&created_with_first(&mut m, Some(target))).remove(0);
     assert_eq!(plan.request.op(), Op::PresignedUpload);
     assert!(!plan.request.op().sends_token(), "no token to storage");
     let UploadRequest::Presigned { fields, object, .. } = plan.request else {
@@ -287,7 +305,10 @@ proptest! {
             let now = step as u64;
             while let Some(a) = m.next_action() {
                 match a {
-                    TranscribeAction::Create { .. } => m.on_created("ses_1", None),
+                    TranscribeAction::Create { .. } => {
+                        prop_assert!(given > 0, "a session created before the first chunk");
+                        m.on_created("ses_1", None)
+                    }
                     TranscribeAction::NextChunk => asked = true,
                     TranscribeAction::Upload { plan, .. } => {
                         in_flight.push(plan.n);

@@ -255,7 +255,7 @@ fn broken_wav_files_are_typed_errors() {
         b"OggS\0\0\0\0\0\0\0\0\0\0\0\0",
     ] {
         let err = parse_wav(bytes).unwrap_err();
-        assert_eq!(err.code.as_str(), "invalid_argument", "{bytes:?}");
+        assert_eq!(err.code.as_str(), "invalid_audio", "{bytes:?}");
         assert!(split_wav(bytes, ChunkerConfig::default()).is_err());
     }
 }

@@ -45,3 +45,26 @@ fn the_recorders_typed_options_are_its_rules_and_its_own_two() {
         "recorder.d.ts RecorderOptions vs proto::seam's rules"
     );
 }
+
+/// Every error code of the core is in the `.d.ts` union `VoiceApiErrorCode` and has a row
+/// in the package README's table of codes: a code added in Rust cannot go undocumented.
+#[test]
+fn every_error_code_is_typed_and_documented() {
+    let dts = include_str!("../pkg-template/index.d.ts");
+    let start = dts
+        .find("export type VoiceApiErrorCode =")
+        .expect("the union");
+    let union = &dts[start..start + dts[start..].find("';").expect("its end") + 1];
+    let readme = include_str!("../pkg-template/README.md");
+    for code in eka_voice::proto::ErrorCode::ALL {
+        let name = code.as_str();
+        assert!(
+            union.contains(&format!("| '{name}'")),
+            "{name} is not in index.d.ts's VoiceApiErrorCode"
+        );
+        assert!(
+            readme.contains(&format!("\n| `{name}` |")),
+            "{name} has no row in pkg-template/README.md's table of codes"
+        );
+    }
+}

@@ -460,7 +460,7 @@ async fn bad_audio_and_arguments_are_refused_before_any_request() {
     let not_audio = bytes(b"%PDF-1.7 this is not audio at all");
     expect_error(
         upload(&c, &session, not_audio, JsValue::UNDEFINED).await,
-        "invalid_argument",
+        "invalid_audio",
         None,
     );
     expect_error(
@@ -481,14 +481,14 @@ async fn bad_audio_and_arguments_are_refused_before_any_request() {
     );
     expect_error(
         upload(&c, &session, bytes(b""), JsValue::UNDEFINED).await,
-        "invalid_argument",
+        "invalid_audio",
         None,
     );
     let huge = Uint8Array::new_with_length(10 * 1024 * 1024 + 1);
     huge.set(&Uint8Array::from(&PART0[..64]), 0);
     expect_error(
         upload(&c, &session, huge.into(), JsValue::UNDEFINED).await,
-        "invalid_argument",
+        "invalid_audio",
         None,
     );
     let log = sim_json(&["/__sim/requests/", &id].concat()).await;
@@ -557,6 +557,30 @@ async fn bad_audio_and_arguments_are_refused_before_any_request() {
         let e = expect_error(e, "invalid_argument", None);
         assert!(get(&e, "sessionId").is_undefined());
     }
+    // A first chunk that is not audio, or an iterable that throws at once: found before a
+    // session is created (the token source, asked before any request, is never called).
+    let calls = Array::new();
+    let source = Function::new_with_args(
+        "calls",
+        "return () => { calls.push(1); return 'tok-1234567'; }",
+    )
+    .call1(&JsValue::NULL, &calls)
+    .unwrap();
+    let counted = VoiceClient::new(obj(&[("baseUrl", SIM.into()), ("getToken", source)])).unwrap();
+    let chunks = Array::of2(&bytes(b"%PDF-1.7 not audio"), &bytes(PART0));
+    let e = transcribe(&counted, chunks.into(), JsValue::UNDEFINED).await;
+    let e = expect_error(e, "invalid_audio", None);
+    assert!(get(&e, "sessionId").is_undefined());
+    let throwing = Function::new_no_args(
+        "return (async function* () { throw new Error('cannot read the file'); })()",
+    )
+    .call0(&JsValue::NULL)
+    .unwrap();
+    let e = transcribe(&counted, throwing, JsValue::UNDEFINED)
+        .await
+        .unwrap_err();
+    assert_eq!(s(&e, "message"), "cannot read the file");
+    assert_eq!(calls.length(), 0, "no request was sent");
     expect_error(
         end(&c, "never-seen-by-this-client", JsValue::UNDEFINED).await,
         "invalid_argument",

@@ -592,32 +592,96 @@ async fn get_token_is_asked_before_the_first_request_and_a_second_401_fails() {
     assert_eq!(received(&id).await.0.len(), 1);
 }
 
+/// A getToken that throws what `throw_js` builds for its first `fails` calls, then gives
+/// `tok-after-failures`; the array counts its calls.
+fn flaky_token_source(fails: u32, throw_js: &str) -> (JsValue, Array) {
+    let calls = Array::new();
+    let body = format!(
+        "return () => {{ calls.push(1); if (calls.length <= {fails}) throw {throw_js}; return 'tok-after-failures'; }}"
+    );
+    let f = Function::new_with_args("calls", &body)
+        .call1(&JsValue::NULL, &calls)
+        .unwrap();
+    (f, calls)
+}
+
 #[wasm_bindgen_test]
-async fn a_failing_get_token_rejects_as_unauthorized() {
-    // A thrown Error and a thrown string are both the reason.
-    for (body, message) in [
-        (
-            "throw new Error('backend down')",
-            "getToken() failed: backend down",
-        ),
-        ("throw 'vault sealed'", "getToken() failed: vault sealed"),
+async fn a_token_source_that_may_come_back_is_retried_and_one_that_refuses_is_final() {
+    // Transient (a fetch TypeError, a 502 from the token endpoint, an error that does not
+    // say): token_unavailable, retried like a network failure, then the request goes.
+    for throw_js in [
+        "new TypeError('fetch failed')",
+        "Object.assign(new Error('token endpoint answered 502'), { status: 502 })",
+        "new Error('backend down')",
+    ] {
+        let (f, calls) = flaky_token_source(2, throw_js);
+        let c = VoiceClient::new(obj(&[("baseUrl", SIM.into()), ("getToken", f)])).unwrap();
+        let (seen, hook) = retry_recorder();
+        let id = uid("instant");
+        let opts = obj(&[("onRetry", hook), ("maxRetries", 3.into())]);
+        let done = poll(&c, &id, opts).await.unwrap();
+        assert_eq!(s(&done, "status"), "completed", "{throw_js}");
+        assert_eq!(calls.length(), 3, "{throw_js}");
+        assert_eq!(seen.length(), 2, "{throw_js}");
+        let first: Array = seen.get(0).dyn_into().unwrap();
+        assert_eq!(first.get(2).as_string().unwrap(), "token_unavailable");
+        assert_eq!(received(&id).await.1, vec!["Bearer tok-after-failures"]);
+    }
+    // Still failing when the retries ran out: token_unavailable, nothing sent.
+    let (f, calls) = flaky_token_source(
+        99,
+        "Object.assign(new Error('answered 503'), { status: 503 })",
+    );
+    let c = VoiceClient::new(obj(&[("baseUrl", SIM.into()), ("getToken", f)])).unwrap();
+    let id = uid("instant");
+    let e = expect_error(
+        poll(&c, &id, obj(&[("maxRetries", 1.into())])).await,
+        "token_unavailable",
+        Some(503),
+    );
+    assert_eq!(
+        s(&e, "message"),
+        "getToken() failed: answered 503 (after 2 attempts)"
+    );
+    assert_eq!(calls.length(), 2);
+    assert_eq!(received(&id).await.0.len(), 0);
+    // Refused for good (a 4xx status, a final VoiceApiError code): unauthorized, asked once.
+    for throw_js in [
+        "Object.assign(new Error('logged out'), { status: 401 })",
+        "Object.assign(new Error('bad secret'), { code: 'unauthorized' })",
+    ] {
+        let (f, calls) = flaky_token_source(99, throw_js);
+        let c = VoiceClient::new(obj(&[("baseUrl", SIM.into()), ("getToken", f)])).unwrap();
+        let e = poll(&c, &uid("instant"), JsValue::UNDEFINED)
+            .await
+            .unwrap_err();
+        assert_eq!(s(&e, "code"), "unauthorized", "{throw_js}");
+        assert!(s(&e, "message").starts_with("getToken() failed: "));
+        assert_eq!(calls.length(), 1, "{throw_js}");
+    }
+    // A thrown string is the reason; getSession (one answer) does not retry.
+    let f = Function::new_no_args("throw 'vault sealed'");
+    let c = VoiceClient::new(obj(&[("baseUrl", SIM.into()), ("getToken", f.into())])).unwrap();
+    let e = expect_error(
+        get_once(&c, &uid("instant"), JsValue::UNDEFINED).await,
+        "token_unavailable",
+        None,
+    );
+    assert_eq!(s(&e, "message"), "getToken() failed: vault sealed");
+    // Something that is not a token (an error page read as one): says what to check.
+    for body in [
+        "return 42",
+        "return '<html><body>502 Bad Gateway</body></html>'",
     ] {
         let f = Function::new_no_args(body);
         let c = VoiceClient::new(obj(&[("baseUrl", SIM.into()), ("getToken", f.into())])).unwrap();
         let e = expect_error(
-            poll(&c, &uid("instant"), JsValue::UNDEFINED).await,
-            "unauthorized",
+            get_once(&c, &uid("instant"), JsValue::UNDEFINED).await,
+            "token_unavailable",
             None,
         );
-        assert_eq!(s(&e, "message"), message);
+        assert!(s(&e, "message").contains("res.ok"), "{}", s(&e, "message"));
     }
-    let f = Function::new_no_args("return 42");
-    let c = VoiceClient::new(obj(&[("baseUrl", SIM.into()), ("getToken", f.into())])).unwrap();
-    expect_error(
-        poll(&c, &uid("instant"), JsValue::UNDEFINED).await,
-        "invalid_argument",
-        None,
-    );
 }
 
 #[wasm_bindgen_test]

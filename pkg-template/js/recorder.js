@@ -464,7 +464,8 @@ const MAX_HEADER = 64 << 20;
  * an async iterable of WAV bytes that `client.transcribe()` takes. A WAV file is read piece
  * by piece and parsed by the Rust core (any size); other formats are decoded by the
  * browser (`decodeAudioData`, the whole file at once). `options`: the recorder's rules.
- * Throws `invalid_argument` for what is not audio this browser or the core can read.
+ * Throws `invalid_audio` for what is not audio this browser or the core can read
+ * (`invalid_argument` for what is not a file or bad rules).
  */
 export async function* splitRecording(file, options) {
   const o = readOptions(options);
@@ -485,8 +486,9 @@ export async function* splitRecording(file, options) {
 function construct(f) {
   try {
     return f();
-  } catch (message) {
-    throw fail(String(message), 'invalid_argument');
+  } catch (thrown) {
+    // The core throws a message (bad rules) or [message, code] (a file it cannot read).
+    throw Array.isArray(thrown) ? fail(thrown[0], thrown[1]) : fail(String(thrown), 'invalid_argument');
   }
 }
 
@@ -515,7 +517,7 @@ async function* splitDecoded(file, rules) {
     // Decoded at 16 kHz by the browser (its resampler): a long file stays small in memory.
     audio = await new OfflineAudioContext(1, 1, 16000).decodeAudioData(await file.arrayBuffer());
   } catch (e) {
-    throw fail(`the file is not audio this browser can decode (${e?.message ?? e})`, 'invalid_argument', e);
+    throw fail(`the file is not audio this browser can decode (${e?.message ?? e})`, 'invalid_audio', e);
   }
   const dsp = construct(() => new RecorderDsp(audio.sampleRate, rules));
   try {

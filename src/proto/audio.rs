@@ -2,7 +2,7 @@
 //! `format`, else the Blob's MIME type, else the bytes themselves), the upload file name
 //! `audio_<n>.<ext>`, and the size limit.
 
-use super::error::{push_decimal, Error};
+use super::error::{push_decimal, Error, ErrorCode};
 use alloc::string::String;
 
 /// The largest chunk the service takes in one request (it answers 413 above): 10 MiB.
@@ -147,13 +147,15 @@ pub fn resolve_format(
     mime.and_then(AudioFormat::parse)
         .or_else(|| AudioFormat::sniff(head))
         .ok_or_else(|| {
-            Error::invalid_argument(
+            Error::new(
+                ErrorCode::InvalidAudio,
                 "the chunk is not audio in a supported format (wav, webm, ogg, mp3, m4a, mp4); pass `format` if it is",
             )
         })
 }
 
-/// Checks a chunk's size: not empty, at most [`MAX_CHUNK_BYTES`].
+/// Checks a chunk's size: not empty, at most [`MAX_CHUNK_BYTES`] (else
+/// [`ErrorCode::InvalidAudio`]).
 ///
 /// ```
 /// assert!(eka_voice::proto::check_chunk_size(0).is_err());
@@ -162,14 +164,18 @@ pub fn resolve_format(
 /// ```
 pub fn check_chunk_size(bytes: u64) -> Result<(), Error> {
     if bytes == 0 {
-        return Err(Error::invalid_argument("an audio chunk must not be empty"));
+        return Err(Error::new(
+            ErrorCode::InvalidAudio,
+            "an audio chunk must not be empty",
+        ));
     }
     if bytes > MAX_CHUNK_BYTES {
         let mut m = String::from("an audio chunk must be at most 10 MiB (");
         push_decimal(&mut m, MAX_CHUNK_BYTES);
         m.push_str(" bytes); this one has ");
         push_decimal(&mut m, bytes);
-        return Err(Error::invalid_argument(m));
+        m.push_str(": cut it (the recorder's splitRecording)");
+        return Err(Error::new(ErrorCode::InvalidAudio, m));
     }
     Ok(())
 }

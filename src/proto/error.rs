@@ -50,11 +50,23 @@ pub enum ErrorCode {
     InvalidSignature,
     /// A webhook's signature is valid but its timestamp is beyond the tolerance.
     StaleSignature,
+    /// The token source (`getToken`) could not give a token for a reason that may pass: it
+    /// threw a network error, an error whose `status` is 408, 429 or 5xx, or an error that
+    /// does not say (see [`token_source_error`](super::token_source_error)), or it gave
+    /// something that is not a token (an error page). Retried like a network failure; this
+    /// is the error once the retries ran out. (A token source that refuses for good — an
+    /// error with another 4xx `status` — is [`ErrorCode::Unauthorized`].)
+    TokenUnavailable,
+    /// The audio cannot be transcribed: a chunk that is not audio in a supported format
+    /// (by its MIME type or its bytes), an empty chunk, a chunk over 10 MiB, or a file the
+    /// recorder's `splitRecording` cannot read. Found before a session is created when it
+    /// is the first chunk. (A bad `format` option is [`ErrorCode::InvalidArgument`].)
+    InvalidAudio,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 16] = [
+    pub const ALL: [ErrorCode; 18] = [
         ErrorCode::NotFound,
         ErrorCode::Unauthorized,
         ErrorCode::Forbidden,
@@ -71,6 +83,8 @@ impl ErrorCode {
         ErrorCode::UploadFailed,
         ErrorCode::InvalidSignature,
         ErrorCode::StaleSignature,
+        ErrorCode::TokenUnavailable,
+        ErrorCode::InvalidAudio,
     ];
 
     /// The code of a name ([`ErrorCode::as_str`]'s inverse).
@@ -108,6 +122,8 @@ impl ErrorCode {
             ErrorCode::UploadFailed => "upload_failed",
             ErrorCode::InvalidSignature => "invalid_signature",
             ErrorCode::StaleSignature => "stale_signature",
+            ErrorCode::TokenUnavailable => "token_unavailable",
+            ErrorCode::InvalidAudio => "invalid_audio",
         }
     }
 }

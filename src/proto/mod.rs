@@ -100,7 +100,7 @@ pub use retry_after::{parse_http_date, parse_retry_after, MAX_RETRY_AFTER_MS};
 #[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
 pub use seam::{recorder_seam_js, rule_defaults, CUT_NAMES, EVENT_KINDS, EVENT_SLOTS};
 pub use sessions::{SessionState, Sessions, Target, UploadPlan, UploadRequest, MAX_SESSIONS};
-pub use token::check_token;
+pub use token::{check_token, not_a_token, token_source_error, ThrownFacts};
 pub use transcribe::{
     Phase, TranscribeAction, TranscribeConfig, TranscribeDeadline, UploadProgress,
 };

@@ -11,7 +11,7 @@
 //! | [`Action::Send`] | sends the GET, aborting it after `timeout_ms` | [`Poller::on_answer`] or [`Poller::on_transport_error`] |
 //! | [`Action::Sleep`] | waits `ms` | [`Poller::on_wake`] |
 //! | [`Action::Retry`] | tells the caller (`onRetry`) that attempt `attempt` failed with `error` and the next starts in `delay_ms` | [`Poller::on_retried`] |
-//! | [`Action::RefreshToken`] | asks `getToken` for a fresh token | [`Poller::on_token`] |
+//! | [`Action::RefreshToken`] | asks `getToken` for a fresh token | [`Poller::on_token`] or [`Poller::on_token_failed`] |
 //! | [`Action::Progress`] | hands the last body to `onProgress` | [`Poller::on_progressed`] |
 //! | [`Action::Resolve`] | resolves with the last body | — |
 //! | [`Action::Reject`] | rejects with the error | — |
@@ -28,6 +28,9 @@
 //!   is not a failure resets the count.
 //! - A 401 asks for a fresh token once (when a token source exists) and repeats the
 //!   request; a second 401 in a row is the error.
+//! - A token source that failed for a reason that may pass ([`ErrorCode::TokenUnavailable`])
+//!   is retried like a network failure (the same count, backoff and deadline): the next
+//!   attempt asks it again before sending. Any other failure of it is the error.
 //! - The deadline (`timeout_ms` after start) is absolute: every sleep and every request
 //!   timeout is cut to it, and reaching it rejects with [`ErrorCode::Timeout`]. When a
 //!   `Retry-After` points past the deadline, the machine rejects at once with the
@@ -167,6 +170,8 @@ pub struct Poller {
     sleeping_to_deadline: bool,
     /// When the retry reported by the last [`Action::Retry`] is due.
     retry_at_ms: u64,
+    /// The token source failed: the next attempt asks it again before sending.
+    need_token: bool,
 }
 
 impl Poller {
@@ -181,6 +186,7 @@ impl Poller {
             refreshed: false,
             sleeping_to_deadline: false,
             retry_at_ms: 0,
+            need_token: false,
         }
     }
 
@@ -303,12 +309,42 @@ impl Poller {
 
     /// A fresh token is ready: repeat the request.
     pub fn on_token(&mut self, now_ms: u64) -> Action {
+        self.need_token = false;
         self.send(now_ms)
+    }
+
+    /// The token source failed with `e` (before the first request, or after a 401): a
+    /// [`ErrorCode::TokenUnavailable`] is retried like a transport failure (the retry asks
+    /// the source again, [`Action::RefreshToken`]); anything else is the error.
+    ///
+    /// ```
+    /// use eka_voice::proto::{Action, Error, ErrorCode, PollConfig, Poller};
+    /// let mut p = Poller::new(PollConfig::default());
+    /// p.start(0);
+    /// let down = Error::new(ErrorCode::TokenUnavailable, "getToken() failed");
+    /// let Action::Retry { delay_ms, .. } = p.on_token_failed(0, down, 0.5) else { panic!() };
+    /// assert_eq!(p.on_retried(0), Action::Sleep { ms: delay_ms });
+    /// assert_eq!(p.on_wake(delay_ms), Action::RefreshToken);
+    /// assert!(matches!(p.on_token(delay_ms), Action::Send { .. }));
+    /// ```
+    pub fn on_token_failed(&mut self, now_ms: u64, e: Error, rand01: f64) -> Action {
+        if now_ms >= self.deadline_ms {
+            return self.timeout_error();
+        }
+        self.need_token = true;
+        if e.code == ErrorCode::TokenUnavailable {
+            self.retry(now_ms, e, None, rand01)
+        } else {
+            Action::Reject(e)
+        }
     }
 
     fn send(&mut self, now_ms: u64) -> Action {
         if now_ms >= self.deadline_ms {
             return self.timeout_error();
+        }
+        if self.need_token {
+            return Action::RefreshToken;
         }
         self.last_send_ms = now_ms;
         Action::Send {

@@ -4,9 +4,13 @@
 //! in (`on_*`), actions go out ([`Transcriber::next_action`]).
 //!
 //! Rules, every transcription:
-//! - no input at all (an empty array) fails before anything is sent;
-//! - a chunk that is not audio, or cannot be uploaded where the session says (a refused
-//!   target), ends the call at once (`invalid_argument` / `invalid_response`);
+//! - no input at all (an empty array, an iterable that ends at once) fails before anything
+//!   is sent;
+//! - a chunk that is not audio (`invalid_audio`), or cannot be uploaded where the session
+//!   says (a refused target: `invalid_response`), ends the call at once;
+//! - a plain transcription asks for its first chunk, and checks it, BEFORE it creates the
+//!   session: a file that is not audio, or an iterable that throws at once, leaves no
+//!   session behind;
 //! - at most `concurrency` uploads in flight, lowest chunk first;
 //! - a chunk is never dropped silently, and End is never sent while a chunk is in doubt;
 //! - End reports the counts; the result lists the missing chunks.
@@ -26,7 +30,7 @@
 //!   (`Store`), then uploaded; a chunk that could not be stored (a full disk) is uploaded
 //!   from memory all the same and named in the result (`unstored_chunks`);
 //! - a step that fails for want of a network or a service (`network`, `server_error`,
-//!   `rate_limited`, `timeout`, a token source that could not be reached) is NEVER final
+//!   `rate_limited`, `timeout`, `token_unavailable`) is NEVER final
 //!   while the recording goes on: it is tried again after a capped backoff (1 s … 30 s), at
 //!   once when the network comes back ([`Transcriber::on_online`]), and reported
 //!   (`Retrying`); other failures (a 4xx) are final for that step;
@@ -109,11 +113,11 @@ enum Step {
 ///                              chunks_total: Some(1), bytes_total: Some(8), durable: false };
 /// let mut t = Transcriber::new(cfg, BaseUrl::default(), 0);
 /// assert!(matches!(t.next_action(), Some(TranscribeAction::Progress(Phase::Creating, None))));
+/// assert_eq!(t.next_action(), Some(TranscribeAction::NextChunk));
+/// t.on_chunk(20, 8, None, b"OggS");
 /// assert!(matches!(t.next_action(), Some(TranscribeAction::Create { .. })));
 /// t.on_created("ses_1", None);
 /// assert!(matches!(t.next_action(), Some(TranscribeAction::Progress(Phase::Uploading, _))));
-/// assert_eq!(t.next_action(), Some(TranscribeAction::NextChunk));
-/// t.on_chunk(20, 8, None, b"OggS");
 /// let Some(TranscribeAction::Upload { plan, .. }) = t.next_action() else { panic!() };
 /// assert_eq!(plan.name, "audio_0.ogg");
 /// ```
@@ -408,7 +412,9 @@ impl Transcriber {
         self.state.ledger.settle(n, &name, outcome.is_ok());
         match outcome {
             Ok(()) => self.uploaded(n, size),
-            Err(e) if e.code == ErrorCode::InvalidArgument => return self.reject(e),
+            Err(e) if matches!(e.code, ErrorCode::InvalidArgument | ErrorCode::InvalidAudio) => {
+                return self.reject(e)
+            }
             Err(e) if self.cfg.durable && transient(&e) => {
                 let wake_ms = self.retry_at(now_ms, e, Some(n));
                 let c = &mut self.chunks[n as usize];

@@ -153,7 +153,7 @@ impl WavAudio<'_> {
 fn invalid(why: &str) -> Error {
     let mut message = alloc::string::String::from("not a WAV file this library reads: ");
     message.push_str(why);
-    Error::invalid_argument(message)
+    Error::new(super::error::ErrorCode::InvalidAudio, message)
 }
 
 fn u16_at(b: &[u8], at: usize) -> u16 {
@@ -172,7 +172,7 @@ fn u32_at(b: &[u8], at: usize) -> u32 {
 /// let audio = parse_wav(&wav).unwrap();
 /// assert_eq!((audio.sample_rate, audio.channels, audio.frames()), (16_000, 1, 3));
 /// assert_eq!(audio.read(0, 3), vec![vec![0.0, 0.5, -1.0]]);
-/// assert_eq!(parse_wav(b"OggS").unwrap_err().code.as_str(), "invalid_argument");
+/// assert_eq!(parse_wav(b"OggS").unwrap_err().code.as_str(), "invalid_audio");
 /// ```
 pub fn parse_wav(bytes: &[u8]) -> Result<WavAudio<'_>, Error> {
     let header = parse_wav_header(bytes)?;

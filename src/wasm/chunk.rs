@@ -14,7 +14,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use super::js;
-use crate::proto::{check_chunk_size, Error, SNIFF_BYTES};
+use crate::proto::{check_chunk_size, Error, ErrorCode, SNIFF_BYTES};
 
 /// A chunk ready to upload.
 pub struct Chunk {
@@ -62,7 +62,7 @@ impl Taken {
     pub async fn read(self) -> Result<Chunk, Error> {
         let head = JsFuture::from(js::chunk_head(&self.body, SNIFF_BYTES as u32))
             .await
-            .map_err(|_| Error::invalid_argument("the audio Blob could not be read"))?;
+            .map_err(|_| Error::new(ErrorCode::InvalidAudio, "the audio Blob could not be read"))?;
         Ok(Chunk {
             body: self.body,
             size: self.size,

@@ -164,7 +164,9 @@ impl Client {
         let mut x = Exec::new(self, call, session_id, poller);
         if call.auth {
             let fresh = self.tokens.get(abort, x.within_deadline(), session_id);
-            x.refreshed(fresh.await?)?;
+            if let Some(retry) = x.tokened(fresh.await)? {
+                action = retry;
+            }
         }
         loop {
             action = match action {
@@ -188,8 +190,10 @@ impl Client {
                 Action::RefreshToken => {
                     let within = x.within_deadline();
                     let fresh = self.tokens.refresh(x.token.1, abort, within, session_id);
-                    x.refreshed(fresh.await?)?;
-                    x.poller.on_token(now())
+                    match x.tokened(fresh.await)? {
+                        Some(retry) => retry,
+                        None => x.poller.on_token(now()),
+                    }
                 }
                 Action::Progress => {
                     stamp(&x.body, x.http_status);
@@ -336,12 +340,27 @@ impl<'a> Exec<'a> {
         })
     }
 
-    /// A token arrived (or none within the deadline): the requests carry it from now on.
+    /// A token arrived (`None`: the requests carry it from now on), or none within the
+    /// deadline (the timeout), or the source failed: what the poller does about it (a
+    /// `token_unavailable` is retried).
     #[inline(always)]
-    fn refreshed(&mut self, fresh: Option<Versioned>) -> Result<(), Failure> {
-        self.token = fresh.ok_or_else(|| self.expired())?;
-        self.init = self.request_init();
-        Ok(())
+    fn tokened(
+        &mut self,
+        fresh: Result<Option<Versioned>, Failure>,
+    ) -> Result<Option<Action>, Failure> {
+        match fresh {
+            Ok(fresh) => {
+                self.token = fresh.ok_or_else(|| self.expired())?;
+                self.init = self.request_init();
+                Ok(None)
+            }
+            Err(Failure::Api(f)) => {
+                self.cause = f.cause;
+                let action = self.poller.on_token_failed(now(), f.error, Math::random());
+                Ok(Some(action))
+            }
+            Err(other) => Err(other),
+        }
     }
 
     /// The final body (an object, for a body-less success), with `http_status`.

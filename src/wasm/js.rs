@@ -108,6 +108,14 @@ extern "C" {
     #[wasm_bindgen(js_name = nextOnline)]
     pub fn next_online() -> Promise;
 
+    /// The HTTP `status` a thrown value carries (0: none).
+    #[wasm_bindgen(js_name = thrownStatus)]
+    pub fn thrown_status(e: &JsValue) -> u16;
+
+    /// The `code` a thrown value carries, when a string.
+    #[wasm_bindgen(js_name = thrownCode)]
+    pub fn thrown_code(e: &JsValue) -> Option<String>;
+
     /// A short description of a thrown value: its `message` (and its cause's).
     #[wasm_bindgen]
     pub fn describe(e: &JsValue) -> String;

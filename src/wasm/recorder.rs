@@ -148,11 +148,14 @@ pub struct WavSplitter {
 #[wasm_bindgen]
 impl WavSplitter {
     /// From the file's first bytes (up to its `data` chunk) and the rules of
-    /// [`RecorderDsp::new`]. Throws the message of an `invalid_argument` for a file that is
-    /// not a WAV this library reads, or rules out of range.
+    /// [`RecorderDsp::new`]. Throws `[message, 'invalid_audio']` for a file that is not a
+    /// WAV this library reads, the message of an `invalid_argument` for rules out of range.
     #[wasm_bindgen(constructor)]
     pub fn new(head: &[u8], rules: &[f64]) -> Result<WavSplitter, JsValue> {
-        let header = parse_wav_header(head).map_err(|e| JsValue::from(e.message))?;
+        let header = parse_wav_header(head).map_err(|e| {
+            let pair = js_sys::Array::of2(&e.message.into(), &e.code.as_str().into());
+            JsValue::from(pair)
+        })?;
         Ok(WavSplitter {
             dsp: RecorderDsp::new(header.sample_rate, rules)?,
             frames: WavFrames::new(header),

@@ -189,6 +189,14 @@ export function nextOnline() {
 // whatever it throws or returns (a value, a promise, a thenable whose `then` throws)
 // becomes this promise's outcome.
 export async function callToken(f, refused) { return f(refused === undefined ? {} : { refused }); }
+// What a thrown value says of itself (getToken's failure): its HTTP `status` (0: none)
+// and its `code` (a VoiceApiError's); a hostile getter says nothing.
+export function thrownStatus(e) {
+  try { const s = e?.status; return Number.isInteger(s) && s >= 100 && s < 600 ? s : 0; } catch { return 0; }
+}
+export function thrownCode(e) {
+  try { const c = e?.code; return typeof c === 'string' ? c.slice(0, 64) : undefined; } catch { return undefined; }
+}
 export function describe(e) {
   try {
     const m = typeof e?.message === 'string' ? e.message : typeof e === 'string' ? e : '';

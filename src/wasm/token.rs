@@ -14,7 +14,10 @@
 //!   waiting for it has left (aborted, or hit its deadline), it is forgotten too, so that
 //!   a `getToken()` that hung once, or a result nobody took, is never reused — the next
 //!   401 asks again;
-//! - a token must be printable ASCII without spaces; it never appears in an error.
+//! - a token must be printable ASCII without spaces; it never appears in an error;
+//! - what the source throws is classified by the core (`token_source_error`): a failure
+//!   that may pass is `token_unavailable` and the poller retries it like a network failure;
+//!   one that says it is final (a 4xx `status`, a final `code`) is `unauthorized`.
 
 use alloc::rc::Rc;
 use alloc::string::String;
@@ -27,7 +30,7 @@ use wasm_bindgen_futures::JsFuture;
 use super::abort::AbortWatch;
 use super::errors::Failure;
 use super::js;
-use crate::proto::{check_token, Error, ErrorCode};
+use crate::proto::{check_token, not_a_token, token_source_error, Error, ThrownFacts};
 
 /// A token and the generation it belongs to.
 pub type Versioned = (Option<String>, u32);
@@ -140,10 +143,11 @@ impl Tokens {
             outcome.map_err(|thrown| source_failed(&thrown, session_id, secret.as_deref()))?;
         let token = value
             .as_string()
-            .ok_or_else(|| {
-                Error::invalid_argument("getToken() must return (or resolve to) a string")
+            .ok_or_else(|| not_a_token(None))
+            .and_then(|t| match check_token(&t) {
+                Ok(()) => Ok(t),
+                Err(_) => Err(not_a_token(Some(t.chars().count()))),
             })
-            .and_then(|t| check_token(&t).map(|_| t))
             .map_err(|e| Failure::new(e, Some(session_id)))?;
         if published && self.generation.get() == refresh.replaces {
             *self.current.borrow_mut() = Some(token);
@@ -191,14 +195,17 @@ impl Tokens {
     }
 }
 
+/// What the token source threw, as the core classifies it (`token_unavailable`, retried,
+/// or `unauthorized`).
 fn source_failed(thrown: &JsValue, session_id: &str, secret: Option<&str>) -> Failure {
-    let mut m = String::from("getToken() failed");
     let why = js::describe(thrown);
-    if !why.is_empty() {
-        m.push_str(": ");
-        m.push_str(&why);
-    }
-    let mut e = Error::new(ErrorCode::Unauthorized, m);
+    let code = js::thrown_code(thrown);
+    let status = js::thrown_status(thrown);
+    let mut e = token_source_error(&ThrownFacts {
+        status: (status != 0).then_some(status),
+        code: code.as_deref(),
+        description: &why,
+    });
     e.redact(secret);
     Failure::new(e, Some(session_id)).with_cause(thrown.clone())
 }

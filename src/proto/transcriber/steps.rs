@@ -10,17 +10,17 @@ use crate::proto::url::BaseUrl;
 use alloc::{string::String, vec::Vec};
 
 /// Whether a step's failure is for want of a network or a service: never final in a
-/// durable transcription. A token source that could not be reached (`unauthorized` with
-/// no HTTP answer) counts, a token the service refused does not.
+/// durable transcription. A token source that may come back (`token_unavailable`) counts,
+/// a token the service refused (or a source that refused for good) does not.
 pub(super) fn transient(e: &Error) -> bool {
-    match e.code {
+    matches!(
+        e.code,
         ErrorCode::Network
-        | ErrorCode::ServerError
-        | ErrorCode::RateLimited
-        | ErrorCode::Timeout => true,
-        ErrorCode::Unauthorized => e.status.is_none(),
-        _ => false,
-    }
+            | ErrorCode::ServerError
+            | ErrorCode::RateLimited
+            | ErrorCode::Timeout
+            | ErrorCode::TokenUnavailable
+    )
 }
 
 impl Transcriber {
@@ -72,10 +72,25 @@ impl Transcriber {
 
     pub(super) fn start(&mut self, now_ms: u64) {
         self.push(TranscribeAction::Progress(Phase::Creating, None));
-        self.try_create(now_ms);
         if self.cfg.durable {
             // A recording does not wait for the session: its chunks are stored meanwhile.
-            self.ask();
+            self.try_create(now_ms);
+        }
+        // A plain one checks its first chunk before it creates a session (`create_when_ready`):
+        // audio that is not audio, or an iterable that fails at once, leaves no session behind.
+        self.ask();
+    }
+
+    /// A plain transcription: Create once the first chunk is in hand and checked; with no
+    /// chunk at all, the call fails having sent nothing.
+    fn create_when_ready(&mut self, now_ms: u64) {
+        if self.cfg.durable || self.created || self.create != Step::Idle {
+            return;
+        }
+        if !self.chunks.is_empty() {
+            self.try_create(now_ms);
+        } else if self.chunks_done {
+            self.reject(Error::invalid_argument("no audio chunks were given"));
         }
     }
 
@@ -142,6 +157,7 @@ impl Transcriber {
         if matches!(self.end, Step::Retry(t) if t <= now_ms) {
             self.end = Step::Idle;
         }
+        self.create_when_ready(now_ms);
         self.pump(now_ms);
         self.ask();
         self.end_when_done(now_ms);
@@ -204,7 +220,9 @@ impl Transcriber {
     /// wait), a plain one when one more upload may start (the iterable's back-pressure).
     pub(super) fn ask(&mut self) {
         let busy = self.count(|s| matches!(s, Slot::InFlight | Slot::Waiting { .. }));
-        let room = self.cfg.durable || busy < self.cfg.concurrency.max(1) as usize;
+        let room = self.cfg.durable
+            || (busy < self.cfg.concurrency.max(1) as usize
+                && (self.created || self.chunks.is_empty()));
         if room && !self.asking && !self.chunks_done && !self.settled {
             self.asking = true;
             self.push(TranscribeAction::NextChunk);

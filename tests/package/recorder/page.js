@@ -246,10 +246,17 @@ async function splitCases() {
     const seconds = (chunks[0].byteLength - 44) / 2 / 16000;
     assert(chunks.length === 1 && Math.abs(seconds - 3) < 0.1, `${chunks.length} chunks, ${seconds} s`);
   });
-  await check('what is not audio, or bad rules: invalid_argument', async () => {
+  await check('what is not audio: invalid_audio, before any session; bad rules: invalid_argument', async () => {
     const drain = async (it) => { for await (const _ of it); };
-    await rejectsWith(drain(splitRecording(new Uint8Array(1000).fill(7))), 'invalid_argument');
-    await rejectsWith(drain(splitRecording(new TextEncoder().encode('RIFF\0\0\0\0WAVEjunk'))), 'invalid_argument');
+    await rejectsWith(drain(splitRecording(new Uint8Array(1000).fill(7))), 'invalid_audio');
+    await rejectsWith(drain(splitRecording(new TextEncoder().encode('RIFF\0\0\0\0WAVEjunk'))), 'invalid_audio');
+    // transcribe(splitRecording(<not audio>)): the first chunk fails before a session is
+    // created — the token source, asked before any request, is never called.
+    let asked = 0;
+    const counted = new VoiceClient({ baseUrl: sim, getToken: () => (asked++, 'browser-token') });
+    const pdf = new Blob(['%PDF-1.7 a referral letter, not a consultation'], { type: 'application/pdf' });
+    await rejectsWith(counted.transcribe(splitRecording(pdf)), 'invalid_audio');
+    assert(asked === 0, `${asked} requests were about to be sent`);
     await rejectsWith(drain(splitRecording(file, { maxChunkMs: 30000 })), 'invalid_argument');
     await rejectsWith(drain(splitRecording('a string')), 'invalid_argument');
   });
