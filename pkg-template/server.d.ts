@@ -146,3 +146,43 @@ export interface ClientCredentialsOptions {
  * a client secret must never reach a browser.
  */
 export declare function clientCredentials(options: ClientCredentialsOptions): (context?: { refused?: string }) => Promise<string>;
+
+/** Which voice-session operation a page's request through `voiceProxy` is. */
+export type ProxiedOperation = 'createSession' | 'uploadAudio' | 'endSession' | 'getSession';
+
+/** Options of `voiceProxy`. */
+export interface VoiceProxyOptions {
+  /**
+   * The app's own check, before anything is forwarded: `true` lets the request through
+   * (with the backend's token); anything else answers 403. Told the operation and the
+   * session (none for `createSession`) — e.g. check the user's EMR session cookie, and that
+   * the session is one this user created. Waited for at most 10 s (then 503).
+   */
+  authorize: (request: Request, call: { operation: ProxiedOperation; sessionId?: string | undefined }) => boolean | PromiseLike<boolean>;
+  /** The backend's token source, e.g. `clientCredentials({ clientId, clientSecret })`; told the token the API refused. */
+  getToken?: ((context: { refused?: string }) => string | PromiseLike<string>) | undefined;
+  /** A static backend token instead of `getToken`. */
+  token?: string | undefined;
+  /** The Voice API (default `https://api.eka.care`). */
+  baseUrl?: string | undefined;
+  /** Where the proxy is mounted, e.g. `/api/eka` (default: the root). The page's client uses `baseUrl: location.origin + basePath`. */
+  basePath?: string | undefined;
+  /** The proxy's URL as pages reach it (default: the request's origin + `basePath`), for a created session's `upload_url`. */
+  publicUrl?: string | undefined;
+  /** Told of what failed on the backend's side (the token source, `authorize`, the Voice API unreachable); what it throws is dropped. */
+  onError?: ((error: unknown) => void) | undefined;
+}
+
+/**
+ * A Fetch-API handler (`Request` in, `Response` out) that forwards a page's voice-session
+ * requests to the Voice API with the BACKEND's token, after `authorize` — the page never
+ * holds a provider credential (its `VoiceClient` has no token at all). Forwards only what a
+ * recording page needs: Create Session, Upload Audio, End Session, Get Session (404 for any
+ * other path, 405 for another method, 400 for an id or a query the client never sends); a
+ * created session's `upload_url` is rewritten to go through the proxy too; a token the API
+ * refuses gets one fresh one and one retry; answers are handed back with the token redacted,
+ * without cookies. Bodies: at most 10 MiB from the page (413), 10 s to arrive (408); the
+ * Voice API: 60 s (504), unreachable 502, no token 503 — all with `{ error: { code,
+ * message } }`. Throws `invalid_argument` for bad options.
+ */
+export declare function voiceProxy(options: VoiceProxyOptions): (request: Request) => Promise<Response>;

@@ -4,14 +4,19 @@ import http from 'node:http';
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
+import { Readable } from 'node:stream';
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.cjs': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json' };
 
 /** Serves files: `resolve(pathname)` returns a file path or null; `headers` go with every
- * file (e.g. a Content-Security-Policy). Resolves with {url, close}. */
-export async function serveStatic(resolve, headers = {}) {
+ * file (e.g. a Content-Security-Policy); `routes`: path prefix → a node:http listener (e.g.
+ * a proxy beside the page, same origin). Resolves with {url, close}. */
+export async function serveStatic(resolve, headers = {}, routes = {}) {
   const server = http.createServer(async (req, res) => {
-    const file = resolve(decodeURIComponent(new URL(req.url, 'http://x').pathname));
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    const route = Object.keys(routes).find((prefix) => path.startsWith(prefix));
+    if (route) return routes[route](req, res);
+    const file = resolve(path);
     try {
       if (!file) throw new Error('not found');
       const body = await readFile(file);
@@ -23,6 +28,25 @@ export async function serveStatic(resolve, headers = {}) {
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   return { url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
+}
+
+/** A node:http listener that runs a Fetch-API `handler` (Request in, Response out): the
+ * README's adapter for `voiceProxy` and `handleWebhook`. */
+export function fetchListener(handler) {
+  return async (req, res) => {
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
+    const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+    const request = new Request(`http://${req.headers.host}${req.url}`, {
+      method: req.method,
+      headers,
+      body: hasBody ? Readable.toWeb(req) : null,
+      duplex: 'half',
+    });
+    const answer = await handler(request);
+    res.writeHead(answer.status, Object.fromEntries(answer.headers));
+    res.end(Buffer.from(await answer.arrayBuffer()));
+  };
 }
 
 /** Runs `fn(browser)` with a fresh headless Chromium (`args`: more command-line flags, e.g.

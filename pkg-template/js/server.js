@@ -1,13 +1,15 @@
 // `eka-voice/server`: everything of `eka-voice`, plus what a backend needs: verifyWebhook,
-// handleWebhook, clientCredentials, and VoiceClient#pollMany. Its module is built with the `server` feature and embedded (no file to
+// handleWebhook, clientCredentials, voiceProxy (proxy.js), and VoiceClient#pollMany. Its module is built with the `server` feature and embedded (no file to
 // serve or read: Node, Deno, Bun and edge workers alike).
 import { verifyWebhook as verify, webhookAnswer, SeenSessions, ClientCredentials } from '../eka_voice.js';
 import { VoiceApiError } from '../snippet.js';
-import { bounded as raced, failure, ready, settle, whenReady } from './load.js';
+import { failure, ready, settle, whenReady } from './load.js';
+import { readBody, safe, within } from './guard.js';
 
 import { VoiceClient } from './index.js';
 
 export { init, VoiceClient, pollSession, getSession, VoiceApiError, documents, findDocument } from './index.js';
+export { voiceProxy } from './proxy.js';
 
 /** See server.d.ts. */
 export const verifyWebhook = whenReady(verify);
@@ -21,16 +23,6 @@ const BODY_TIMEOUT_MS = 10_000;
 const DEDUPE_TIMEOUT_MS = 10_000;
 /** Why a delivery was refused, by the error code verifying it gave. */
 const REASONS = { invalid_signature: 'bad_signature', stale_signature: 'stale', invalid_argument: 'malformed' };
-
-/** Calls a caller's hook; what it throws or rejects with is dropped (never the answer's). */
-function safe(f, ...args) {
-  try {
-    Promise.resolve(f?.(...args)).catch(() => {});
-  } catch {}
-}
-
-/** `promise`, or a rejection after `ms` (then `onLate()`): load.js's `bounded`. */
-const within = (promise, ms, onLate) => raced(promise, ms, undefined, () => (onLate?.(), new Error('timed out')));
 
 /** See server.d.ts. */
 export async function handleWebhook(request, options) {
@@ -47,7 +39,7 @@ export async function handleWebhook(request, options) {
   if (method !== 'POST') return refuse('method', 405);
   let body;
   try {
-    body = await bounded(request);
+    body = await readBody(request, MAX_BODY, BODY_TIMEOUT_MS);
   } catch {
     return refuse('timeout', 408);
   }
@@ -81,28 +73,7 @@ export async function handleWebhook(request, options) {
 // A webhook body is small: a request over MAX_BODY bytes is refused without being read
 // whole (413), so that no sender can make the receiver hold an endless body; one that
 // trickles for over BODY_TIMEOUT_MS is abandoned (408).
-// (snippet.js's `capped` reads a Response the same way; sharing it would export it from
-// the main entry's snippet.)
 const MAX_BODY = 1 << 20;
-async function bounded(request) {
-  if (Number(request.headers.get('content-length')) > MAX_BODY) return undefined;
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const parts = [];
-  let n = 0;
-  const read = async () => {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return true;
-      if ((n += value.length) > MAX_BODY) return void reader.cancel().catch(() => {});
-      parts.push(value);
-    }
-  };
-  if (!(await within(read(), BODY_TIMEOUT_MS, () => reader.cancel().catch(() => {})))) return undefined;
-  const body = new Uint8Array(n);
-  for (let i = 0, at = 0; i < parts.length; at += parts[i++].length) body.set(parts[i], at);
-  return body;
-}
 
 // The caller's options, read once; a missing one rejects (a programming error, not a
 // delivery) — a missing signing key too: every delivery would be refused, unseen.

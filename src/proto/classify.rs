@@ -225,6 +225,21 @@ impl Op {
     pub fn sends_token(self) -> bool {
         self != Op::PresignedUpload
     }
+
+    /// The name of the operation: the client's method that performs it (`getSession`,
+    /// `createSession`, `uploadAudio` — a presigned upload too —, `endSession`).
+    ///
+    /// ```
+    /// assert_eq!(eka_voice::proto::Op::EndSession.name(), "endSession");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            Op::GetSession => "getSession",
+            Op::CreateSession => "createSession",
+            Op::UploadAudio | Op::PresignedUpload => "uploadAudio",
+            Op::EndSession => "endSession",
+        }
+    }
 }
 
 /// What an answer means for the operation that asked.
@@ -318,7 +333,7 @@ fn classify_error(op: Op, http: u16, facts: Option<&BodyFacts>) -> Verdict {
     let e = |code, what| http_error(code, http, facts, what);
     match http {
         401 => Verdict::Unauthorized(e(ErrorCode::Unauthorized, "unauthorized")),
-        403 if refused_token(facts) => {
+        403 if refuses_token(http, facts) => {
             Verdict::Unauthorized(e(ErrorCode::Unauthorized, "token refused"))
         }
         403 => Verdict::Fatal(e(ErrorCode::Forbidden, "forbidden")),
@@ -335,13 +350,24 @@ fn classify_error(op: Op, http: u16, facts: Option<&BodyFacts>) -> Verdict {
     }
 }
 
-/// Whether a 403 says the token itself was refused (the provider's own server:
-/// `invalid_token`, `missing_token`), rather than the call not being allowed.
-fn refused_token(facts: Option<&BodyFacts>) -> bool {
-    matches!(
-        facts.and_then(|f| f.api_code.as_deref()),
-        Some("invalid_token" | "missing_token")
-    )
+/// Whether an answer refuses the token itself — a 401, or a 403 with the provider's own
+/// server's `invalid_token` / `missing_token` (not a call that is not allowed) — so that a
+/// fresh token and one retry may help, whatever the operation.
+///
+/// ```
+/// use eka_voice::proto::{refuses_token, BodyFacts};
+/// let f = BodyFacts { object: true, api_code: Some("invalid_token".into()), ..Default::default() };
+/// assert!(refuses_token(401, None) && refuses_token(403, Some(&f)));
+/// assert!(!refuses_token(403, None));
+/// ```
+#[inline]
+pub fn refuses_token(http: u16, facts: Option<&BodyFacts>) -> bool {
+    http == 401
+        || http == 403
+            && matches!(
+                facts.and_then(|f| f.api_code.as_deref()),
+                Some("invalid_token" | "missing_token")
+            )
 }
 
 /// The largest answer body a client reads unless told otherwise (`maxResponseBytes`):

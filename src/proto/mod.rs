@@ -48,6 +48,8 @@ mod json;
 #[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
 pub mod meter;
 pub mod poll;
+#[cfg(any(feature = "server", not(target_arch = "wasm32"), doc))]
+pub mod proxy;
 #[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
 pub mod recorder;
 #[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
@@ -76,8 +78,8 @@ pub use budget::RequestBudget;
 #[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
 pub use chunker::{Chunker, ChunkerConfig, CutReason, RecordedChunk};
 pub use classify::{
-    classify_answer, http_error, BodyFacts, Op, SessionStatus, Verdict, DEFAULT_MAX_RESPONSE_BYTES,
-    MAX_FIELD_CHARS, MAX_MESSAGE_CHARS, SESSION_BODY_STATUSES,
+    classify_answer, http_error, refuses_token, BodyFacts, Op, SessionStatus, Verdict,
+    DEFAULT_MAX_RESPONSE_BYTES, MAX_FIELD_CHARS, MAX_MESSAGE_CHARS, SESSION_BODY_STATUSES,
 };
 pub use create::{create_url, CreateSession, UploadType, MAX_ADDITIONAL_DATA_BYTES};
 pub use credentials::{
@@ -90,6 +92,8 @@ pub use error::{push_decimal, redact, Error, ErrorCode, MIN_SECRET_CHARS, REDACT
 #[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
 pub use meter::{LevelMeter, MeterEvent, LEVELS_PER_SECOND, SILENT_DBFS};
 pub use poll::{Action, PollConfig, Poller, Transport, MAX_TIMER_MS, MIN_INTERVAL_MS};
+#[cfg(any(feature = "server", not(target_arch = "wasm32"), doc))]
+pub use proxy::{proxy_route, proxy_upload_url, ProxyRoute, PROXY_MAX_BODY_BYTES};
 #[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
 pub use recorder::{
     split_wav, RecorderConfig, RecorderCore, RecorderEvent, CHUNK_MS, PARTIAL_EVERY_MS, PAUSE_MS,

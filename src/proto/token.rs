@@ -35,12 +35,22 @@ pub struct ThrownFacts<'a> {
     pub description: &'a str,
 }
 
+/// The codes of a thrown `VoiceApiError` that say a token source refused for good.
+const FINAL_CODES: [ErrorCode; 5] = [
+    ErrorCode::Unauthorized,
+    ErrorCode::Forbidden,
+    ErrorCode::InvalidArgument,
+    ErrorCode::BadRequest,
+    ErrorCode::NotFound,
+];
+
 /// The error of a token source that threw (or rejected).
 ///
 /// It is [`ErrorCode::TokenUnavailable`] — retried like a network failure — unless the
 /// thrown value says the refusal is final: a `status` that is a 4xx other than 408 and 429
 /// (e.g. the app's backend answered 401: the user is logged out), or the `code` of a final
-/// error (`unauthorized`, `forbidden`, `invalid_argument`, …). Then it is
+/// error (`unauthorized`, `forbidden`, `invalid_argument`, `bad_request`, `not_found`: e.g.
+/// `clientCredentials` with a wrong secret). Then it is
 /// [`ErrorCode::Unauthorized`]. A value that says nothing (a fetch `TypeError`, a plain
 /// `Error`) may pass, and is retried. The status is kept on the error.
 ///
@@ -54,17 +64,9 @@ pub struct ThrownFacts<'a> {
 /// assert_eq!(e(None, None), ErrorCode::TokenUnavailable);
 /// ```
 pub fn token_source_error(t: &ThrownFacts<'_>) -> Error {
-    let passing = match (t.status, t.code.map(ErrorCode::parse)) {
+    let passing = match (t.status, t.code) {
         (Some(s), _) => matches!(s, 408 | 429 | 500..=599),
-        (None, Some(Some(code))) => matches!(
-            code,
-            ErrorCode::Network
-                | ErrorCode::Timeout
-                | ErrorCode::ServerError
-                | ErrorCode::RateLimited
-                | ErrorCode::InvalidResponse
-                | ErrorCode::TokenUnavailable
-        ),
+        (None, Some(code)) => !FINAL_CODES.iter().any(|c| c.as_str() == code),
         _ => true,
     };
     let code = if passing {
@@ -82,22 +84,22 @@ pub fn token_source_error(t: &ThrownFacts<'_>) -> Error {
     e
 }
 
-/// The error of a token source that gave something that is not a token (`chars`: the
-/// length of the string it gave, when it gave one) — often an error page read as the token:
-/// [`ErrorCode::TokenUnavailable`], retried.
+/// The error of a token source that gave something that is not a token (`bytes`: the
+/// UTF-8 length of the string it gave, when it gave one) — often an error page read as the
+/// token: [`ErrorCode::TokenUnavailable`], retried.
 ///
 /// ```
 /// let e = eka_voice::proto::not_a_token(Some(1234));
 /// assert_eq!(e.code, eka_voice::proto::ErrorCode::TokenUnavailable);
-/// assert!(e.message.contains("1234 characters"));
+/// assert!(e.message.contains("1234 bytes"));
 /// ```
-pub fn not_a_token(chars: Option<usize>) -> Error {
+pub fn not_a_token(bytes: Option<usize>) -> Error {
     let mut m = String::from("getToken() gave ");
-    match chars {
+    match bytes {
         Some(n) => {
             m.push_str("a string of ");
             push_decimal(&mut m, n as u64);
-            m.push_str(" characters that is not a token (printable ASCII without spaces)");
+            m.push_str(" bytes that is not a token (printable ASCII without spaces)");
         }
         None => m.push_str("no string"),
     }

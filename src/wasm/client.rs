@@ -342,8 +342,8 @@ impl<'a> Exec<'a> {
 
     /// A token arrived (`None`: the requests carry it from now on), or none within the
     /// deadline (the timeout), or the source failed: what the poller does about it (a
-    /// `token_unavailable` is retried).
-    #[inline(always)]
+    /// `token_unavailable` is retried). (Not inlined: both token steps share it.)
+    #[inline(never)]
     fn tokened(
         &mut self,
         fresh: Result<Option<Versioned>, Failure>,

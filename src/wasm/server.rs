@@ -2,7 +2,7 @@
 //! what `handleWebhook` (pkg-template/js/server.js) asks the core: the answer to give
 //! (`webhookAnswer`) and the table of sessions already handled (`SeenSessions`); and
 //! `ClientCredentials`, the driver of the core's [`Credentials`] machine behind
-//! `clientCredentials()`.
+//! `clientCredentials()`; and `ProxyRules`, the core's rules of `voiceProxy`.
 //! The rules are the core's ([`proto::webhook`](crate::proto::webhook)); this layer reads
 //! the caller's options (through `server.js`), parses the body as JSON (the platform does),
 //! and hands the bytes to the core.
@@ -24,6 +24,7 @@ use crate::proto::{
     AuthAnswer, BaseUrl, CredentialStep, Credentials, Error, ErrorCode, SeenSessions, Signature,
     WebhookEvent, DEFAULT_TOLERANCE_S, MAX_AUTH_ANSWER_BYTES, MAX_FIELD_CHARS,
 };
+use crate::proto::{proxy_route, proxy_upload_url, redact, refuses_token};
 
 #[wasm_bindgen(module = "/src/wasm/server.js")]
 extern "C" {
@@ -282,6 +283,67 @@ async fn post(
 
 fn now_ms() -> u64 {
     js_sys::Date::now() as u64
+}
+
+/// The browser proxy's decisions, for `voiceProxy` (server.js): the core's
+/// [`proxy`](crate::proto::proxy) rules against one upstream.
+#[wasm_bindgen(js_name = ProxyRules)]
+pub struct ProxyRules {
+    upstream: BaseUrl,
+}
+
+#[wasm_bindgen(js_class = ProxyRules)]
+impl ProxyRules {
+    /// Rules for the Voice API at `base_url` (default `https://api.eka.care`); throws
+    /// `invalid_argument` for a base URL the client would refuse.
+    #[wasm_bindgen(constructor)]
+    pub fn new(base_url: Option<String>) -> Result<ProxyRules, JsValue> {
+        let upstream = match base_url {
+            Some(u) => BaseUrl::parse(&u),
+            None => Ok(BaseUrl::default()),
+        };
+        let upstream = upstream.map_err(|e| Failure::new(e, None).into_js())?;
+        Ok(ProxyRules { upstream })
+    }
+
+    /// `[upstreamUrl, operation, sessionId?]` for a page's request, or throws the refusal
+    /// (a `VoiceApiError` whose `status` is the proxy's answer: 404, 405, 400).
+    pub fn route(&self, method: &str, path: &str, query: &str) -> Result<Array, JsValue> {
+        let r = proxy_route(&self.upstream, method, path, query)
+            .map_err(|e| Failure::new(e, None).into_js())?;
+        let id = r.session_id.map_or(JsValue::UNDEFINED, JsValue::from);
+        Ok(Array::of3(&r.url.into(), &r.op.name().into(), &id))
+    }
+
+    /// A created session's string `upload_url` as the page must see it (under `public`, the
+    /// proxy's own URL), or `undefined` to leave it.
+    #[wasm_bindgen(js_name = uploadUrl)]
+    pub fn upload_url(&self, upload_url: &str, public: &str) -> Option<String> {
+        proxy_upload_url(upload_url, &self.upstream, public)
+    }
+
+    /// Whether an upstream answer (its status, its parsed body) refuses the token.
+    #[wasm_bindgen(js_name = refusesToken)]
+    pub fn refuses_token(status: u16, body: &JsValue) -> bool {
+        refuses_token(status, super::fetch::facts_of(status, body).as_ref())
+    }
+
+    /// The largest body the proxy takes from a page (one audio chunk).
+    #[wasm_bindgen(js_name = maxBodyBytes)]
+    pub fn max_body_bytes() -> f64 {
+        crate::proto::PROXY_MAX_BODY_BYTES as f64
+    }
+
+    /// The largest answer of the Voice API the proxy reads (the client's default cap).
+    #[wasm_bindgen(js_name = maxAnswerBytes)]
+    pub fn max_answer_bytes() -> f64 {
+        crate::proto::DEFAULT_MAX_RESPONSE_BYTES as f64
+    }
+
+    /// `text` without the token (the client's redaction rule), for an answer handed back.
+    pub fn redact(text: String, token: Option<String>) -> String {
+        redact(&text, token.as_deref()).unwrap_or(text)
+    }
 }
 
 #[wasm_bindgen]

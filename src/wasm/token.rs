@@ -146,7 +146,7 @@ impl Tokens {
             .ok_or_else(|| not_a_token(None))
             .and_then(|t| match check_token(&t) {
                 Ok(()) => Ok(t),
-                Err(_) => Err(not_a_token(Some(t.chars().count()))),
+                Err(_) => Err(not_a_token(Some(t.len()))),
             })
             .map_err(|e| Failure::new(e, Some(session_id)))?;
         if published && self.generation.get() == refresh.replaces {

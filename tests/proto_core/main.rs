@@ -6,6 +6,7 @@ mod classify;
 mod credentials;
 mod deadlines;
 mod poll;
+mod proxy;
 mod timing;
 mod url;
 mod webhook;

@@ -16,7 +16,8 @@ window.__results = (async () => {
   worker.terminate();
   const loading = await loadingWorker(sim);
   const refusal = await credentialsRefused();
-  return [...refusal, ...loading, ...page.map((r) => ({ ...r, name: `page: ${r.name}` })), ...inWorker.map((r) => ({ ...r, name: `worker: ${r.name}` }))];
+  const proxied = await throughProxy(sim, wav);
+  return [...refusal, ...proxied, ...loading, ...page.map((r) => ({ ...r, name: `page: ${r.name}` })), ...inWorker.map((r) => ({ ...r, name: `worker: ${r.name}` }))];
 })();
 
 // A module worker that is handed a compiled WebAssembly.Module in a message posted right
@@ -50,5 +51,27 @@ async function credentialsRefused() {
     return [{ name, ok, error: ok ? undefined : String(e?.message ?? e) }];
   } catch (x) {
     return [{ name, ok: false, error: String(x?.stack ?? x) }];
+  }
+}
+
+// The safe pattern: the page's client has NO token; the backend's voiceProxy (same origin,
+// /api/eka, see browser.run.mjs) forwards its calls with the backend's token, for a signed-in
+// user (a cookie) only.
+async function throughProxy(sim, wav) {
+  const name = 'voiceProxy: a page client with no token transcribes through the backend; signed out: forbidden';
+  try {
+    document.cookie = 'emr=dr-rao; path=/';
+    const client = new api.VoiceClient({ baseUrl: `${location.origin}/api/eka` });
+    const r = await client.transcribe([new Blob([wav])], { templates: ['clinical_notes_template'], intervalMs: 200 });
+    if (r.status !== 'completed') throw new Error(`status ${r.status}`);
+    const log = (await (await fetch(`${sim}/__sim/requests/${r.session_id}`)).json()).requests;
+    const auth = [...new Set(log.map((x) => x.authorization))];
+    if (auth.join() !== 'Bearer backend-token') throw new Error(`the API saw ${auth}`);
+    document.cookie = 'emr=; path=/; max-age=0';
+    const e = await client.createSession().catch((x) => x);
+    if (!(e instanceof api.VoiceApiError) || e.code !== 'forbidden') throw new Error(`signed out: ${e?.code ?? e}`);
+    return [{ name, ok: true }];
+  } catch (e) {
+    return [{ name, ok: false, error: String(e?.stack ?? e) }];
   }
 }
