@@ -4,14 +4,17 @@
 #   - wasm-bindgen-cli at EXACTLY the version Cargo.toml pins for wasm-bindgen;
 #   - the npm devDependencies (binaryen's wasm-opt, typescript);
 #   - with --browser: Debian's chromium and chromium-driver (headless browser tests);
+#   - with --redis: Debian's redis-server (the multi-instance webhook recipe's test starts
+#     one on 127.0.0.1);
 #   - with --consumers: the pinned tools of the consumer matrix (tests/consumers: Vite 5, 6
 #     and 8, webpack, Rollup, esbuild, Parcel, Vitest, Jest, publint, attw; ~340 MB).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-browser=false consumers=false
+browser=false consumers=false redis=false
 for arg in "$@"; do
   case "$arg" in
     --browser) browser=true ;;
+    --redis) redis=true ;;
     --consumers) consumers=true ;;
     *) echo "unknown option $arg" >&2; exit 2 ;;
   esac
@@ -43,12 +46,16 @@ if $consumers && { [ ! -f tests/consumers/node_modules/.package-lock.json ] || [
   (cd tests/consumers && npm ci --no-audit --no-fund)
 fi
 
-if $browser; then
-  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-    say "installing Debian's chromium and chromium-driver"
-    sudo_cmd=""
-    [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
-    $sudo_cmd apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium chromium-driver >/dev/null
-  fi
+# Debian packages: installed together, when one is missing.
+debs=()
+if $browser && { ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; }; then
+  debs+=(chromium chromium-driver)
+fi
+if $redis && ! command -v redis-server >/dev/null; then debs+=(redis-server); fi
+if [ ${#debs[@]} -gt 0 ]; then
+  say "installing Debian's ${debs[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${debs[@]}" >/dev/null
 fi

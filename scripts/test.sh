@@ -4,7 +4,7 @@
 # Fails if any suite ran nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh --browser --consumers
+bash scripts/setup.sh --browser --consumers --redis
 
 say() { printf '\033[1;34m[test]\033[0m %s\n' "$*"; }
 summary=()
@@ -91,7 +91,7 @@ echo '{"name":"consumer","private":true,"type":"module"}' > "$consumer/package.j
 (cd "$consumer" && npm install --silent --no-audit --no-fund "../$tarball")
 cp -r tests/package/*.mjs tests/package/*.ts tests/package/tsconfig.json tests/package/tsconfig.node.json tests/package/browser tests/package/recorder tests/package/outage scripts/webdriver.mjs "$consumer/"
 fixtures="$(pwd)/tests/fixtures/audio"
-(cd "$consumer" && EKA_FIXTURES="$fixtures" node --test --test-reporter=tap ./api.test.mjs ./load.test.mjs ./server.test.mjs ./proxy.test.mjs) 2>&1 | tee "$tmp/package.log" | grep -E '^(not )?ok |^# (pass|fail)'
+(cd "$consumer" && EKA_FIXTURES="$fixtures" node --test --test-reporter=tap ./api.test.mjs ./load.test.mjs ./server.test.mjs ./proxy.test.mjs ./redis.test.mjs) 2>&1 | tee "$tmp/package.log" | grep -E '^(not )?ok |^# (pass|fail)'
 grep -q '^# fail 0' "$tmp/package.log" || { cat "$tmp/package.log"; exit 1; }
 count "package (node:test)" "$tmp/package.log"
 say "package in headless Chromium: a page importing 'eka-voice' by name, and a module worker"
