@@ -82,8 +82,8 @@ export declare function verifyWebhook(options: VerifyWebhookOptions): Promise<We
 
 /** Options of `handleWebhook`. */
 export interface HandleWebhookOptions {
-  /** The signing key registered with the webhook subscription. */
-  signingKey: string | ArrayBuffer | ArrayBufferView;
+  /** The signing key registered with the webhook subscription. Typically `process.env.…`: an unset (`undefined`) or empty one makes `handleWebhook` reject with `invalid_argument` (every delivery would be refused, unseen). */
+  signingKey: string | ArrayBuffer | ArrayBufferView | undefined;
   /** The client that fetches the session (once per session). */
   client: Pick<BaseClient, 'getSession'>;
   /** Called with the session (one Get Session) and the event, after the answer was sent. */
@@ -125,10 +125,10 @@ export declare function handleWebhook(request: Request, options: HandleWebhookOp
 
 /** Options of `clientCredentials`. */
 export interface ClientCredentialsOptions {
-  /** The client id of the API credentials. */
-  clientId: string;
-  /** The client secret. Servers only; never in an error or a log. */
-  clientSecret: string;
+  /** The client id of the API credentials. Typically `process.env.…`: an unset (`undefined`) or empty one is refused with `invalid_argument` when `clientCredentials` is called. */
+  clientId: string | undefined;
+  /** The client secret. Servers only; never in an error or a log. Unset or empty: refused like `clientId`. */
+  clientSecret: string | undefined;
   /** Base URL of the auth endpoints (default `https://api.eka.care`). */
   baseUrl?: string | undefined;
 }

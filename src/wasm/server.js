@@ -61,7 +61,7 @@ export function webhookEvent(event, sessionId, status, eventTime, raw) {
 // where a `document` exists: a client secret must never reach a browser.
 export function credentialsInput(o) {
   if (typeof document !== 'undefined') {
-    throw "clientCredentials runs on servers only: a client secret must never reach a browser. Have your backend log in and hand the page a short-lived token: new VoiceClient({ getToken: () => fetch('/api/eka-token').then((r) => r.text()) })";
+    throw "clientCredentials runs on servers only: a client secret must never reach a browser. Mount voiceProxy (eka-voice/server) on your backend and give the page new VoiceClient({ baseUrl: location.origin + '/api/eka' }), with no token";
   }
   if (o === null || typeof o !== 'object') throw 'options must be an object';
   let id, secret, base;
@@ -70,7 +70,9 @@ export function credentialsInput(o) {
   } catch {
     throw 'options could not be read';
   }
-  if (typeof id !== 'string' || typeof secret !== 'string') throw '`clientId` and `clientSecret` must be strings';
+  if (typeof id !== 'string' || typeof secret !== 'string' || !id || !secret) {
+    throw '`clientId` and `clientSecret` must be non-empty strings (are their environment variables set?)';
+  }
   if (base !== undefined && typeof base !== 'string') throw '`baseUrl` must be a string';
   return [id, secret, base];
 }
