@@ -6,6 +6,7 @@ mod classify;
 mod credentials;
 mod deadlines;
 mod poll;
+#[cfg(any(feature = "server", not(target_arch = "wasm32")))]
 mod proxy;
 mod timing;
 mod url;
