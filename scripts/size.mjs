@@ -41,20 +41,24 @@
 // `invalid_audio`, and a plain transcribe that checks its first chunk before Create
 // (+0.6 KB). The server entry 107 KB: voiceProxy, the page's safe token pattern — the
 // core's routing, upload_url and redaction rules in the module (+3.9 KB as embedded base64)
-// and its performer, proxy.js (+1.9 KB).
+// and its performer, proxy.js (+1.9 KB). 65.5 KB (node 66, inline 83.5, server 108): the
+// operation table of the whole-API issue (22) — 19 rows of data that every URL and the
+// proxy's routing are built from, held against the provider's OpenAPI document (+0.9 KB:
+// its strings and row records; the 14 operations it adds read the same rows). That issue
+// owes 50 KB.
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join, relative } from 'node:path';
 
 /** Each entry: the files it loads and its budget. */
 export const ENTRIES = {
-  browser: { files: ['browser.js', 'eka_voice_bg.wasm'], budget: 64.5 * 1024 },
-  node: { files: ['node.mjs', 'node.cjs', 'eka_voice_bg.wasm'], budget: 65 * 1024 },
-  inline: { files: ['inline.js'], budget: 82.5 * 1024 },
+  browser: { files: ['browser.js', 'eka_voice_bg.wasm'], budget: 65.5 * 1024 },
+  node: { files: ['node.mjs', 'node.cjs', 'eka_voice_bg.wasm'], budget: 66 * 1024 },
+  inline: { files: ['inline.js'], budget: 83.5 * 1024 },
   // The backend's (not a page's): the package's module plus verifyWebhook (RustCrypto's
   // HMAC-SHA256, +8 KB), handleWebhook's core parts and the client-credentials driver
   // (+5 KB), pollMany and the client's request budget (+1.7 KB), embedded.
-  server: { files: ['server.js'], budget: 107 * 1024 },
+  server: { files: ['server.js'], budget: 108 * 1024 },
   // eka-voice/recorder (vs the ~4.5 MB the provider's recorder fetches): the page's
   // recorder.js, the AudioWorklet's file and the module. Capture and DSP took 57.7 KB —
   // earshot's network is ~37 KB of it (quantized weights, mel filters); the module is built

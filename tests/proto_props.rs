@@ -81,7 +81,10 @@ proptest! {
         let built = if suffix.is_empty() {
             session_url(&base, &id, Filter::Template(&template))
         } else {
-            session_path_url(&base, &id, suffix)
+            match suffix {
+                "/end" => end_url(&base, &id),
+                _ => default_upload_url(&base, &id),
+            }
         };
         match built {
             Err(e) => {
@@ -106,6 +109,34 @@ proptest! {
                     prop_assert_eq!(pairs[0].0.as_ref(), "template_id");
                     prop_assert_eq!(pairs[0].1.as_ref(), template.as_str());
                 }
+            }
+        }
+    }
+
+    /// Every operation of the table: each path parameter is exactly its own segment of the
+    /// URL as a WHATWG parser reads it back, the rest of the path is the row's.
+    #[test]
+    fn every_operations_parameters_stay_in_their_segments(a in text(), b in text(), which in 0usize..OPS.len()) {
+        let row = &OPS[which];
+        prop_assume!(!row.path.is_empty());
+        let base = BaseUrl::parse("https://api.eka.care/gw").unwrap();
+        let params = [a.as_str(), b.as_str()];
+        let n = row.path.matches('{').count();
+        match op_url(&base, row.op, &params[..n]) {
+            Err(e) => {
+                prop_assert_eq!(e.code, ErrorCode::InvalidArgument);
+                prop_assert!(params[..n].iter().any(|p| p.trim().is_empty() || *p == "." || *p == ".."));
+            }
+            Ok(u) => {
+                let parsed = ::url::Url::parse(&u).unwrap();
+                prop_assert_eq!(parsed.host_str(), Some("api.eka.care"));
+                let got: Vec<String> = parsed.path_segments().unwrap().map(percent_decode).collect();
+                let want: Vec<String> = std::iter::once("gw".to_string())
+                    .chain(row.path.split('/').skip(1).scan(0, |i, seg| {
+                        Some(if seg.starts_with('{') { *i += 1; params[*i - 1].to_string() } else { seg.to_string() })
+                    }))
+                    .collect();
+                prop_assert_eq!(got, want, "{}", u);
             }
         }
     }

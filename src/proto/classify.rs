@@ -197,50 +197,7 @@ impl BodyFacts {
     }
 }
 
-/// The operation an answer belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Op {
-    /// `GET /voice/v1/sessions/{id}`.
-    GetSession,
-    /// `POST /voice/v1/sessions`.
-    CreateSession,
-    /// `POST {upload_url}/audio_<n>.<ext>` with the raw audio.
-    UploadAudio,
-    /// The multipart POST to a presigned storage URL.
-    PresignedUpload,
-    /// `POST /voice/v1/sessions/{id}/end`.
-    EndSession,
-}
-
-impl Op {
-    /// Whether the request carries the bearer token (and so whether a 401 may refresh
-    /// it): every call to the API does; a presigned storage upload never does — the token
-    /// never goes to a storage origin, and a 401 there is not a token matter.
-    ///
-    /// ```
-    /// use eka_voice::proto::Op;
-    /// assert!(Op::UploadAudio.sends_token());
-    /// assert!(!Op::PresignedUpload.sends_token());
-    /// ```
-    pub fn sends_token(self) -> bool {
-        self != Op::PresignedUpload
-    }
-
-    /// The name of the operation: the client's method that performs it (`getSession`,
-    /// `createSession`, `uploadAudio` — a presigned upload too —, `endSession`).
-    ///
-    /// ```
-    /// assert_eq!(eka_voice::proto::Op::EndSession.name(), "endSession");
-    /// ```
-    pub fn name(self) -> &'static str {
-        match self {
-            Op::GetSession => "getSession",
-            Op::CreateSession => "createSession",
-            Op::UploadAudio | Op::PresignedUpload => "uploadAudio",
-            Op::EndSession => "endSession",
-        }
-    }
-}
+pub use super::ops::Op;
 
 /// What an answer means for the operation that asked.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -278,6 +235,8 @@ pub fn classify_answer(op: Op, http: u16, facts: Option<&BodyFacts>) -> Verdict 
         Op::CreateSession => matches!(http, 200 | 201),
         Op::UploadAudio | Op::PresignedUpload => matches!(http, 200 | 201 | 204),
         Op::EndSession => matches!(http, 200 | 202),
+        // The others: any success (their documented 200, 201 or 202).
+        _ => matches!(http, 200..=206),
     };
     if !success {
         return classify_error(op, http, facts);

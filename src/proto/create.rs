@@ -167,7 +167,7 @@ impl CreateSession {
 /// ```
 pub fn create_url(base: &BaseUrl, presigned: bool) -> String {
     let mut url = String::from(base.as_str());
-    url.push_str("/voice/v1/sessions");
+    url.push_str(super::ops::Op::CreateSession.row().path);
     if presigned {
         url.push_str("?version=v2");
     }

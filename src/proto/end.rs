@@ -3,7 +3,8 @@
 
 use super::error::Error;
 use super::json::JsonObject;
-use super::url::{session_path_url, BaseUrl};
+use super::ops::{op_url, Op};
+use super::url::BaseUrl;
 use alloc::string::String;
 
 /// `POST {base}/voice/v1/sessions/{id}/end`.
@@ -14,7 +15,7 @@ use alloc::string::String;
 /// assert!(end_url(&BaseUrl::default(), ".").is_err());
 /// ```
 pub fn end_url(base: &BaseUrl, session_id: &str) -> Result<String, Error> {
-    session_path_url(base, session_id, "/end")
+    op_url(base, Op::EndSession, &[session_id])
 }
 
 /// The End Session body: `{"audio_files_sent": n, "audio_files_uploaded": m}`.

@@ -20,10 +20,9 @@
 use super::audio::AudioFormat;
 use super::classify::Op;
 use super::create::create_url;
-use super::end::end_url;
 use super::error::{Error, ErrorCode};
-use super::upload::default_upload_url;
-use super::url::{check_session_id, session_url, BaseUrl, Filter};
+use super::ops::{match_op, op_url};
+use super::url::{session_url, BaseUrl, Filter};
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -46,14 +45,6 @@ fn refused(status: u16, code: ErrorCode, message: &str) -> Error {
     let mut e = Error::new(code, message);
     e.status = Some(status);
     e
-}
-
-fn not_proxied() -> Error {
-    refused(
-        404,
-        ErrorCode::NotFound,
-        "not a voice-session operation this proxy forwards",
-    )
 }
 
 /// `s` percent-decoded, when every `%` starts a valid escape of a printable ASCII
@@ -80,17 +71,10 @@ fn percent_decode(s: &str) -> Option<String> {
     Some(out)
 }
 
-/// A decoded path segment that is a usable session id.
-fn segment_id(raw: &str) -> Result<String, Error> {
-    let bad = || refused(400, ErrorCode::InvalidArgument, "a bad session id");
-    let id = percent_decode(raw).ok_or_else(bad)?;
-    check_session_id(&id).map_err(|_| bad())?;
-    Ok(id)
-}
-
 /// The upstream request for a page's `method`, `path` (below the proxy's mount point, e.g.
 /// `/voice/v1/sessions/s1/end`) and `query` (without `?`), or the refusal (an error whose
-/// `status` is the proxy's answer: 404, 405 or 400). See the module docs.
+/// `status` is the proxy's answer: 404, 405 or 400). The operations are the table's rows
+/// a page may send ([`match_op`]); see the module docs.
 ///
 /// ```
 /// use eka_voice::proto::{proxy_route, BaseUrl, Op};
@@ -106,74 +90,56 @@ pub fn proxy_route(
     path: &str,
     query: &str,
 ) -> Result<ProxyRoute, Error> {
-    let rest = path
-        .strip_prefix("/voice/v1/sessions")
-        .filter(|r| r.is_empty() || r.starts_with('/'))
-        .ok_or_else(not_proxied)?;
-    let parts: Vec<&str> = rest.split('/').skip(1).collect();
-    let (op, want) = match parts.as_slice() {
-        [] => (Op::CreateSession, "POST"),
-        [_] => (Op::GetSession, "GET"),
-        [_, "end"] => (Op::EndSession, "POST"),
-        [_, "audio", _] => (Op::UploadAudio, "POST"),
-        _ => return Err(not_proxied()),
-    };
-    if method != want {
-        return Err(refused(405, ErrorCode::BadRequest, "method not allowed"));
+    let (row, raw) = match_op(method, path, true)?;
+    let bad = |what: &str| refused(400, ErrorCode::InvalidArgument, what);
+    let mut params = Vec::with_capacity(raw.len());
+    for p in raw {
+        params.push(percent_decode(p).ok_or_else(|| bad("a bad path parameter"))?);
     }
-    let bad_query = || {
-        refused(
-            400,
-            ErrorCode::InvalidArgument,
-            "a query this proxy does not forward",
-        )
-    };
-    let session_id = match parts.first() {
-        Some(raw) if op != Op::CreateSession => Some(segment_id(raw)?),
-        _ => None,
-    };
-    let id = session_id.as_deref().unwrap_or("");
-    let url = match op {
-        Op::CreateSession => match query {
-            "" => create_url(upstream, false),
-            "version=v2" => create_url(upstream, true),
-            _ => return Err(bad_query()),
+    let id = params.first().map_or("", String::as_str);
+    let (key, value) =
+        one_query(query).ok_or_else(|| bad("a query this proxy does not forward"))?;
+    if !key.is_empty() && !row.query.contains(&key) {
+        return Err(bad("a query this proxy does not forward"));
+    }
+    let url = match row.op {
+        Op::CreateSession => match (key, value.as_str()) {
+            ("", _) => Ok(create_url(upstream, false)),
+            ("version", "v2") => Ok(create_url(upstream, true)),
+            _ => return Err(bad("a query this proxy does not forward")),
         },
         Op::GetSession => {
-            let (key, value) = get_filter(query).ok_or_else(bad_query)?;
             let filter = match key {
                 "template_id" => Filter::Template(&value),
                 "document_id" => Filter::Document(&value),
                 _ => Filter::None,
             };
-            session_url(upstream, id, filter)?
+            session_url(upstream, id, filter)
         }
-        Op::EndSession if query.is_empty() => end_url(upstream, id)?,
-        Op::UploadAudio if query.is_empty() => {
-            let file = audio_file(parts[2]).ok_or_else(|| {
-                refused(
-                    400,
-                    ErrorCode::InvalidArgument,
-                    "not an audio_<n>.<ext> file name",
-                )
-            })?;
-            let mut url = default_upload_url(upstream, id)?;
-            url.push('/');
-            url.push_str(file);
-            url
+        Op::UploadAudio if !is_audio_file(&params[1]) => {
+            return Err(bad("not an audio_<n>.<ext> file name"));
         }
-        _ => return Err(bad_query()),
-    };
+        op => {
+            let values: Vec<&str> = params.iter().map(String::as_str).collect();
+            op_url(upstream, op, &values)
+        }
+    }
+    .map_err(|e| bad(&e.message))?;
+    let session_id = row
+        .path
+        .split('/')
+        .any(|s| s == "{session_id}")
+        .then(|| id.into());
     Ok(ProxyRoute {
-        op,
+        op: row.op,
         session_id,
         url,
     })
 }
 
-/// Get Session's filter from a query: none (`("", "")`), or `template_id=…` /
-/// `document_id=…` (the key and the decoded value).
-fn get_filter(query: &str) -> Option<(&str, String)> {
+/// A query of at most one parameter (the client never sends more): `("", "")` for none,
+/// else its key and decoded, non-empty value.
+fn one_query(query: &str) -> Option<(&str, String)> {
     if query.is_empty() {
         return Some(("", String::new()));
     }
@@ -182,15 +148,16 @@ fn get_filter(query: &str) -> Option<(&str, String)> {
         return None; // one parameter only (the client encodes these characters)
     }
     let value = percent_decode(value).filter(|v| !v.is_empty())?;
-    matches!(key, "template_id" | "document_id").then_some((key, value))
+    Some((key, value))
 }
 
-/// `name` when it is `audio_<n>.<ext>` with a decimal `n` and a supported extension.
-fn audio_file(name: &str) -> Option<&str> {
-    let (n, ext) = name.strip_prefix("audio_")?.split_once('.')?;
+/// Whether `name` is `audio_<n>.<ext>` with a decimal `n` and a supported extension.
+fn is_audio_file(name: &str) -> bool {
+    let Some((n, ext)) = name.strip_prefix("audio_").and_then(|r| r.split_once('.')) else {
+        return false;
+    };
     let numeric = !n.is_empty() && n.len() <= 10 && n.bytes().all(|b| b.is_ascii_digit());
-    let known = AudioFormat::parse(ext).is_some_and(|f| f.ext() == ext);
-    (numeric && known).then_some(name)
+    numeric && AudioFormat::parse(ext).is_some_and(|f| f.ext() == ext)
 }
 
 /// A Create Session answer's string `upload_url`, as the page must see it: under the

@@ -14,7 +14,8 @@
 
 use super::audio::AudioFormat;
 use super::error::{push_decimal, Error, ErrorCode};
-use super::url::{push_encoded, session_path_url, BaseUrl};
+use super::ops::{op_url, Op};
+use super::url::{push_encoded, BaseUrl};
 use alloc::{string::String, string::ToString, vec::Vec};
 
 /// `{upload_url}/{file_name}` for a string `upload_url`, which must be an `https://` (or
@@ -118,7 +119,8 @@ fn replace_file_name(template: &str, file_name: &str) -> String {
 /// The default audio endpoint of a session, when the caller has only its id:
 /// `{base}/voice/v1/sessions/{id}/audio`.
 pub fn default_upload_url(base: &BaseUrl, session_id: &str) -> Result<String, Error> {
-    session_path_url(base, session_id, "/audio")
+    // Get Session Audio's path: where raw uploads go (`…/audio/<file>`).
+    op_url(base, Op::GetSessionAudio, &[session_id])
 }
 
 /// The bookkeeping of one session's uploads: which chunk gets which number, what was

@@ -268,7 +268,7 @@ pub fn check_session_id(id: &str) -> Result<(), Error> {
 /// assert!(session_url(&b, "..", Filter::None).is_err());
 /// ```
 pub fn session_url(base: &BaseUrl, session_id: &str, filter: Filter<'_>) -> Result<String, Error> {
-    let mut url = session_path_url(base, session_id, "")?;
+    let mut url = super::ops::op_url(base, super::ops::Op::GetSession, &[session_id])?;
     match filter {
         Filter::None => {}
         Filter::Template(t) => {
@@ -280,28 +280,6 @@ pub fn session_url(base: &BaseUrl, session_id: &str, filter: Filter<'_>) -> Resu
             push_encoded(&mut url, d);
         }
     }
-    Ok(url)
-}
-
-/// `{base}/voice/v1/sessions/{id}{suffix}`: the one builder of every URL under a session
-/// (Get Session, End Session's `/end`, the default `/audio` endpoint). The id is checked
-/// ([`check_session_id`]) and percent-encoded as one path segment; `suffix` is the
-/// client's own constant.
-///
-/// ```
-/// use eka_voice::proto::{session_path_url, BaseUrl};
-/// let b = BaseUrl::default();
-/// assert_eq!(session_path_url(&b, "a/b", "/end").unwrap(), "https://api.eka.care/voice/v1/sessions/a%2Fb/end");
-/// assert!(session_path_url(&b, ".", "/end").is_err());
-/// ```
-pub fn session_path_url(base: &BaseUrl, session_id: &str, suffix: &str) -> Result<String, Error> {
-    check_session_id(session_id)?;
-    let mut url =
-        String::with_capacity(base.as_str().len() + 24 + session_id.len() * 3 + suffix.len());
-    url.push_str(base.as_str());
-    url.push_str("/voice/v1/sessions/");
-    push_encoded(&mut url, session_id);
-    url.push_str(suffix);
     Ok(url)
 }
 

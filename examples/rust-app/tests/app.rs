@@ -56,7 +56,7 @@ async fn errors_are_a_rust_enum_with_the_codes_of_the_js_api() {
         .await
         .unwrap_err();
     match e {
-        Failure::Api(a) => assert_eq!(a.error.code, ErrorCode::InvalidArgument),
+        Failure::Api(a) => assert_eq!(a.error.code, ErrorCode::InvalidAudio),
         other => panic!("{other:?}"),
     }
 }

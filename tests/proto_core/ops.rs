@@ -1,0 +1,121 @@
+//! The operation table against the provider's OpenAPI document (a copy in the repository):
+//! every operation of the document is exactly one row, with its method and path.
+
+use eka_voice::proto::{op_url, BaseUrl, Body, Op, OPS};
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+const OPENAPI: &str = include_str!("../fixtures/openapi/eka-voice-openapi.yaml");
+
+/// `(METHOD, path)` of every operation of the document (its `paths:` section).
+fn documented() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut path = None;
+    let paths = OPENAPI.split("\npaths:\n").nth(1).expect("paths");
+    let paths = paths.split("\ncomponents:").next().unwrap();
+    for line in paths.lines() {
+        if let Some(p) = line.strip_prefix("  /").and_then(|p| p.strip_suffix(':')) {
+            path = Some(format!("/{p}"));
+        } else if let Some(m) = line.strip_prefix("    ").and_then(|m| m.strip_suffix(':')) {
+            if ["get", "post", "put", "patch", "delete"].contains(&m) {
+                out.push((m.to_uppercase(), path.clone().expect("a path first")));
+            }
+        }
+    }
+    out
+}
+
+/// A row's path with the document's parameter names (`{file}` is the document's
+/// `{file_sequence}`).
+fn as_documented(path: &str) -> String {
+    path.replace("{file}", "{file_sequence}")
+}
+
+#[test]
+fn every_operation_of_the_document_is_one_row_and_every_row_one_operation() {
+    let doc = documented();
+    assert_eq!(doc.len(), 18, "{doc:?}");
+    let rows: Vec<(String, String)> = OPS
+        .iter()
+        .filter(|r| r.op != Op::PresignedUpload)
+        .map(|r| (r.method.to_string(), as_documented(r.path)))
+        .collect();
+    let mut a = doc.clone();
+    let mut b = rows.clone();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+    // The table is indexed by the operation.
+    for (i, r) in OPS.iter().enumerate() {
+        assert_eq!(r.op as usize, i, "{:?}", r.op);
+        assert_eq!(r.op.row(), r);
+    }
+}
+
+#[test]
+fn rows_say_what_each_operation_sends_and_where() {
+    let base = BaseUrl::default();
+    let url = |op, p: &[&str]| op_url(&base, op, p).unwrap();
+    assert_eq!(
+        url(Op::Discovery, &[]),
+        "https://api.eka.care/voice/v1/.well-known/medscribealliance"
+    );
+    assert!(!Op::Discovery.row().auth, "Discovery is public");
+    assert_eq!(
+        url(Op::GetSessionAudio, &["s1"]),
+        "https://api.eka.care/voice/v1/sessions/s1/audio"
+    );
+    assert_eq!(
+        url(Op::UpdateSession, &["s1"]),
+        "https://api.eka.care/voice/v1/sessions/s1"
+    );
+    assert_eq!(
+        url(Op::UploadTranscript, &["s1"]),
+        "https://api.eka.care/voice/api/v1/transaction/s1/convert-to-template"
+    );
+    assert_eq!(
+        url(Op::UpdateTemplate, &["t 1"]),
+        "https://api.eka.care/voice/api/v1/template/t%201"
+    );
+    assert_eq!(
+        url(Op::DeleteDocument, &["d1"]),
+        "https://api.eka.care/voice/api/v1/documents/d1"
+    );
+    assert_eq!(
+        url(Op::ListSessionDocuments, &["s1"]),
+        "https://api.eka.care/voice/api/v1/sessions/s1"
+    );
+    assert_eq!(
+        url(Op::GetSessions, &[]),
+        "https://api.eka.care/voice/api/v2/transaction/history"
+    );
+    assert_eq!(Op::GetSessions.row().query, ["count", "oid"]);
+    // A parameter that is missing or would be resolved away: nothing is built.
+    assert!(op_url(&base, Op::GetDocument, &[]).is_err());
+    assert!(op_url(&base, Op::ProcessTemplate, &["s1", ".."]).is_err());
+    // Bodies and retries: a POST that makes something new each time is not retried.
+    for op in [
+        Op::ProcessTemplate,
+        Op::CreateTemplate,
+        Op::SaveDocument,
+        Op::UploadTranscript,
+    ] {
+        assert!(!op.row().retry, "{op:?}");
+    }
+    for r in OPS
+        .iter()
+        .filter(|r| matches!(r.method, "GET" | "DELETE" | "PATCH"))
+    {
+        assert!(r.retry, "{:?} is idempotent", r.op);
+        assert_eq!(r.body == Body::Json, r.method == "PATCH", "{:?}", r.op);
+    }
+    assert_eq!(Op::UploadAudio.row().body, Body::Audio);
+    assert!(!Op::PresignedUpload.sends_token());
+    // A page may send only what a recording needs.
+    let page: Vec<&str> = OPS.iter().filter(|r| r.page).map(|r| r.name).collect();
+    assert_eq!(
+        page,
+        ["createSession", "uploadAudio", "getSession", "endSession"]
+    );
+}
