@@ -41,7 +41,7 @@
 // `invalid_audio`, and a plain transcribe that checks its first chunk before Create
 // (+0.6 KB). The server entry 107 KB: voiceProxy, the page's safe token pattern — the
 // core's routing, upload_url and redaction rules in the module (+3.9 KB as embedded base64)
-// and its performer, proxy.js (+1.9 KB). 65.5 KB (node 66, inline 83.5, server 108): the
+// and its performer, voice-proxy.js (+1.9 KB). 65.5 KB (node 66, inline 83.5, server 108): the
 // operation table of the whole-API issue (22) — 19 rows of data that every URL and the
 // proxy's routing are built from, held against the provider's OpenAPI document (+0.9 KB:
 // its strings and row records; the 14 operations it adds read the same rows). That issue

@@ -1,5 +1,5 @@
 // `eka-voice/server`: everything of `eka-voice`, plus what a backend needs: verifyWebhook,
-// handleWebhook, clientCredentials, voiceProxy (proxy.js), and VoiceClient#pollMany. Its module is built with the `server` feature and embedded (no file to
+// handleWebhook, clientCredentials, voiceProxy (voice-proxy.js), and VoiceClient#pollMany. Its module is built with the `server` feature and embedded (no file to
 // serve or read: Node, Deno, Bun and edge workers alike).
 import { verifyWebhook as verify, webhookAnswer, SeenSessions, ClientCredentials } from '../eka_voice.js';
 import { VoiceApiError } from '../snippet.js';
@@ -9,7 +9,7 @@ import { readBody, safe, within } from './guard.js';
 import { VoiceClient } from './index.js';
 
 export { init, VoiceClient, pollSession, getSession, VoiceApiError, documents, findDocument } from './index.js';
-export { voiceProxy } from './proxy.js';
+export { voiceProxy } from './voice-proxy.js';
 
 /** See server.d.ts. */
 export const verifyWebhook = whenReady(verify);

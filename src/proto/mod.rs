@@ -92,7 +92,7 @@ pub use end::{end_body, end_url};
 pub use error::{push_decimal, redact, Error, ErrorCode, MIN_SECRET_CHARS, REDACTED};
 #[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
 pub use meter::{LevelMeter, MeterEvent, LEVELS_PER_SECOND, SILENT_DBFS};
-pub use ops::{match_op, op_url, Body, OpRow, OPS};
+pub use ops::{match_op, op_url, session_url, Body, OpRow, OPS};
 pub use poll::{Action, PollConfig, Poller, Transport, MAX_TIMER_MS, MIN_INTERVAL_MS};
 #[cfg(any(feature = "server", not(target_arch = "wasm32"), doc))]
 pub use proxy::{proxy_route, proxy_upload_url, ProxyRoute, PROXY_MAX_BODY_BYTES};
@@ -114,7 +114,7 @@ pub use transcriber::{chosen_session_id, Transcriber, DURABLE_REQUEST_RETRIES};
 pub use upload::{
     check_presigned_url, default_upload_url, presigned_fields, raw_upload_url, UploadLedger,
 };
-pub use url::{check_session_id, push_encoded, session_url, BaseUrl, Filter, DEFAULT_BASE_URL};
+pub use url::{check_session_id, push_encoded, BaseUrl, Filter, DEFAULT_BASE_URL};
 #[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
 pub use vad::{
     frame_dbfs, EnergyDetector, SpeechDetector, SpeechEdge, SpeechGate, VoiceDetector, VAD_FRAME,

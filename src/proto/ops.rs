@@ -6,7 +6,7 @@
 //! operation is adding a row (and its types, its simulator route and its tests).
 
 use super::error::{Error, ErrorCode};
-use super::url::{check_session_id, push_encoded, BaseUrl};
+use super::url::{check_session_id, push_encoded, BaseUrl, Filter};
 use alloc::string::String;
 
 /// An operation of the Voice API (plus the presigned storage upload, which is not one).
@@ -222,6 +222,33 @@ pub fn op_url(base: &BaseUrl, op: Op, params: &[&str]) -> Result<String, Error> 
         rest = tail;
     }
     url.push_str(rest);
+    Ok(url)
+}
+
+/// `GET {base}/voice/v1/sessions/{id}[?template_id=… | ?document_id=…]`.
+///
+/// ```
+/// use eka_voice::proto::{session_url, BaseUrl, Filter};
+/// let b = BaseUrl::default();
+/// assert_eq!(
+///     session_url(&b, "a/b?c", Filter::Template("t 1")).unwrap(),
+///     "https://api.eka.care/voice/v1/sessions/a%2Fb%3Fc?template_id=t%201"
+/// );
+/// assert!(session_url(&b, "..", Filter::None).is_err());
+/// ```
+pub fn session_url(base: &BaseUrl, session_id: &str, filter: Filter<'_>) -> Result<String, Error> {
+    let mut url = op_url(base, Op::GetSession, &[session_id])?;
+    match filter {
+        Filter::None => {}
+        Filter::Template(t) => {
+            url.push_str("?template_id=");
+            push_encoded(&mut url, t);
+        }
+        Filter::Document(d) => {
+            url.push_str("?document_id=");
+            push_encoded(&mut url, d);
+        }
+    }
     Ok(url)
 }
 

@@ -21,8 +21,8 @@ use super::audio::AudioFormat;
 use super::classify::Op;
 use super::create::create_url;
 use super::error::{Error, ErrorCode};
-use super::ops::{match_op, op_url};
-use super::url::{session_url, BaseUrl, Filter};
+use super::ops::{match_op, op_url, session_url};
+use super::url::{BaseUrl, Filter};
 use alloc::string::String;
 use alloc::vec::Vec;
 

@@ -256,33 +256,6 @@ pub fn check_session_id(id: &str) -> Result<(), Error> {
     }
 }
 
-/// `GET {base}/voice/v1/sessions/{id}[?template_id=… | ?document_id=…]`.
-///
-/// ```
-/// use eka_voice::proto::{session_url, BaseUrl, Filter};
-/// let b = BaseUrl::default();
-/// assert_eq!(
-///     session_url(&b, "a/b?c", Filter::Template("t 1")).unwrap(),
-///     "https://api.eka.care/voice/v1/sessions/a%2Fb%3Fc?template_id=t%201"
-/// );
-/// assert!(session_url(&b, "..", Filter::None).is_err());
-/// ```
-pub fn session_url(base: &BaseUrl, session_id: &str, filter: Filter<'_>) -> Result<String, Error> {
-    let mut url = super::ops::op_url(base, super::ops::Op::GetSession, &[session_id])?;
-    match filter {
-        Filter::None => {}
-        Filter::Template(t) => {
-            url.push_str("?template_id=");
-            push_encoded(&mut url, t);
-        }
-        Filter::Document(d) => {
-            url.push_str("?document_id=");
-            push_encoded(&mut url, d);
-        }
-    }
-    Ok(url)
-}
-
 /// Percent-encodes everything but RFC 3986 unreserved characters (UTF-8 bytes).
 ///
 /// ```
