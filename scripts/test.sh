@@ -42,8 +42,8 @@ say "host: cargo test (unit + doc tests)"
 cargo test --quiet 2>&1 | tee "$tmp/host.log"
 count "host (cargo test)" "$tmp/host.log"
 
-say "simulator: node --test tests/sim.test.mjs"
-node --test --test-reporter=tap tests/sim.test.mjs 2>&1 | tee "$tmp/sim-tests.log" | grep -E '^(not )?ok |^# (pass|fail)'
+say "simulator: node --test tests/sim.test.mjs tests/sim-catalog.test.mjs"
+node --test --test-reporter=tap tests/sim.test.mjs tests/sim-catalog.test.mjs 2>&1 | tee "$tmp/sim-tests.log" | grep -E '^(not )?ok |^# (pass|fail)'
 grep -q '^# fail 0' "$tmp/sim-tests.log" || { cat "$tmp/sim-tests.log"; exit 1; }
 count "simulator (node:test)" "$tmp/sim-tests.log"
 

@@ -132,3 +132,6 @@ export const envelope3 = (message) => ({ message });
 /** Error envelope 4 (FastAPI, the provider's own server): `{detail: "<code>"}`, or its
  * request-validation list `{detail: [{type, loc, msg}]}`. */
 export const envelope4 = (detail) => ({ detail });
+
+/** A 404 `[status, body]` for a missing resource. */
+export const notFoundPair = (what) => [404, envelope1('resource_not_found', `${what} not found`)];

@@ -14,6 +14,13 @@
 //                                                               signed deliveries when sessions finish (webhooks.mjs)
 //   GET  /voice/v1/sessions/{id}[?template_id=|?document_id=]  created sessions (long-polled),
 //                                                               or scripted ones (scenarios.mjs)
+//   The other operations of the API (catalog.mjs, statefully): GET /voice/v1/.well-known/
+//   medscribealliance; GET /voice/v1/sessions/{id}/audio (then GET /__audio/{id});
+//   PATCH /voice/v1/sessions/{id}; POST /voice/v1/sessions/{id}/process/template/{tid};
+//   POST /voice/api/v1/transaction/{id}/convert-to-template; /voice/api/v1/template[/{tid}]
+//   (POST, GET, PATCH, DELETE); /voice/api/v1/documents[/{did}] (POST, GET, DELETE; content
+//   PUT/GET at /__documents/{did}); GET /voice/api/v1/sessions/{id};
+//   GET /voice/api/v2/transaction/history[?count=&oid=]
 //   OPTIONS *                                                   CORS preflight
 //   POST /__sim/scenarios   {name, steps:[{status, body, headers?, holdMs?}]}  add a scenario
 //   GET  /__sim/requests/{id}   what the simulator received for a session (tests count these)
@@ -36,11 +43,12 @@ import { scenarioFor, fromJson, SCENARIOS } from './scenarios.mjs';
 import { Lifecycle, MAX_CHUNK_BYTES } from './lifecycle.mjs';
 import { Webhooks } from './webhooks.mjs';
 import { Auth } from './auth.mjs';
+import { Catalog } from './catalog.mjs';
 import * as B from './bodies.mjs';
 
 const CORS = {
   'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'GET, POST, PATCH, OPTIONS',
+  'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
   'access-control-allow-headers': 'authorization, content-type, accept',
   'access-control-expose-headers': 'retry-after, content-encoding',
   'access-control-max-age': '600',
@@ -100,6 +108,7 @@ export function createSimulator({ verbose = false, tokenTtlSec, refreshTtlSec } 
   const log = new Map(); // id -> [{ method, path, query, authorization, t }]
   const custom = new Map();
   const life = new Lifecycle();
+  const catalog = new Catalog(life);
   const hooks = new Webhooks();
   const auth = new Auth({ tokenTtlSec, refreshTtlSec });
   life.onEnd = (id, atMs, statusOf) => hooks.finish(id, atMs, statusOf);
@@ -171,6 +180,71 @@ export function createSimulator({ verbose = false, tokenTtlSec, refreshTtlSec } 
     return null;
   }
 
+  /** The operations beyond the lifecycle (catalog.mjs); `null` when the request is none. */
+  async function catalogRoute(req, res, url, segments) {
+    const origin = `http://${req.headers.host}`;
+    const m = req.method;
+    const [a, b, c, d, e, f, g] = segments.map((x) => decode(x) ?? '\0');
+    const json = async () => {
+      try {
+        return JSON.parse((await readBody(req)).toString('utf8'));
+      } catch {
+        return undefined;
+      }
+    };
+    // Storage behind the URLs the API hands out: no token (presigned).
+    if (a === '__audio' && m === 'GET') {
+      const bytes = catalog.audioBytes(b);
+      if (!bytes) return send(res, ...B.notFoundPair('Audio'));
+      res.writeHead(200, { 'content-type': 'audio/wav', ...CORS });
+      return res.end(bytes);
+    }
+    if (a === '__documents' && (m === 'GET' || m === 'PUT')) {
+      const bytes = catalog.content(b, m, m === 'PUT' ? await readBody(req) : undefined);
+      if (!bytes) return send(res, ...B.notFoundPair('Document'));
+      res.writeHead(200, { 'content-type': 'application/octet-stream', ...CORS });
+      return res.end(m === 'PUT' ? '' : bytes);
+    }
+    const path = url.pathname;
+    if (path === '/voice/v1/.well-known/medscribealliance' && m === 'GET') return send(res, ...catalog.discovery(origin));
+    const v1 = a === 'voice' && b === 'v1' && c === 'sessions' && d !== undefined;
+    const apiV1 = a === 'voice' && b === 'api' && c === 'v1';
+    let answer;
+    const session = v1 || (apiV1 && (d === 'transaction' || d === 'sessions')) ? (v1 ? d : e) : undefined;
+    const authed = () => {
+      if (session !== undefined) record(session, req);
+      return authFails(req);
+    };
+    if (v1 && e === 'audio' && f === undefined && m === 'GET') answer = () => catalog.audio(d, origin);
+    else if (v1 && e === undefined && m === 'PATCH') answer = async () => catalog.update(d, await json());
+    else if (v1 && e === undefined && m === 'GET' && catalog.sessionDocument(d, url.searchParams.get('document_id'))) {
+      answer = () => catalog.sessionDocument(d, url.searchParams.get('document_id'));
+    } else if (v1 && e === 'process' && f === 'template' && g !== undefined && segments.length === 7 && m === 'POST') {
+      answer = () => catalog.process(d, g, origin);
+    } else if (apiV1 && d === 'transaction' && f === 'convert-to-template' && segments.length === 6 && m === 'POST') {
+      answer = async () => catalog.transcript(e, await json(), origin);
+    } else if (apiV1 && d === 'template' && segments.length === 4) {
+      if (m === 'POST') answer = async () => catalog.createTemplate(await json());
+      else if (m === 'GET') answer = () => catalog.listTemplates();
+    } else if (apiV1 && d === 'template' && segments.length === 5) {
+      if (m === 'PATCH') answer = async () => catalog.updateTemplate(e, await json());
+      else if (m === 'DELETE') answer = () => catalog.deleteTemplate(e);
+    } else if (apiV1 && d === 'documents' && segments.length === 4 && m === 'POST') {
+      answer = async () => catalog.saveDocument(await json(), origin);
+    } else if (apiV1 && d === 'documents' && segments.length === 5) {
+      if (m === 'GET') answer = () => catalog.getDocument(e);
+      else if (m === 'DELETE') answer = () => catalog.deleteDocument(e);
+    } else if (apiV1 && d === 'sessions' && segments.length === 5 && m === 'GET') {
+      answer = () => catalog.sessionDocuments(e);
+    } else if (path === '/voice/api/v2/transaction/history' && m === 'GET') {
+      answer = () => catalog.history(url.searchParams);
+    }
+    if (!answer) return null;
+    const denied = authed();
+    if (denied) return send(res, ...denied);
+    return send(res, ...(await answer()));
+  }
+
   async function handle(req, res) {
     const url = new URL(req.url, 'http://sim');
     const segments = url.pathname.split('/').slice(1);
@@ -208,6 +282,7 @@ export function createSimulator({ verbose = false, tokenTtlSec, refreshTtlSec } 
       }
       return send(res, ...hooks.subscribe(body));
     }
+    if ((await catalogRoute(req, res, url, segments)) !== null) return;
     const api = segments[0] === 'voice' && segments[1] === 'v1' && segments[2] === 'sessions';
     if (api && req.method === 'POST') {
       if ((await lifecycleRoute(req, res, segments, url)) !== null) return;
@@ -235,6 +310,7 @@ export function createSimulator({ verbose = false, tokenTtlSec, refreshTtlSec } 
       custom.clear();
       hooks.reset();
       auth.reset();
+      catalog.reset();
       return send(res, 200, { ok: true });
     }
     if (segments[1] === 'sessions' && segments[2] !== undefined && segments[3] === 'files' && segments[4] !== undefined) {
