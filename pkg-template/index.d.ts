@@ -479,6 +479,150 @@ export declare function init(
   options?: { timeoutMs?: number | undefined; signal?: AbortSignal | undefined },
 ): Promise<void>;
 
+/** Options of the operations beyond the lifecycle (`listTemplates`, `getDocument`, …): a call's. */
+export type OperationOptions = CallOptions;
+
+/** Options of `processTemplate` and `uploadTranscript`: the call's, then a poll's while the document is generated. */
+export interface WaitOptions extends CallOptions {
+  /** Minimum time between the starts of two polls (default 1000). */
+  intervalMs?: number | undefined;
+  /** The floor of `intervalMs` (default 100). */
+  minIntervalMs?: number | undefined;
+  /** Called with each 202 body while the document is generated. */
+  onProgress?: ((snapshot: PendingSession) => void) | undefined;
+}
+
+/** Options of `getSessions`. */
+export interface SessionsOptions extends CallOptions {
+  /** The number of latest sessions (default: all; 10 with `oid`). */
+  count?: number | undefined;
+  /** A patient's OID: that patient's sessions only. */
+  oid?: string | undefined;
+}
+
+/** What a call resolves with: the answer's body and its HTTP status. */
+export type Answer<T> = T & { http_status: number };
+
+/** `GET /voice/v1/.well-known/medscribealliance`: what the service supports. */
+export interface Discovery {
+  protocol?: string;
+  protocol_version?: string;
+  supported_versions?: string[];
+  service?: { name?: string; documentation_url?: string; support_email?: string };
+  endpoints?: { base_url?: string; webhooks_url?: string; templates_url?: string };
+  capabilities?: {
+    audio_formats?: string[];
+    max_chunk_duration_seconds?: number;
+    upload_methods?: string[];
+    webhook_delivery?: boolean;
+    client_sdk_delivery?: boolean;
+  };
+  models?: {
+    id: string;
+    display_name?: string;
+    languages?: string[];
+    max_session_duration_seconds?: number;
+    response_speed?: string;
+    features?: { realtime_transcription?: boolean; speaker_diarization?: boolean; custom_templates?: boolean };
+  }[];
+  languages?: { supported?: string[]; auto_detection?: boolean };
+}
+
+/** `GET /voice/v1/sessions/{id}/audio`: a presigned URL of the whole recording (MP3). */
+export interface SessionAudio {
+  session_id: string;
+  status: string;
+  audio_url: string;
+  expires_in?: number;
+  expires_at?: number;
+}
+
+/** The fields `updateSession` may change (unknown fields are refused: 422). */
+export interface SessionUpdate {
+  patient_details?: Record<string, unknown>;
+  templates?: string[];
+  language_hint?: string[];
+  additional_data?: Record<string, unknown>;
+  /** Only before End Session (then 409). */
+  session_mode?: 'consultation' | 'dictation';
+  /** Only before End Session (then 409). */
+  model?: 'pro' | 'lite';
+  user_status?: string;
+  processing_status?: string;
+}
+
+/** `uploadTranscript`'s body: a transcript to structure (or translate). */
+export interface TranscriptUpload {
+  transcript?: string;
+  template_id?: string;
+  target_language?: string;
+}
+
+/** A template (`listTemplates`). */
+export interface Template {
+  id: string;
+  title: string;
+  desc?: string;
+  section_ids?: string[];
+  default?: boolean;
+  is_favorite?: boolean;
+}
+
+/** `createTemplate`'s body. */
+export interface TemplateCreate {
+  title: string;
+  desc?: string;
+  section_ids: string[];
+  type?: string;
+}
+
+/** `saveDocument`'s body: a new document, or (`document_id`) an update of one. */
+export interface DocumentSave {
+  session_id: string;
+  document_id?: string;
+  template_id?: string;
+  type?: 'context' | 'custom' | 'notes' | 'integration';
+  document_name?: string;
+  status?: string;
+  errors?: unknown[];
+  warnings?: unknown[];
+  usage_information?: Record<string, unknown>;
+}
+
+/** A document (`getDocument`, `saveDocument`): its content is at `presigned_url` (GET after Get Document, PUT after a save). */
+export interface StoredDocument {
+  document_id: string;
+  session_id?: string;
+  template_id?: string;
+  document_name?: string;
+  type?: string;
+  document_type?: string;
+  status?: string;
+  errors?: unknown[];
+  warnings?: unknown[];
+  presigned_url?: string;
+  created_at?: string;
+  updated_at?: string;
+}
+
+/** A session's document (`listSessionDocuments`). */
+export interface ListedDocument extends Omit<StoredDocument, 'presigned_url'> {
+  download_url?: string | null;
+  lang?: string | null;
+}
+
+/** A past session (`getSessions`). */
+export interface SessionSummary {
+  txn_id: string;
+  oid?: string;
+  mode?: string;
+  model_type?: 'pro' | 'lite';
+  processing_status?: 'success' | 'in-progress' | 'system_failure' | 'request_failure';
+  user_status?: string;
+  patient_details?: Record<string, unknown>;
+  created_at?: string;
+}
+
 /** A Voice API client. Its methods never throw: they reject with `VoiceApiError`. */
 export declare class VoiceClient {
   /**
@@ -509,6 +653,34 @@ export declare class VoiceClient {
   ): Promise<TranscribeResult>;
   /** Frees the client's wasm memory now (it is also freed when garbage-collected). */
   free(): void;
+  /** Discovery (public: no token): the service's models, languages and audio capabilities. */
+  getDiscovery(options?: OperationOptions): Promise<Answer<Discovery>>;
+  /** A presigned URL of the whole recording (404 `audio_not_available` until it is combined, after End; 403 `audio_not_enabled`). */
+  getSessionAudio(sessionId: string, options?: OperationOptions): Promise<Answer<SessionAudio>>;
+  /** Updates a session's metadata (422 for unknown fields; mode and model only before End: 409). */
+  updateSession(sessionId: string, update: SessionUpdate, options?: OperationOptions): Promise<Answer<{ session_id: string; status: string; message?: string }>>;
+  /** Runs another template on a session, then waits for its document as `pollSession` does: resolves with the session holding it. Not retried (each call makes a document). */
+  processTemplate(sessionId: string, templateId: string, options?: WaitOptions): Promise<SessionResult>;
+  /** Structures (or translates) a transcript you already have, then waits for the document. Not retried. */
+  uploadTranscript(sessionId: string, transcript: TranscriptUpload, options?: WaitOptions): Promise<SessionResult>;
+  /** Creates a template (not retried: each call makes one). */
+  createTemplate(template: TemplateCreate, options?: OperationOptions): Promise<Answer<{ msg?: string; template_id: string }>>;
+  /** Every template of the workspace (a template picker). */
+  listTemplates(options?: OperationOptions): Promise<Answer<{ items: Template[] }>>;
+  /** Changes a template's title or instructions. */
+  updateTemplate(templateId: string, update: { title?: string; desc?: string }, options?: OperationOptions): Promise<Answer<{ msg?: string }>>;
+  /** Deletes a template. */
+  deleteTemplate(templateId: string, options?: OperationOptions): Promise<Answer<{ msg?: string }>>;
+  /** Creates a document, or updates one (`document_id`): the doctor's corrections. Upload its content to `data.presigned_url` (PUT). Not retried. */
+  saveDocument(document: DocumentSave, options?: OperationOptions): Promise<Answer<{ status: string; data: StoredDocument }>>;
+  /** A document; its content is at `data.presigned_url`. */
+  getDocument(documentId: string, options?: OperationOptions): Promise<Answer<{ status: string; data: StoredDocument }>>;
+  /** Archives a document (again: a no-op). */
+  deleteDocument(documentId: string, options?: OperationOptions): Promise<Answer<{ status: string; message?: string }>>;
+  /** A session and its documents. */
+  listSessionDocuments(sessionId: string, options?: OperationOptions): Promise<Answer<{ status: string; data: { session_id: string; status?: string | null; patient_details?: Record<string, unknown>; documents: ListedDocument[] } }>>;
+  /** Past sessions, newest first (a patient's with `oid`). None: `not_found`. */
+  getSessions(options?: SessionsOptions): Promise<Answer<{ status: string; data: SessionSummary[]; retrieved_count?: number }>>;
 }
 
 /** One-shot `pollSession` with a client built from the same options. */

@@ -44,21 +44,25 @@
 // and its performer, voice-proxy.js (+1.9 KB). 65.5 KB (node 66, inline 83.5, server 108): the
 // operation table of the whole-API issue (22) — 19 rows of data that every URL and the
 // proxy's routing are built from, held against the provider's OpenAPI document (+0.9 KB:
-// its strings and row records; the 14 operations it adds read the same rows). That issue
-// owes 50 KB.
+// its strings and row records; the 14 operations it adds read the same rows). 68.5 KB (node
+// 69, inline 87, server 111.5): the 14 operations beyond the lifecycle, one JS method per
+// row (ops.js, generated: +0.2 KB) and ONE driver in the module (`call`: the operation's
+// options, path parameters and JSON body read and checked, the table's retry policy, the
+// wait for the document Process Template and Upload Transcript name: +2.6 KB). That issue
+// owes 50 KB: the next step is structural (see its notes), not a trim.
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join, relative } from 'node:path';
 
 /** Each entry: the files it loads and its budget. */
 export const ENTRIES = {
-  browser: { files: ['browser.js', 'eka_voice_bg.wasm'], budget: 65.5 * 1024 },
-  node: { files: ['node.mjs', 'node.cjs', 'eka_voice_bg.wasm'], budget: 66 * 1024 },
-  inline: { files: ['inline.js'], budget: 83.5 * 1024 },
+  browser: { files: ['browser.js', 'eka_voice_bg.wasm'], budget: 68.5 * 1024 },
+  node: { files: ['node.mjs', 'node.cjs', 'eka_voice_bg.wasm'], budget: 69 * 1024 },
+  inline: { files: ['inline.js'], budget: 87 * 1024 },
   // The backend's (not a page's): the package's module plus verifyWebhook (RustCrypto's
   // HMAC-SHA256, +8 KB), handleWebhook's core parts and the client-credentials driver
   // (+5 KB), pollMany and the client's request budget (+1.7 KB), embedded.
-  server: { files: ['server.js'], budget: 108 * 1024 },
+  server: { files: ['server.js'], budget: 111.5 * 1024 },
   // eka-voice/recorder (vs the ~4.5 MB the provider's recorder fetches): the page's
   // recorder.js, the AudioWorklet's file and the module. Capture and DSP took 57.7 KB —
   // earshot's network is ~37 KB of it (quantized weights, mel filters); the module is built

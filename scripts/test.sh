@@ -65,8 +65,8 @@ say "simulator at $EKA_SIM_URL (pid $SIM_PID)"
 wasm_suite() {
   local name=$1; shift
   say "wasm: $name"
-  env EKA_TEST_ENV="$name" "$@" cargo test --target wasm32-unknown-unknown --features js-package --test wasm_session --test wasm_lifecycle --test wasm_conformance --test wasm_durable --test wasm_seam --test wasm_defenses --test proto_core 2>&1 | tee "$tmp/wasm-$name.log"
-  count "wasm ($name)" "$tmp/wasm-$name.log" 7
+  env EKA_TEST_ENV="$name" "$@" cargo test --target wasm32-unknown-unknown --features js-package --test wasm_session --test wasm_lifecycle --test wasm_conformance --test wasm_durable --test wasm_seam --test wasm_ops --test wasm_defenses --test proto_core 2>&1 | tee "$tmp/wasm-$name.log"
+  count "wasm ($name)" "$tmp/wasm-$name.log" 8
 }
 wasm_suite node WASM_BINDGEN_TEST_TIMEOUT=120
 wasm_suite chromium WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120

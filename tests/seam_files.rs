@@ -17,6 +17,17 @@ fn the_recorder_seam_file_is_generated_from_the_rust_declarations() {
     );
 }
 
+#[test]
+fn the_operations_file_is_generated_from_the_operation_table() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/pkg-template/js/ops.js");
+    let on_disk = std::fs::read_to_string(path).expect("pkg-template/js/ops.js");
+    assert_eq!(
+        on_disk,
+        eka_voice::proto::operations_js(),
+        "pkg-template/js/ops.js is stale: run `cargo run --example seam`"
+    );
+}
+
 /// The property names of `export interface <name>` in a `.d.ts` text (its own level only).
 fn interface_keys(dts: &str, name: &str) -> Vec<String> {
     let head = format!("export interface {name} {{");

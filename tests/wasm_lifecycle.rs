@@ -559,14 +559,7 @@ async fn bad_audio_and_arguments_are_refused_before_any_request() {
     }
     // A first chunk that is not audio, or an iterable that throws at once: found before a
     // session is created (the token source, asked before any request, is never called).
-    let calls = Array::new();
-    let source = Function::new_with_args(
-        "calls",
-        "return () => { calls.push(1); return 'tok-1234567'; }",
-    )
-    .call1(&JsValue::NULL, &calls)
-    .unwrap();
-    let counted = VoiceClient::new(obj(&[("baseUrl", SIM.into()), ("getToken", source)])).unwrap();
+    let (counted, calls) = counting_client();
     let chunks = Array::of2(&bytes(b"%PDF-1.7 not audio"), &bytes(PART0));
     let e = transcribe(&counted, chunks.into(), JsValue::UNDEFINED).await;
     let e = expect_error(e, "invalid_audio", None);

@@ -109,6 +109,15 @@ fn every_calls_typed_options_are_the_options_it_reads() {
             "{name}: read but not typed {untyped:?}; typed but not read {unread:?}"
         );
     }
+    // The table's other operations read one spec (OpOptions); the types split it by what
+    // each operation takes: together exactly the spec.
+    let mut typed = dts_keys("WaitOptions");
+    typed.extend(dts_keys("SessionsOptions"));
+    assert_eq!(
+        typed,
+        spec_keys(OpOptions::SPEC),
+        "WaitOptions + SessionsOptions vs OpOptions"
+    );
     // The hooks a durable store must have: the typed interface, exactly.
     let hooks: BTreeSet<String> = eka_voice::wasm::durable::DURABLE_HOOKS
         .iter()
@@ -125,4 +134,38 @@ fn every_calls_typed_options_are_the_options_it_reads() {
         !dts_keys("TranscribeOptions").contains("onProgress")
             || spec_keys(TranscribeOptions::SPEC).contains("onProgress")
     );
+}
+
+/// The methods of `class VoiceClient` in index.d.ts.
+fn dts_methods() -> BTreeSet<String> {
+    let start = DTS.find("export declare class VoiceClient {").unwrap();
+    let body = &DTS[start..start + DTS[start..].find("\n}").unwrap()];
+    body.lines()
+        .filter_map(|l| l.strip_prefix("  "))
+        .filter(|p| p.starts_with(|c: char| c.is_ascii_lowercase()))
+        .filter_map(|p| p.split_once('(').map(|(name, _)| name.to_string()))
+        .collect()
+}
+
+#[wasm_bindgen_test]
+fn every_operation_of_the_table_is_a_typed_method() {
+    let methods = dts_methods();
+    for row in eka_voice::proto::OPS.iter() {
+        assert!(
+            methods.contains(row.name),
+            "{} is not a method of VoiceClient in index.d.ts",
+            row.name
+        );
+    }
+    // The generated JS names the same rows (ops.js, checked fresh by tests/seam_files.rs).
+    let ops_js = include_str!("../pkg-template/js/ops.js");
+    for row in eka_voice::proto::OPS.iter() {
+        let own = eka_voice::proto::OWN_METHODS.contains(&row.op);
+        assert_eq!(
+            ops_js.contains(&format!("['{}',", row.name)),
+            !own,
+            "{}",
+            row.name
+        );
+    }
 }

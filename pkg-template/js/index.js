@@ -8,6 +8,7 @@
 import { VoiceClient as Client, pollSession as poll, getSession as get } from '../eka_voice.js';
 import { VoiceApiError, takeChunk } from '../snippet.js';
 import { failure, init, readyFor, settle } from './load.js';
+import { OPERATIONS } from './ops.js';
 
 export { VoiceApiError, init };
 export { documents, findDocument } from './documents.js';
@@ -47,14 +48,22 @@ Object.defineProperty(VoiceClient, 'name', { value: 'VoiceClient' });
 if (Symbol.dispose) VoiceClient.prototype[Symbol.dispose] = VoiceClient.prototype.free;
 
 // Each method, and where its options are among its arguments (their signal and timeoutMs
-// bound the wait for the wasm too).
+// bound the wait for the wasm too): the lifecycle's own methods, then one method per row of
+// the operation table that the client's one driver performs (ops.js, generated from the
+// Rust table: `call(row, path parameters, JSON body, options)`).
 const METHODS = { createSession: 0, uploadAudio: 2, endSession: 1, getSession: 1, pollSession: 1, transcribe: 1 };
+const CALLS = {};
+for (const [m, row, params, body] of OPERATIONS) {
+  METHODS[m] = params + body;
+  CALLS[m] = (c, a) => c.call(row, a.slice(0, params), body ? a[params] : undefined, a[params + body]);
+}
 for (const [m, at] of Object.entries(METHODS)) {
+  const run = CALLS[m] ?? ((c, a) => c[m](...a));
   VoiceClient.prototype[m] = function (...a) {
     const c = clients.get(this);
     const none = noFetch();
     if (none) return none;
-    if (c instanceof Client) return c[m](...a);
+    if (c instanceof Client) return run(c, a);
     if (!c) return Promise.reject(gone());
     // The bytes are the caller's at the call, as when the wasm is loaded (a Blob is immutable).
     if (m === 'uploadAudio') a[1] = copied(a[1]);
@@ -62,7 +71,7 @@ for (const [m, at] of Object.entries(METHODS)) {
       let now = clients.get(this);
       if (!now) throw gone();
       if (!(now instanceof Client)) clients.set(this, (now = Object.assign(new Client(now[0]), { options: now[0] })));
-      return now[m](...a);
+      return run(now, a);
     });
   };
 }

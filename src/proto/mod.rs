@@ -92,7 +92,9 @@ pub use end::{end_body, end_url};
 pub use error::{push_decimal, redact, Error, ErrorCode, MIN_SECRET_CHARS, REDACTED};
 #[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
 pub use meter::{LevelMeter, MeterEvent, LEVELS_PER_SECOND, SILENT_DBFS};
-pub use ops::{match_op, op_url, session_url, Body, OpRow, OPS};
+#[cfg(any(not(target_arch = "wasm32"), doc))]
+pub use ops::operations_js;
+pub use ops::{match_op, op_url, session_url, Body, OpRow, OPS, OWN_METHODS};
 pub use poll::{Action, PollConfig, Poller, Transport, MAX_TIMER_MS, MIN_INTERVAL_MS};
 #[cfg(any(feature = "server", not(target_arch = "wasm32"), doc))]
 pub use proxy::{proxy_route, proxy_upload_url, ProxyRoute, PROXY_MAX_BODY_BYTES};

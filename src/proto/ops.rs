@@ -91,12 +91,18 @@ pub struct OpRow {
     pub retry: bool,
     /// Whether a page may send it through `voiceProxy`.
     pub page: bool,
+    /// Whether its answer names a document (`document_id`) that the call then waits for,
+    /// polling Get Session `?document_id=` as `pollSession` does (Process Template, Upload
+    /// Transcript: both answer 202 while the document is generated).
+    pub waits: bool,
 }
 
 /// A row's flags: a transient failure is retried ([`OpRow::retry`]).
 const RETRY: u8 = 1;
 /// A row's flags: a page may send it through the proxy ([`OpRow::page`]).
 const PAGE: u8 = 2;
+/// A row's flags: the call waits for the document its answer names ([`OpRow::waits`]).
+const WAIT: u8 = 4;
 
 const fn row(
     op: Op,
@@ -117,6 +123,7 @@ const fn row(
         auth: !matches!(op, Op::Discovery | Op::PresignedUpload),
         retry: flags & RETRY != 0,
         page: flags & PAGE != 0,
+        waits: flags & WAIT != 0,
     }
 }
 
@@ -132,8 +139,8 @@ pub const OPS: [OpRow; 19] = [
     row(Op::UpdateSession, "updateSession", "PATCH", "/voice/v1/sessions/{session_id}", &[], Body::Json, RETRY),
     row(Op::GetSession, "getSession", "GET", "/voice/v1/sessions/{session_id}", &["template_id", "document_id"], Body::None, RETRY | PAGE),
     row(Op::EndSession, "endSession", "POST", "/voice/v1/sessions/{session_id}/end", &[], Body::Json, RETRY | PAGE),
-    row(Op::ProcessTemplate, "processTemplate", "POST", "/voice/v1/sessions/{session_id}/process/template/{template_id}", &[], Body::None, 0),
-    row(Op::UploadTranscript, "uploadTranscript", "POST", "/voice/api/v1/transaction/{session_id}/convert-to-template", &[], Body::Json, 0),
+    row(Op::ProcessTemplate, "processTemplate", "POST", "/voice/v1/sessions/{session_id}/process/template/{template_id}", &[], Body::None, WAIT),
+    row(Op::UploadTranscript, "uploadTranscript", "POST", "/voice/api/v1/transaction/{session_id}/convert-to-template", &[], Body::Json, WAIT),
     row(Op::CreateTemplate, "createTemplate", "POST", "/voice/api/v1/template", &[], Body::Json, 0),
     row(Op::ListTemplates, "listTemplates", "GET", "/voice/api/v1/template", &[], Body::None, RETRY),
     row(Op::UpdateTemplate, "updateTemplate", "PATCH", "/voice/api/v1/template/{template_id}", &[], Body::Json, RETRY),
@@ -144,6 +151,44 @@ pub const OPS: [OpRow; 19] = [
     row(Op::ListSessionDocuments, "listSessionDocuments", "GET", "/voice/api/v1/sessions/{session_id}", &[], Body::None, RETRY),
     row(Op::GetSessions, "getSessions", "GET", "/voice/api/v2/transaction/history", &["count", "oid"], Body::None, RETRY),
 ];
+
+/// The operations performed by methods of their own (the lifecycle's: `createSession`,
+/// `uploadAudio`, `getSession` / `pollSession`, `endSession`), whose arguments are not the
+/// table's generic shape; every other row is performed by the client's one driver
+/// (`client.call`), one JS method per row ([`operations_js`]).
+pub const OWN_METHODS: [Op; 5] = [
+    Op::CreateSession,
+    Op::UploadAudio,
+    Op::PresignedUpload,
+    Op::GetSession,
+    Op::EndSession,
+];
+
+/// The text of `pkg-template/js/ops.js`: `[name, index, path parameters, JSON body]` of each
+/// operation the client's one driver performs, and the methods of the lifecycle's own.
+#[cfg(any(not(target_arch = "wasm32"), doc))]
+pub fn operations_js() -> String {
+    let mut s = String::from(
+        "// GENERATED from src/proto/ops.rs by `cargo run --example seam` (checked by\n\
+         // tests/seam_files.rs): do not edit. One method of VoiceClient per row of the\n\
+         // operation table that the client's one driver performs (`call`).\n\n\
+         /** [method, row, path parameters, has a JSON body] */\n\
+         export const OPERATIONS = [\n",
+    );
+    for (i, r) in OPS.iter().enumerate() {
+        if OWN_METHODS.contains(&r.op) {
+            continue;
+        }
+        let params = r.path.matches('{').count();
+        let body = u8::from(r.body == Body::Json);
+        s.push_str(&alloc::format!(
+            "  ['{}', {i}, {params}, {body}],\n",
+            r.name
+        ));
+    }
+    s.push_str("];\n");
+    s
+}
 
 impl Op {
     /// Its row of [`OPS`].

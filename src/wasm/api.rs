@@ -80,6 +80,27 @@ impl VoiceClient {
         }
     }
 
+    /// `client.<operation>(...params, body?, options?)` for the operation table's rows that
+    /// have no method of their own (`op`: the row's index in [`OPS`](crate::proto::OPS);
+    /// `params`: its path parameters, strings, in order; `body`: its JSON body, a plain
+    /// object, for a row that has one). See [`call`](super::call).
+    #[cfg_attr(feature = "js-package", wasm_bindgen(js_name = call))]
+    pub fn call_js(
+        &self,
+        op: u32,
+        params: js_sys::Array,
+        body: JsValue,
+        options: JsValue,
+    ) -> Promise {
+        let Some(row) = crate::proto::OPS.get(op as usize) else {
+            return reject(&Error::invalid_argument("no such operation"), None);
+        };
+        match op_args(row, &params, &body, &options) {
+            Ok(args) => spawn(self.inner.clone().call(row, args)),
+            Err(e) => reject(&e, None),
+        }
+    }
+
     /// `client.uploadAudio(session | sessionId, chunk, { index?, format?, signal?, … })`.
     #[cfg_attr(feature = "js-package", wasm_bindgen(js_name = uploadAudio))]
     pub fn upload_audio_js(&self, session: JsValue, chunk: JsValue, options: JsValue) -> Promise {
@@ -187,6 +208,41 @@ impl VoiceClient {
 }
 
 /// The `sessionId` argument of an export: a string the core accepts as a session id.
+/// An operation's arguments: each path parameter a string (named after the row's `{…}`
+/// segment when it is not), the JSON body for a row that has one, the options.
+fn op_args(
+    row: &crate::proto::OpRow,
+    params: &js_sys::Array,
+    body: &JsValue,
+    options: &JsValue,
+) -> Result<super::call::OpArgs, Error> {
+    let options = read::<super::options::OpOptions>(options)?;
+    let count = row.path.matches('{').count() as u32;
+    let mut values = alloc::vec::Vec::new();
+    for i in 0..count {
+        let v = params.get(i).as_string();
+        values.push(v.ok_or_else(|| Error::invalid_argument("the ids of a call must be strings"))?);
+    }
+    let body = match row.body {
+        crate::proto::Body::Json => {
+            let wrapped = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&wrapped, &"body".into(), body);
+            let arg = read::<super::options::BodyArg>(&wrapped)?;
+            Some(
+                arg.body
+                    .map(|j| j.text)
+                    .ok_or_else(|| Error::invalid_argument("the body must be a plain object"))?,
+            )
+        }
+        _ => None,
+    };
+    Ok(super::call::OpArgs {
+        params: values,
+        body,
+        options,
+    })
+}
+
 fn checked_id(session_id: &JsValue) -> Result<String, Error> {
     let id = session_id
         .as_string()

@@ -107,13 +107,7 @@ impl Client {
         once: bool,
     ) -> Result<JsValue, Failure> {
         let abort = AbortWatch::new(o.request.signal.clone());
-        let report = |snapshot: &JsValue| match &o.on_progress {
-            Some(f) => f
-                .call1(&JsValue::UNDEFINED, snapshot)
-                .map(|_| ())
-                .map_err(Failure::Thrown),
-            None => Ok(()),
-        };
+        let report = reporter(o.on_progress.as_ref());
         self.poll_with(&session_id, &o, once, &abort, &report).await
     }
 
@@ -226,6 +220,18 @@ impl Client {
             session_statuses: &self.session_statuses,
             max_bytes: self.max_response_bytes,
         }
+    }
+}
+
+/// A poll's progress report: hands each 202 body to `onProgress` (what it throws ends the
+/// call).
+pub fn reporter(on_progress: Option<&Function>) -> impl Fn(&JsValue) -> Result<(), Failure> + '_ {
+    move |snapshot| match on_progress {
+        Some(f) => f
+            .call1(&JsValue::UNDEFINED, snapshot)
+            .map(|_| ())
+            .map_err(Failure::Thrown),
+        None => Ok(()),
     }
 }
 

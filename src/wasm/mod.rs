@@ -41,6 +41,8 @@ pub mod api;
 #[cfg(all(feature = "std", feature = "server"))]
 pub mod budget;
 #[cfg(feature = "std")]
+pub mod call;
+#[cfg(feature = "std")]
 pub mod chunk;
 #[cfg(feature = "std")]
 pub mod client;

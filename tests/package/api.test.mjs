@@ -176,3 +176,28 @@ test('onRetry is told of each retry, with the typed error', async () => {
   assert.deepEqual([seen[0].attempt, seen[0].delayMs, seen[0].error.code, seen[0].error.status], [1, 1000, 'rate_limited', 429]);
   assert.ok(seen[0].error instanceof VoiceApiError);
 });
+
+test('every operation of the API is a method; the table\'s own driver performs them from JS', async () => {
+  const names = ['getDiscovery', 'createSession', 'uploadAudio', 'getSessionAudio', 'updateSession', 'getSession', 'endSession', 'processTemplate', 'uploadTranscript', 'createTemplate', 'listTemplates', 'updateTemplate', 'deleteTemplate', 'saveDocument', 'getDocument', 'deleteDocument', 'listSessionDocuments', 'getSessions'];
+  for (const n of names) assert.equal(typeof VoiceClient.prototype[n], 'function', n);
+  const d = await client.getDiscovery();
+  assert.equal(d.protocol, 'medscribealliance');
+  assert.equal(d.http_status, 200);
+  const made = await client.createTemplate({ title: 'From the package', section_ids: ['s1'] });
+  const { items } = await client.listTemplates();
+  assert.ok(items.some((t) => t.id === made.template_id));
+  // A session processed, then another template on it: waits for the document.
+  const created = await client.createSession({ templates: ['clinical_notes_template'], additionalData: { simulate: { process_ms: 50 } } });
+  await client.uploadAudio(created, new Uint8Array([82, 73, 70, 70, 0, 0, 0, 0, 87, 65, 86, 69]));
+  await client.endSession(created.session_id);
+  await client.pollSession(created.session_id);
+  const seen = [];
+  const done = await client.processTemplate(created.session_id, made.template_id, { intervalMs: 100, onProgress: (s) => seen.push(s.status) });
+  assert.equal(done.status, 'completed');
+  assert.ok(done.templates[0][made.template_id], JSON.stringify(done.templates));
+  assert.ok(seen.length >= 1);
+  // Typed errors and the operation's own options.
+  await assert.rejects(client.getDocument('doc_missing'), (e) => e instanceof VoiceApiError && e.code === 'not_found' && e.status === 404);
+  await assert.rejects(client.listTemplates({ oid: 'x' }), (e) => e.code === 'invalid_argument' && /does not take/.test(e.message));
+  await assert.rejects(client.createTemplate('not an object'), (e) => e.code === 'invalid_argument');
+});

@@ -22,6 +22,8 @@ declare global {
   const wasmModule: CompiledWasmModule;
   /** The app's own. */
   const getToken: () => Promise<string>;
+  const sessionId: string;
+  const editedMarkdown: string;
   function saveDocuments(sessionId: string, session: Session): void;
   function save(sessionId: string, documents: SessionDocument[]): void;
   function userOf(request: Request): Promise<{ id: string } | null>;

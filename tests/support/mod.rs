@@ -188,3 +188,17 @@ pub fn retry_recorder() -> (js_sys::Array, JsValue) {
     let hook = make.call1(&JsValue::NULL, &seen).unwrap();
     (seen, hook)
 }
+
+/// A client of the simulator whose `getToken` counts its calls (the array's length): a
+/// token source is asked before any request, so none means nothing was sent.
+pub fn counting_client() -> (VoiceClient, js_sys::Array) {
+    let calls = js_sys::Array::new();
+    let source = Function::new_with_args(
+        "calls",
+        "return () => { calls.push(1); return 'tok-1234567'; }",
+    )
+    .call1(&JsValue::NULL, &calls)
+    .unwrap();
+    let c = VoiceClient::new(obj(&[("baseUrl", SIM.into()), ("getToken", source)])).unwrap();
+    (c, calls)
+}

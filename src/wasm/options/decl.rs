@@ -175,6 +175,31 @@ options! {
 }
 
 options! {
+    /// Options of the table's other operations (`client.listTemplates(options)`, …): the
+    /// call's; a poll's for the ones that wait for their document (`processTemplate`,
+    /// `uploadTranscript`); the query parameters of the ones that take them
+    /// (`getSessions`). An option the operation does not take is refused.
+    pub struct OpOptions {
+        ..call: CallOptions,
+        ..pacing: Pacing,
+        /// `onProgress(snapshot)`: each 202 body while waiting for the document.
+        on_progress: func "onProgress",
+        /// `count` (`getSessions`): the number of latest sessions.
+        count: positive "count",
+        /// `oid` (`getSessions`): that patient's sessions.
+        oid: text "oid",
+    }
+}
+
+options! {
+    /// The body of an operation that sends one (the JS side passes `{ body }`).
+    pub struct BodyArg {
+        /// `body`: a plain object, serialisable as JSON.
+        body: json "body",
+    }
+}
+
+options! {
     /// Options of the one-shot `pollSession`.
     pub struct OneShotPoll {
         ..client: ClientOptions,

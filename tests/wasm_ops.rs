@@ -1,0 +1,382 @@
+//! The operation table's other operations through the client's one driver (`call`), against
+//! the simulator over real HTTP (Node, headless Chromium, a worker): each resolves with the
+//! answer's body, fails with typed errors, carries the token (Discovery does not), takes
+//! only the options it declares, and the two that make a document wait for it.
+#![cfg(target_arch = "wasm32")]
+
+use eka_voice::proto::OPS;
+use eka_voice::wasm::VoiceClient;
+use js_sys::{Array, Function};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+mod support;
+use support::*;
+
+const PART0: &[u8] = include_bytes!("fixtures/audio/consultation-part0.wav");
+
+/// `client.<name>(...params, body?, options?)` as the JS face calls it.
+async fn op(
+    c: &VoiceClient,
+    name: &str,
+    params: &[&str],
+    body: JsValue,
+    opts: JsValue,
+) -> Result<JsValue, JsValue> {
+    let row = OPS.iter().position(|r| r.name == name).unwrap() as u32;
+    let p = Array::new();
+    for v in params {
+        p.push(&(*v).into());
+    }
+    JsFuture::from(c.call_js(row, p, body, opts)).await
+}
+
+fn json(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).unwrap()
+}
+
+/// A session processed in 50 ms, with a chunk and a patient.
+async fn finished(c: &VoiceClient, oid: &str) -> String {
+    let created = create(
+        c,
+        obj(&[
+            (
+                "templates",
+                Array::of1(&"clinical_notes_template".into()).into(),
+            ),
+            ("patientDetails", json(&format!(r#"{{"oid":"{oid}"}}"#))),
+            ("additionalData", simulate(&[("process_ms", 50.into())])),
+        ]),
+    )
+    .await
+    .unwrap();
+    upload(c, &created, bytes(PART0), JsValue::UNDEFINED)
+        .await
+        .unwrap();
+    let id = s(&created, "session_id");
+    JsFuture::from(c.end_session_js(id.clone().into(), JsValue::UNDEFINED))
+        .await
+        .unwrap();
+    id
+}
+
+#[wasm_bindgen_test]
+async fn templates_are_created_listed_updated_and_deleted() {
+    let c = client();
+    let made = op(
+        &c,
+        "createTemplate",
+        &[],
+        json(r#"{"title":"Follow-up","section_ids":["s1"]}"#),
+        JsValue::UNDEFINED,
+    )
+    .await
+    .unwrap();
+    assert_eq!(n(&made, "http_status"), 201.0);
+    let id = s(&made, "template_id");
+    let listed = op(
+        &c,
+        "listTemplates",
+        &[],
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    )
+    .await
+    .unwrap();
+    let items: Array = get(&listed, "items").into();
+    assert!(items
+        .iter()
+        .any(|t| s(&t, "id") == id && s(&t, "title") == "Follow-up"));
+    op(
+        &c,
+        "updateTemplate",
+        &[&id],
+        json(r#"{"title":"Follow-up v2"}"#),
+        JsValue::UNDEFINED,
+    )
+    .await
+    .unwrap();
+    let listed = op(
+        &c,
+        "listTemplates",
+        &[],
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    )
+    .await
+    .unwrap();
+    let items: Array = get(&listed, "items").into();
+    assert!(items
+        .iter()
+        .any(|t| s(&t, "id") == id && s(&t, "title") == "Follow-up v2"));
+    op(
+        &c,
+        "deleteTemplate",
+        &[&id],
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    )
+    .await
+    .unwrap();
+    let gone = op(
+        &c,
+        "deleteTemplate",
+        &[&id],
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    )
+    .await;
+    expect_error(gone, "not_found", Some(404));
+    // A body the service refuses (422): bad_request, not retried.
+    let bad = op(
+        &c,
+        "createTemplate",
+        &[],
+        json(r#"{"title":"x"}"#),
+        JsValue::UNDEFINED,
+    )
+    .await;
+    expect_error(bad, "bad_request", Some(422));
+}
+
+#[wasm_bindgen_test]
+async fn documents_are_saved_read_back_and_deleted() {
+    let c = client();
+    let id = finished(&c, "PAT-OPS-1").await;
+    let body = json(&format!(
+        r#"{{"session_id":"{id}","type":"custom","document_name":"Edited note"}}"#
+    ));
+    let saved = op(&c, "saveDocument", &[], body, JsValue::UNDEFINED)
+        .await
+        .unwrap();
+    let doc = get(&saved, "data");
+    let doc_id = s(&doc, "document_id");
+    assert!(s(&doc, "presigned_url").starts_with("http"));
+    let update = json(&format!(
+        r#"{{"session_id":"{id}","document_id":"{doc_id}","document_name":"Edited v2"}}"#
+    ));
+    op(&c, "saveDocument", &[], update, JsValue::UNDEFINED)
+        .await
+        .unwrap();
+    let read = op(
+        &c,
+        "getDocument",
+        &[&doc_id],
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    )
+    .await
+    .unwrap();
+    assert_eq!(s(&get(&read, "data"), "document_name"), "Edited v2");
+    let listed = op(
+        &c,
+        "listSessionDocuments",
+        &[&id],
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    )
+    .await
+    .unwrap();
+    let docs: Array = get(&get(&listed, "data"), "documents").into();
+    assert!(docs.iter().any(|d| s(&d, "document_id") == doc_id));
+    op(
+        &c,
+        "deleteDocument",
+        &[&doc_id],
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    )
+    .await
+    .unwrap();
+    let gone = op(
+        &c,
+        "getDocument",
+        &[&doc_id],
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    )
+    .await;
+    let e = expect_error(gone, "not_found", Some(404));
+    assert!(
+        get(&e, "sessionId").is_undefined(),
+        "a document call names no session"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn process_template_and_upload_transcript_wait_for_their_document() {
+    let c = client();
+    let id = finished(&c, "PAT-OPS-2").await;
+    poll(&c, &id, JsValue::UNDEFINED).await.unwrap();
+    let (seen, hook) = progress_recorder();
+    let done = op(
+        &c,
+        "processTemplate",
+        &[&id, "eka_emr_template"],
+        JsValue::UNDEFINED,
+        obj(&[("onProgress", hook), ("intervalMs", 100.into())]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(s(&done, "status"), "completed");
+    let entry = Array::from(&get(&done, "templates")).get(0);
+    assert!(
+        get(&entry, "eka_emr_template").is_object(),
+        "the session holds the processed document"
+    );
+    assert!(
+        seen.length() >= 1,
+        "a 202 was reported while it was generated"
+    );
+    let body = json(
+        r#"{"transcript":"Doctor: How long the cough? Patient: Three days.","template_id":"clinical_notes_template"}"#,
+    );
+    let done = op(
+        &c,
+        "uploadTranscript",
+        &[&id],
+        body,
+        obj(&[("intervalMs", 100.into())]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(s(&done, "status"), "completed");
+    // A session that does not exist: typed, with the session named.
+    let e = op(
+        &c,
+        "processTemplate",
+        &["no-such-session", "eka_emr_template"],
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    )
+    .await;
+    assert_eq!(
+        s(&expect_error(e, "not_found", Some(404)), "sessionId"),
+        "no-such-session"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn sessions_are_updated_listed_and_their_audio_found() {
+    let c = client();
+    let created = create(&c, JsValue::UNDEFINED).await.unwrap();
+    let id = s(&created, "session_id");
+    op(
+        &c,
+        "updateSession",
+        &[&id],
+        json(r#"{"patient_details":{"oid":"PAT-OPS-3"}}"#),
+        JsValue::UNDEFINED,
+    )
+    .await
+    .unwrap();
+    let got = get_once(&c, &id, JsValue::UNDEFINED).await.unwrap();
+    assert_eq!(s(&get(&got, "patient_details"), "oid"), "PAT-OPS-3");
+    let e = op(
+        &c,
+        "updateSession",
+        &[&id],
+        json(r#"{"colour":"blue"}"#),
+        JsValue::UNDEFINED,
+    )
+    .await;
+    expect_error(e, "bad_request", Some(422));
+    let id2 = finished(&c, "PAT-OPS-3").await;
+    let history = op(
+        &c,
+        "getSessions",
+        &[],
+        JsValue::UNDEFINED,
+        obj(&[("oid", "PAT-OPS-3".into()), ("count", 5.into())]),
+    )
+    .await
+    .unwrap();
+    let data: Array = get(&history, "data").into();
+    assert_eq!(s(&data.get(0), "txn_id"), id2, "newest first");
+    assert!(data.iter().any(|x| s(&x, "txn_id") == id));
+    poll(&c, &id2, JsValue::UNDEFINED).await.unwrap();
+    let audio = op(
+        &c,
+        "getSessionAudio",
+        &[&id2],
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    )
+    .await
+    .unwrap();
+    let bytes = JsFuture::from(global_fetch(&s(&audio, "audio_url")))
+        .await
+        .unwrap();
+    assert_eq!(n(&bytes, "status"), 200.0);
+}
+
+#[wasm_bindgen_test]
+async fn discovery_is_public_and_options_are_the_operations_own() {
+    // Discovery carries no token: the token source is never asked.
+    let (c, calls) = counting_client();
+    let d = op(
+        &c,
+        "getDiscovery",
+        &[],
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    )
+    .await
+    .unwrap();
+    assert_eq!(s(&d, "protocol"), "medscribealliance");
+    assert_eq!(calls.length(), 0);
+    // What an operation does not take, or the wrong types: invalid_argument, nothing sent.
+    let c = client();
+    for (name, params, body, opts) in [
+        (
+            "listTemplates",
+            vec![],
+            JsValue::UNDEFINED,
+            obj(&[("count", 3.into())]),
+        ),
+        (
+            "getDocument",
+            vec![],
+            JsValue::UNDEFINED,
+            JsValue::UNDEFINED,
+        ),
+        (
+            "getDocument",
+            vec![".."],
+            JsValue::UNDEFINED,
+            JsValue::UNDEFINED,
+        ),
+        ("createTemplate", vec![], "text".into(), JsValue::UNDEFINED),
+        (
+            "getSessions",
+            vec![],
+            JsValue::UNDEFINED,
+            obj(&[("count", "5".into())]),
+        ),
+        (
+            "getSessions",
+            vec![],
+            JsValue::UNDEFINED,
+            obj(&[("onProgress", Function::new_no_args("").into())]),
+        ),
+        (
+            "listTemplates",
+            vec![],
+            JsValue::UNDEFINED,
+            obj(&[("nope", 1.into())]),
+        ),
+    ] {
+        let e = op(&c, name, &params, body, opts).await;
+        expect_error(e, "invalid_argument", None);
+    }
+}
+
+/// An `onProgress` that counts its calls.
+fn progress_recorder() -> (Array, JsValue) {
+    let seen = Array::new();
+    let hook = Function::new_with_args("seen", "return (s) => { seen.push(s.status); }")
+        .call1(&JsValue::NULL, &seen)
+        .unwrap();
+    (seen, hook)
+}
