@@ -119,3 +119,77 @@ fn rows_say_what_each_operation_sends_and_where() {
         ["createSession", "uploadAudio", "getSession", "endSession"]
     );
 }
+
+#[test]
+fn every_row_classifies_every_answer_class() {
+    use eka_voice::proto::{classify_answer, BodyFacts, ErrorCode, Verdict};
+    let code = |v: Verdict| match v {
+        Verdict::Fatal(e) | Verdict::Transient(e) | Verdict::Unauthorized(e) => Some(e.code),
+        _ => None,
+    };
+    let created = BodyFacts {
+        object: true,
+        session_id: Some("s1".into()),
+        ..Default::default()
+    };
+    for r in OPS.iter().filter(|r| r.op != Op::GetSession) {
+        let ok = |http| classify_answer(r.op, http, Some(&created));
+        // Its documented successes resolve.
+        let success: &[u16] = match r.op {
+            Op::CreateSession => &[200, 201],
+            Op::UploadAudio | Op::PresignedUpload => &[200, 201, 204],
+            Op::EndSession => &[200, 202],
+            Op::ProcessTemplate | Op::UploadTranscript => &[202],
+            Op::CreateTemplate | Op::SaveDocument => &[201, 200],
+            _ => &[200],
+        };
+        for &s in success {
+            assert_eq!(ok(s), Verdict::Done, "{:?} {s}", r.op);
+        }
+        // The failures, the same for every operation.
+        assert!(matches!(
+            classify_answer(r.op, 401, None),
+            Verdict::Unauthorized(_)
+        ));
+        assert_eq!(
+            code(classify_answer(r.op, 403, None)),
+            Some(ErrorCode::Forbidden)
+        );
+        assert_eq!(
+            code(classify_answer(r.op, 404, None)),
+            Some(ErrorCode::NotFound)
+        );
+        assert_eq!(
+            code(classify_answer(r.op, 409, None)),
+            Some(ErrorCode::Conflict)
+        );
+        assert_eq!(
+            code(classify_answer(r.op, 422, None)),
+            Some(ErrorCode::BadRequest)
+        );
+        assert_eq!(
+            code(classify_answer(r.op, 413, None)),
+            Some(ErrorCode::TooLarge)
+        );
+        assert!(matches!(
+            classify_answer(r.op, 429, None),
+            Verdict::Transient(_)
+        ));
+        assert!(matches!(
+            classify_answer(r.op, 503, None),
+            Verdict::Transient(_)
+        ));
+        assert!(matches!(
+            classify_answer(r.op, 408, None),
+            Verdict::Transient(_)
+        ));
+        assert_eq!(
+            code(classify_answer(r.op, 302, None)),
+            Some(ErrorCode::InvalidResponse)
+        );
+        assert_eq!(
+            code(classify_answer(r.op, 410, None)),
+            Some(ErrorCode::Expired)
+        );
+    }
+}
