@@ -53,7 +53,9 @@ node scripts/size.mjs --check
 summary+=("$(printf '%-34s %s' "size (browser entry, gzip -9)" "$(node -e 'import("./scripts/size.mjs").then(m => { const e = m.measure().entries.browser; console.log((e.gzip / 1024).toFixed(1) + " KB of " + (e.budget / 1024) + " KB, " + (e.raw / 1024).toFixed(1) + " KB raw"); })')")")
 
 say "faults: the built package through a TCP fault proxy (node --test tests/faults/faults.test.mjs)"
-node --test --test-reporter=tap tests/faults/faults.test.mjs 2>&1 | tee "$tmp/faults.log" | grep -E '^\s*(not )?ok |^# (pass|fail)'
+# (not a pipeline: a failure must print the whole log — its diagnostics — before stopping)
+node --test --test-reporter=tap tests/faults/faults.test.mjs > "$tmp/faults.log" 2>&1 || true
+grep -E '^\s*(not )?ok |^# (pass|fail)' "$tmp/faults.log"
 grep -q '^# fail 0' "$tmp/faults.log" || { cat "$tmp/faults.log"; exit 1; }
 count "faults (node:test, TCP proxy)" "$tmp/faults.log"
 
