@@ -254,6 +254,8 @@ fn create_session_bodies() {
         additional_data_json: Some(r#"{"visit":7}"#.into()),
         additional_data_has_protocol: false,
         session_id: Some("client-chosen-id-0001".into()),
+        // A query parameter (`?version=v2`), never in the body.
+        presigned: true,
     };
     assert_eq!(
         full.to_json().unwrap(),

@@ -70,6 +70,9 @@ pub struct CreateSession {
     pub additional_data_has_protocol: bool,
     /// A client-chosen `session_id` (16–32 characters).
     pub session_id: Option<String>,
+    /// Whether to ask for the presigned form of `upload_url` (`?version=v2`; not in the
+    /// body). Not by default: raw uploads to the service's own endpoint.
+    pub presigned: bool,
 }
 
 /// The largest `additional_data` the service takes, as JSON text.

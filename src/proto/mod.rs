@@ -88,7 +88,7 @@ pub use credentials::{
     REFRESH_AT_PERCENT, REFRESH_PATH,
 };
 pub use durable::{DurableState, MAX_CHUNKS};
-pub use end::{end_body, end_url};
+pub use end::{end_body, end_counts, end_url};
 pub use error::{push_decimal, redact, Error, ErrorCode, MIN_SECRET_CHARS, REDACTED};
 #[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
 pub use meter::{LevelMeter, MeterEvent, LEVELS_PER_SECOND, SILENT_DBFS};

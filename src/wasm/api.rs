@@ -72,8 +72,7 @@ impl VoiceClient {
                 let inner = self.inner.clone();
                 spawn(async move {
                     let abort = AbortWatch::new(o.call.request.signal.clone());
-                    let presigned = o.create.presigned_upload.unwrap_or(false);
-                    Ok(inner.create(&req, presigned, &o.call, &abort).await?.body)
+                    Ok(inner.create(&req, &o.call, &abort).await?.body)
                 })
             }
             Err(e) => reject(&e, None),

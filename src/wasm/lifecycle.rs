@@ -16,8 +16,8 @@ use super::js;
 use super::options::{CallOptions, PollOptions, UploadOptions};
 use super::sessions::target_of;
 use crate::proto::{
-    create_url, end_body, end_url, CreateSession, Error, Op, SessionState, Target, UploadLedger,
-    UploadPlan, UploadRequest,
+    create_url, end_body, end_counts, end_url, CreateSession, Error, Op, SessionState, Target,
+    UploadLedger, UploadPlan, UploadRequest,
 };
 
 /// A created session: the answer as the API sent it (plus `http_status`), its id and where
@@ -36,7 +36,6 @@ impl Client {
     pub async fn create(
         &self,
         req: &CreateSession,
-        presigned: bool,
         call: &CallOptions,
         abort: &AbortWatch,
     ) -> Result<Created, Failure> {
@@ -44,7 +43,7 @@ impl Client {
             .to_json()
             .map_err(|e| Failure::new(e, req.session_id.as_deref()))?
             .into();
-        let url = create_url(self.base(), presigned);
+        let url = create_url(self.base(), req.presigned);
         let created = self
             .post_json(&url, &body, Op::CreateSession, call, abort, "")
             .await?;
@@ -180,16 +179,7 @@ impl Client {
         crate::proto::check_session_id(id).map_err(|e| Failure::new(e, Some(id)))?;
         let known = self.sessions().peek(id, |s| s.ledger.end_counts());
         let (sent, uploaded) =
-            match (sent, uploaded, known) {
-                (Some(s), u, known) => (s, u.or(known.map(|k| k.1)).unwrap_or(s)),
-                (None, u, Some((ks, ku))) => (ks, u.unwrap_or(ku)),
-                (None, _, None) => return Err(Failure::new(
-                    Error::invalid_argument(
-                        "audioFilesSent is required for a session this client did not upload to",
-                    ),
-                    Some(id),
-                )),
-            };
+            end_counts(sent, uploaded, known).map_err(|e| Failure::new(e, Some(id)))?;
         let body: JsValue = end_body(sent, uploaded).into();
         let url = end_url(self.base(), id).map_err(|e| Failure::new(e, Some(id)))?;
         let ended = self

@@ -165,14 +165,8 @@ impl VoiceClient {
         call: CallOptions,
     ) -> Result<CreatedSession, Failure> {
         let req = create.to_request()?;
-        let presigned = create.presigned_upload.unwrap_or(false);
         let abort = AbortWatch::new(call.request.signal.clone());
-        typed(
-            self.client()
-                .create(&req, presigned, &call, &abort)
-                .await?
-                .body,
-        )
+        typed(self.client().create(&req, &call, &abort).await?.body)
     }
 
     /// Uploads one chunk of audio bytes (Rust API of `uploadAudio`); the bytes are copied.

@@ -344,10 +344,7 @@ impl Client {
         run: &Run<'_>,
         timeout_ms: u64,
     ) -> Result<(alloc::string::String, Option<crate::proto::Target>), Failure> {
-        let presigned = run.o.create.presigned_upload.unwrap_or(false);
-        let created = self
-            .create(req, presigned, &run.call(timeout_ms), &run.abort)
-            .await?;
+        let created = self.create(req, &run.call(timeout_ms), &run.abort).await?;
         Ok((created.id, created.target))
     }
 

@@ -256,6 +256,7 @@ impl CreateOptions {
                 .as_ref()
                 .is_some_and(|j| j.has_protocol),
             session_id: self.session_id.clone(),
+            presigned: self.presigned_upload.unwrap_or(false),
         })
     }
 }
