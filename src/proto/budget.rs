@@ -64,4 +64,23 @@ impl RequestBudget {
     pub fn pause_until(&mut self, until_ms: u64) {
         self.paused_until_ms = self.paused_until_ms.max(until_ms);
     }
+
+    /// An answer arrived at `now_ms` (its HTTP status, its raw `Retry-After`): a 429 that
+    /// says when to come back pauses every request of the client until then, not only the
+    /// one that got it. Anything else changes nothing.
+    ///
+    /// ```
+    /// use eka_voice::proto::RequestBudget;
+    /// let mut b = RequestBudget::new(10);
+    /// b.on_answer(1_000, 429, Some("2"));
+    /// assert_eq!(b.take(1_500), 1_500);
+    /// b.on_answer(1_500, 503, Some("60"));
+    /// assert_eq!(b.take(3_000), 0);
+    /// ```
+    pub fn on_answer(&mut self, now_ms: u64, status: u16, retry_after: Option<&str>) {
+        let pause = retry_after.and_then(|v| super::retry_after::parse_retry_after(v, now_ms));
+        if let (429, Some(ms)) = (status, pause) {
+            self.pause_until(now_ms.saturating_add(ms));
+        }
+    }
 }

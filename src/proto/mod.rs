@@ -127,6 +127,7 @@ pub use wav::{
     WAV_RATES,
 };
 pub use webhook::{
-    check_freshness, invalid_signature, normalize_event, python_canonical, webhook_answer,
-    SeenSessions, Signature, WebhookEvent, DEFAULT_TOLERANCE_S, MAX_SIGNATURES, SIGNATURE_HEADER,
+    check_freshness, invalid_signature, normalize_event, python_canonical, verify_delivery,
+    webhook_answer, SeenSessions, Signature, WebhookEvent, DEFAULT_TOLERANCE_S, MAX_SIGNATURES,
+    SIGNATURE_HEADER,
 };

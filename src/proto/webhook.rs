@@ -140,6 +140,41 @@ pub fn invalid_signature() -> Error {
     )
 }
 
+/// Verifies a delivery in the one order that keeps it cheap and safe: the header's syntax;
+/// the signature over the raw `body`; else over the form the provider's verifier hashes,
+/// derived from the raw `text` (its UTF-8 reading, `None` when it is not UTF-8) in one
+/// bounded pass ([`python_canonical`]) — nothing unsigned is ever parsed; then the
+/// timestamp's freshness against `now_s`. Resolves with the SIGNED text (`None`: the raw
+/// bytes verified but are not UTF-8), the only view the app should read.
+///
+/// ```
+/// use eka_voice::proto::{verify_delivery, ErrorCode};
+/// let e = verify_delivery(b"{}", Some("{}".into()), "t=1,v1=00", b"key", 180, 1).unwrap_err();
+/// assert_eq!(e.code, ErrorCode::InvalidArgument); // a malformed header: not even tried
+/// ```
+pub fn verify_delivery(
+    body: &[u8],
+    text: Option<String>,
+    header: &str,
+    key: &[u8],
+    tolerance_s: u64,
+    now_s: u64,
+) -> Result<Option<String>, Error> {
+    let sig = Signature::parse(header)?;
+    let signed = if sig.matches(key, body) {
+        text
+    } else {
+        let canonical = text.as_deref().and_then(python_canonical);
+        Some(
+            canonical
+                .filter(|c| sig.matches(key, c.as_bytes()))
+                .ok_or_else(invalid_signature)?,
+        )
+    };
+    check_freshness(sig.timestamp, now_s, tolerance_s)?;
+    Ok(signed)
+}
+
 /// The text the provider signs when the body on the wire is not the signed bytes: Python's
 /// `json.dumps(payload, separators=(',', ':'))` (`ensure_ascii`), derived from the RAW body
 /// text itself — never from a parse of it. Outside strings, white space between tokens goes;

@@ -7,7 +7,6 @@ use super::abort::AbortWatch;
 use super::client::Client;
 use super::errors::Failure;
 use super::fetch::Exchange;
-use crate::proto::parse_retry_after;
 
 impl Client {
     /// Waits until the budget lets a request start; `expired` when that would be past the
@@ -33,18 +32,15 @@ impl Client {
         }
     }
 
-    /// A 429 with `Retry-After` pauses every request of the client, not this one only.
+    /// Tells the budget of each answer (the core's rule: a 429's `Retry-After` pauses the
+    /// whole client).
     pub(crate) fn note_answer(&self, exchanged: &Exchange) {
-        let Exchange::Answer(a) = exchanged else {
-            return;
-        };
-        let now = js_sys::Date::now() as u64;
-        let pause = a
-            .retry_after
-            .as_deref()
-            .and_then(|v| parse_retry_after(v, now));
-        if let (429, Some(ms), Some(b)) = (a.status, pause, self.budget().borrow_mut().as_mut()) {
-            b.pause_until(now.saturating_add(ms));
+        if let (Exchange::Answer(a), Some(b)) = (exchanged, self.budget().borrow_mut().as_mut()) {
+            b.on_answer(
+                js_sys::Date::now() as u64,
+                a.status,
+                a.retry_after.as_deref(),
+            );
         }
     }
 }

@@ -20,9 +20,9 @@ use super::api::VoiceClient;
 use super::errors::Failure;
 use super::js::describe;
 use crate::proto::{
-    check_freshness, invalid_signature, normalize_event, python_canonical, webhook_answer,
-    AuthAnswer, BaseUrl, CredentialStep, Credentials, Error, ErrorCode, SeenSessions, Signature,
-    WebhookEvent, DEFAULT_TOLERANCE_S, MAX_AUTH_ANSWER_BYTES, MAX_FIELD_CHARS,
+    normalize_event, verify_delivery, webhook_answer, AuthAnswer, BaseUrl, CredentialStep,
+    Credentials, Error, ErrorCode, SeenSessions, WebhookEvent, DEFAULT_TOLERANCE_S,
+    MAX_AUTH_ANSWER_BYTES, MAX_FIELD_CHARS,
 };
 use crate::proto::{proxy_route, proxy_upload_url, redact, refuses_token};
 
@@ -76,19 +76,8 @@ fn verify(options: &JsValue) -> Result<JsValue, Error> {
         .map_or(DEFAULT_TOLERANCE_S, |t| t as u64);
     let now_s = (input.get(5).as_f64().unwrap_or(0.0) / 1000.0) as u64;
 
-    let sig = Signature::parse(&signature)?;
-    // The signed text: the raw body, else the form the provider's verifier hashes, derived
-    // from the raw text (one bounded pass). Nothing unsigned is ever parsed.
-    let verified = if sig.matches(&key, &body) {
-        text
-    } else {
-        text.as_deref()
-            .and_then(python_canonical)
-            .filter(|c| sig.matches(&key, c.as_bytes()))
-            .ok_or_else(invalid_signature)
-            .map(Some)?
-    };
-    check_freshness(sig.timestamp, now_s, tolerance)?;
+    // The order (header, raw bytes, the derived signed form, freshness) is the core's.
+    let verified = verify_delivery(&body, text, &signature, &key, tolerance, now_s)?;
     // The payload the app gets: the signed bytes, parsed by the platform.
     let payload = verified
         .as_deref()

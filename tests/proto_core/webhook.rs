@@ -278,3 +278,35 @@ fn a_session_id_that_would_be_cut_is_refused() {
     assert_eq!(e.code, ErrorCode::InvalidResponse);
     assert!(e.message.contains("not cut"), "{}", e.message);
 }
+
+#[test]
+fn a_delivery_is_verified_in_the_cores_order() {
+    let header = format!("t=1700000000,v1={SIG_TEST_KEY}");
+    let key = b"whsec_test_key";
+    let verify = |body: &str, now| {
+        verify_delivery(body.as_bytes(), Some(body.into()), &header, key, 180, now)
+    };
+    // The raw bytes verify: they are the signed text.
+    assert_eq!(verify(BODY, 1_700_000_000).unwrap().as_deref(), Some(BODY));
+    // Sent pretty: the signed (compact) form is derived from the raw text, and handed back.
+    let pretty = BODY.replace(',', ", ").replace(':', ": ");
+    assert_eq!(
+        verify(&pretty, 1_700_000_100).unwrap().as_deref(),
+        Some(BODY)
+    );
+    // A body that differs in meaning: invalid, whatever the time.
+    let tampered = BODY.replace("s1", "s2");
+    assert_eq!(
+        verify(&tampered, 1_700_000_000).unwrap_err().code,
+        ErrorCode::InvalidSignature
+    );
+    // A valid signature past the tolerance: stale (checked after the signature).
+    assert_eq!(
+        verify(BODY, 1_700_000_181).unwrap_err().code,
+        ErrorCode::StaleSignature
+    );
+    assert_eq!(
+        verify(&tampered, 1_700_009_999).unwrap_err().code,
+        ErrorCode::InvalidSignature
+    );
+}
