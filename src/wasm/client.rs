@@ -142,7 +142,21 @@ impl Client {
 
     /// Performs one call under the poller's policy: retries, backoff, `Retry-After`,
     /// deadline, token refresh, abort. Resolves with the final body plus `http_status`.
-    pub async fn execute(
+    /// (Boxed: every caller holds a pointer to this one state machine, not a copy of it.)
+    pub fn execute<'a>(
+        &'a self,
+        call: &'a Call<'a>,
+        cfg: PollConfig,
+        abort: &'a AbortWatch,
+        session_id: &'a str,
+        hooks: &'a Hooks<'a>,
+    ) -> core::pin::Pin<
+        alloc::boxed::Box<dyn core::future::Future<Output = Result<JsValue, Failure>> + 'a>,
+    > {
+        alloc::boxed::Box::pin(self.execute_inner(call, cfg, abort, session_id, hooks))
+    }
+
+    async fn execute_inner(
         &self,
         call: &Call<'_>,
         cfg: PollConfig,

@@ -48,6 +48,8 @@ enum Event {
 }
 
 type Upload<'a> = Pin<Box<dyn Future<Output = (u32, Result<JsValue, Failure>)> + 'a>>;
+/// One action of the driver, performed.
+type Step<'a> = Pin<Box<dyn Future<Output = Result<Option<Outcome>, Failure>> + 'a>>;
 
 /// What the driver keeps between actions: the uploads in flight, the body of the chunk the
 /// machine was just told about (its Upload comes next), the poll's result.
@@ -189,10 +191,11 @@ impl Client {
         };
         loop {
             while let Some(action) = m.next_action() {
-                if let Some(done) = self
-                    .perform(&run, &mut m, source, &mut d, &req, action)
-                    .await?
-                {
+                // Boxed: each action's future is its own small state machine, not a variant
+                // of this loop's (which would hold the largest of them inline).
+                let step: Step<'_> =
+                    Box::pin(self.perform(&run, &mut m, source, &mut d, &req, action));
+                if let Some(done) = step.await? {
                     return Ok(done);
                 }
             }
@@ -202,7 +205,9 @@ impl Client {
             }
             match wait(&run.abort, &mut d, source, timer).await? {
                 Event::Next(step) => {
-                    let body = feed_chunk(&mut m, step.map_err(Failure::Thrown)?).await;
+                    let fed: Pin<Box<dyn Future<Output = JsValue>>> =
+                        Box::pin(feed_chunk(&mut m, step.map_err(Failure::Thrown)?));
+                    let body = fed.await;
                     match &mut d.durable {
                         Some(store) => store.keep(d.fed, body),
                         None => d.body = body,
