@@ -209,7 +209,7 @@ export function createSimulator({ verbose = false, tokenTtlSec, refreshTtlSec } 
     if (path === '/voice/v1/.well-known/medscribealliance' && m === 'GET') return send(res, ...catalog.discovery(origin));
     const v1 = a === 'voice' && b === 'v1' && c === 'sessions' && d !== undefined;
     const apiV1 = a === 'voice' && b === 'api' && c === 'v1';
-    let answer;
+    let answer, generated;
     const session = v1 || (apiV1 && (d === 'transaction' || d === 'sessions')) ? (v1 ? d : e) : undefined;
     const authed = () => {
       if (session !== undefined) record(session, req);
@@ -217,8 +217,8 @@ export function createSimulator({ verbose = false, tokenTtlSec, refreshTtlSec } 
     };
     if (v1 && e === 'audio' && f === undefined && m === 'GET') answer = () => catalog.audio(d, origin);
     else if (v1 && e === undefined && m === 'PATCH') answer = async () => catalog.update(d, await json());
-    else if (v1 && e === undefined && m === 'GET' && catalog.sessionDocument(d, url.searchParams.get('document_id'))) {
-      answer = () => catalog.sessionDocument(d, url.searchParams.get('document_id'));
+    else if (v1 && e === undefined && m === 'GET' && (generated = catalog.sessionDocument(d, url.searchParams.get('document_id')))) {
+      answer = () => generated; // a generated document's answer, looked up once
     } else if (v1 && e === 'process' && f === 'template' && g !== undefined && segments.length === 7 && m === 'POST') {
       answer = () => catalog.process(d, g, origin);
     } else if (apiV1 && d === 'transaction' && f === 'convert-to-template' && segments.length === 6 && m === 'POST') {

@@ -121,7 +121,7 @@ proptest! {
         prop_assume!(!row.path.is_empty());
         let base = BaseUrl::parse("https://api.eka.care/gw").unwrap();
         let params = [a.as_str(), b.as_str()];
-        let n = row.path.matches('{').count();
+        let n = row.params();
         match op_url(&base, row.op, &params[..n]) {
             Err(e) => {
                 prop_assert_eq!(e.code, ErrorCode::InvalidArgument);

@@ -175,6 +175,19 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The same error, with the HTTP status of the answer it is (or that answers it).
+    ///
+    /// ```
+    /// use eka_voice::proto::Error;
+    /// assert_eq!(Error::invalid_argument("bad id").with_status(400).status, Some(400));
+    /// ```
+    pub fn with_status(mut self, status: u16) -> Error {
+        self.status = Some(status);
+        self
+    }
+}
+
 /// What replaces a secret in a message.
 pub const REDACTED: &str = "[redacted]";
 

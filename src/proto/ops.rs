@@ -165,7 +165,7 @@ pub const OWN_METHODS: [Op; 5] = [
 ];
 
 /// The text of `pkg-template/js/ops.js`: `[name, index, path parameters, JSON body]` of each
-/// operation the client's one driver performs, and the methods of the lifecycle's own.
+/// operation the client's one driver performs (not the lifecycle's own, [`OWN_METHODS`]).
 #[cfg(any(not(target_arch = "wasm32"), doc))]
 pub fn operations_js() -> String {
     let mut s = String::from(
@@ -179,7 +179,7 @@ pub fn operations_js() -> String {
         if OWN_METHODS.contains(&r.op) {
             continue;
         }
-        let params = r.path.matches('{').count();
+        let params = r.params();
         let body = u8::from(r.body == Body::Json);
         s.push_str(&alloc::format!(
             "  ['{}', {i}, {params}, {body}],\n",
@@ -188,6 +188,30 @@ pub fn operations_js() -> String {
     }
     s.push_str("];\n");
     s
+}
+
+impl OpRow {
+    /// How many path parameters it takes (its `{…}` segments).
+    ///
+    /// ```
+    /// use eka_voice::proto::Op;
+    /// assert_eq!(Op::ProcessTemplate.row().params(), 2);
+    /// assert_eq!(Op::ListTemplates.row().params(), 0);
+    /// ```
+    pub fn params(&self) -> usize {
+        self.path.matches('{').count()
+    }
+
+    /// Whether it concerns a session: its path has `{session_id}` (then its first parameter).
+    ///
+    /// ```
+    /// use eka_voice::proto::Op;
+    /// assert!(Op::UploadTranscript.row().about_session());
+    /// assert!(!Op::GetDocument.row().about_session());
+    /// ```
+    pub fn about_session(&self) -> bool {
+        self.path.split('/').any(|s| s == "{session_id}")
+    }
 }
 
 impl Op {
@@ -331,9 +355,7 @@ pub fn match_op<'p>(
     } else {
         (404, ErrorCode::NotFound, "not an operation this forwards")
     };
-    let mut e = Error::new(code, what);
-    e.status = Some(status);
-    Err(e)
+    Err(Error::new(code, what).with_status(status))
 }
 
 /// The values of `pattern`'s `{…}` segments in `path`, when it has the same segments.

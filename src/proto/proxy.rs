@@ -20,7 +20,7 @@
 use super::audio::AudioFormat;
 use super::classify::Op;
 use super::create::create_url;
-use super::error::{Error, ErrorCode};
+use super::error::Error;
 use super::ops::{match_op, op_url, session_url};
 use super::url::{BaseUrl, Filter};
 use alloc::string::String;
@@ -39,12 +39,6 @@ pub struct ProxyRoute {
     pub session_id: Option<String>,
     /// The upstream URL.
     pub url: String,
-}
-
-fn refused(status: u16, code: ErrorCode, message: &str) -> Error {
-    let mut e = Error::new(code, message);
-    e.status = Some(status);
-    e
 }
 
 /// `s` percent-decoded, when every `%` starts a valid escape of a printable ASCII
@@ -91,7 +85,7 @@ pub fn proxy_route(
     query: &str,
 ) -> Result<ProxyRoute, Error> {
     let (row, raw) = match_op(method, path, true)?;
-    let bad = |what: &str| refused(400, ErrorCode::InvalidArgument, what);
+    let bad = |what: &str| Error::invalid_argument(what).with_status(400);
     let mut params = Vec::with_capacity(raw.len());
     for p in raw {
         params.push(percent_decode(p).ok_or_else(|| bad("a bad path parameter"))?);
@@ -125,11 +119,7 @@ pub fn proxy_route(
         }
     }
     .map_err(|e| bad(&e.message))?;
-    let session_id = row
-        .path
-        .split('/')
-        .any(|s| s == "{session_id}")
-        .then(|| id.into());
+    let session_id = row.about_session().then(|| id.into());
     Ok(ProxyRoute {
         op: row.op,
         session_id,

@@ -206,9 +206,8 @@ impl VoiceClient {
     }
 }
 
-/// The `sessionId` argument of an export: a string the core accepts as a session id.
-/// An operation's arguments: each path parameter a string (named after the row's `{…}`
-/// segment when it is not), the JSON body for a row that has one, the options.
+/// An operation's arguments: each path parameter a string, the JSON body for a row that has
+/// one, the options.
 fn op_args(
     row: &crate::proto::OpRow,
     params: &js_sys::Array,
@@ -216,7 +215,7 @@ fn op_args(
     options: &JsValue,
 ) -> Result<super::call::OpArgs, Error> {
     let options = read::<super::options::OpOptions>(options)?;
-    let count = row.path.matches('{').count() as u32;
+    let count = row.params() as u32;
     let mut values = alloc::vec::Vec::new();
     for i in 0..count {
         let v = params.get(i).as_string();
@@ -242,6 +241,7 @@ fn op_args(
     })
 }
 
+/// The `sessionId` argument of an export: a string the core accepts as a session id.
 fn checked_id(session_id: &JsValue) -> Result<String, Error> {
     let id = session_id
         .as_string()

@@ -37,10 +37,9 @@ impl Client {
         row: &'static OpRow,
         args: OpArgs,
     ) -> Result<JsValue, Failure> {
-        let id = if row.path.split('/').any(|s| s == "{session_id}") {
-            args.params.first().map_or("", String::as_str)
-        } else {
-            ""
+        let id = match args.params.first() {
+            Some(id) if row.about_session() => id.as_str(),
+            _ => "",
         };
         let fail = |e: Error| Failure::new(e, (!id.is_empty()).then_some(id));
         let url = url_of(self.base(), row, &args).map_err(fail)?;
