@@ -2,7 +2,7 @@
 # Installs what the build and the tests need, idempotently (quick when all is there):
 #   - the wasm32-unknown-unknown Rust target;
 #   - wasm-bindgen-cli at EXACTLY the version Cargo.toml pins for wasm-bindgen;
-#   - the npm devDependencies (binaryen's wasm-opt, typescript);
+#   - the npm devDependencies (binaryen's wasm-opt, typescript, Prism for the OpenAPI check);
 #   - with --browser: Debian's chromium and chromium-driver (headless browser tests);
 #   - with --redis: Debian's redis-server (the multi-instance webhook recipe's test starts
 #     one on 127.0.0.1);
@@ -36,9 +36,10 @@ if [ "$have" != "$want" ]; then
   cargo install wasm-bindgen-cli --version "$want" --force
 fi
 
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/tsc ] || [ ! -x node_modules/.bin/esbuild ] || [ package.json -nt node_modules/.package-lock.json ]; then
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/tsc ] || [ ! -x node_modules/.bin/prism ] || [ ! -x node_modules/.bin/esbuild ] || [ package.json -nt node_modules/.package-lock.json ]; then
   say "installing npm devDependencies"
-  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+  # (SCARF_ANALYTICS: Prism's dependency @scarf/scarf reports installs unless told not to.)
+  if [ -f package-lock.json ]; then SCARF_ANALYTICS=false npm ci --no-audit --no-fund; else SCARF_ANALYTICS=false npm install --no-audit --no-fund; fi
 fi
 
 if $consumers && { [ ! -f tests/consumers/node_modules/.package-lock.json ] || [ tests/consumers/package-lock.json -nt tests/consumers/node_modules/.package-lock.json ]; }; then

@@ -92,8 +92,10 @@ tarball=$(cd pkg && npm pack --silent --pack-destination "../$tmp" | tail -n 1)
 echo '{"name":"consumer","private":true,"type":"module"}' > "$consumer/package.json"
 (cd "$consumer" && npm install --silent --no-audit --no-fund "../$tarball")
 cp -r tests/package/*.mjs tests/package/*.ts tests/package/tsconfig.json tests/package/tsconfig.node.json tests/package/browser tests/package/recorder tests/package/outage scripts/webdriver.mjs "$consumer/"
-fixtures="$(pwd)/tests/fixtures/audio"
-(cd "$consumer" && EKA_FIXTURES="$fixtures" node --test --test-reporter=tap ./api.test.mjs ./load.test.mjs ./server.test.mjs ./proxy.test.mjs ./redis.test.mjs) 2>&1 | tee "$tmp/package.log" | grep -E '^(not )?ok |^# (pass|fail)'
+root="$(pwd)"
+fixtures="$root/tests/fixtures/audio"
+# prism.test.mjs: every operation through Prism's validation proxy against the provider's OpenAPI.
+(cd "$consumer" && EKA_FIXTURES="$fixtures" EKA_PRISM="$root/node_modules/.bin/prism" EKA_OPENAPI="$root/tests/fixtures/openapi/eka-voice-openapi.yaml" node --test --test-reporter=tap ./api.test.mjs ./load.test.mjs ./server.test.mjs ./proxy.test.mjs ./redis.test.mjs ./prism.test.mjs) 2>&1 | tee "$tmp/package.log" | grep -E '^(not )?ok |^# (pass|fail)'
 grep -q '^# fail 0' "$tmp/package.log" || { cat "$tmp/package.log"; exit 1; }
 count "package (node:test)" "$tmp/package.log"
 say "package in headless Chromium: a page importing 'eka-voice' by name, and a module worker"

@@ -22,8 +22,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as B from './bodies.mjs';
 
 export const MAX_CHUNK_BYTES = 10 * 1024 * 1024;
+// The document's header enum, plus the generic value it says is resolved from the file
+// name's extension (application/octet-stream), as no header at all is.
 const ALLOWED_CONTENT_TYPES = new Set([
-  'audio/webm;codecs=opus', 'audio/wav', 'audio/ogg', 'audio/ogg;codecs=opus', 'audio/mp4', 'audio/m4a', 'audio/mp3',
+  'application/octet-stream', 'audio/webm;codecs=opus', 'audio/wav', 'audio/ogg', 'audio/ogg;codecs=opus', 'audio/mp4', 'audio/m4a', 'audio/mp3',
 ]);
 const FILE_NAME = /^[A-Za-z0-9_-]+_(0|[1-9][0-9]*)\.(wav|webm|ogg|mp3|m4a|mp4)$/;
 // What the provider's server collects from storage at End (its pattern `^(\d+)\.<ext>$`):
@@ -107,7 +109,11 @@ export class Lifecycle {
       uploadUrl = `${host}/voice/v1/sessions/${encodeURIComponent(id)}/audio`;
     }
     if (sim.upload_url === 'malformed') uploadUrl = { uploadData: { url: 42 } };
-    return [201, { session_id: id, status: 'created', created_at: iso(now), expires_at: iso(s.expires), upload_url: uploadUrl, patient_details: req.patient_details ?? null }];
+    // patient_details only when given: the document's CreateSessionResponse has it as an
+    // object, not nullable (Get Session's may be null).
+    const created = { session_id: id, status: 'created', created_at: iso(now), expires_at: iso(s.expires), upload_url: uploadUrl };
+    if (req.patient_details !== undefined) created.patient_details = req.patient_details;
+    return [201, created];
   }
 
   /** How long the answers to uploads of session `id` are held (simulate.hold_upload_ms). */

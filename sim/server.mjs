@@ -103,7 +103,7 @@ function applyFilter(body, query) {
 }
 
 /** Creates a simulator; `listen()` resolves with its base URL. */
-export function createSimulator({ verbose = false, tokenTtlSec, refreshTtlSec } = {}) {
+export function createSimulator({ verbose = false, tokenTtlSec, refreshTtlSec, publicUrl } = {}) {
   const sessions = new Map(); // id -> { created, n }
   const log = new Map(); // id -> [{ method, path, query, authorization, t }]
   const custom = new Map();
@@ -131,6 +131,9 @@ export function createSimulator({ verbose = false, tokenTtlSec, refreshTtlSec } 
     if (header.startsWith('Bearer detail-expired')) return [401, B.envelope4('token_expired')];
     return auth.check(header.slice(7));
   };
+  // The origin the answers' links name (upload_url, discovery's endpoints): the request's
+  // own host, or `publicUrl` when a proxy stands in front of the simulator.
+  const originOf = (req) => publicUrl ?? `http://${req.headers.host}`;
   const decode = (seg) => {
     try {
       return decodeURIComponent(seg);
@@ -140,7 +143,7 @@ export function createSimulator({ verbose = false, tokenTtlSec, refreshTtlSec } 
   };
 
   async function lifecycleRoute(req, res, segments, url) {
-    const origin = `http://${req.headers.host}`;
+    const origin = originOf(req);
     const [, , , rawId, action, file] = segments;
     const id = rawId === undefined ? undefined : decode(rawId);
     if (req.method === 'POST' && segments.length === 3) {
@@ -182,7 +185,7 @@ export function createSimulator({ verbose = false, tokenTtlSec, refreshTtlSec } 
 
   /** The operations beyond the lifecycle (catalog.mjs); `null` when the request is none. */
   async function catalogRoute(req, res, url, segments) {
-    const origin = `http://${req.headers.host}`;
+    const origin = originOf(req);
     const m = req.method;
     const [a, b, c, d, e, f, g] = segments.map((x) => decode(x) ?? '\0');
     const json = async () => {
@@ -396,6 +399,8 @@ usage: npx eka-voice-sim [--port N] [--verbose]      (from the installed package
 
   --port N     port to listen on (default: $EKA_SIM_PORT or 8787; 0 = any free port)
   --verbose    log each request (method and path) to stderr
+  --public-url U  the origin the answers' links (upload_url, discovery) name, when a proxy
+                  stands in front of the simulator (default: the request's own host)
   --token-ttl N   lifetime of the tokens of client-credentials logins, seconds (default
                   1800; refresh tokens live twice as long)
 
@@ -421,11 +426,13 @@ async function main(argv) {
   let port = Number(process.env.EKA_SIM_PORT || 8787);
   let verbose = false;
   let tokenTtlSec;
+  let publicUrl;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--help' || a === '-h') return void process.stdout.write(USAGE);
     else if (a === '--verbose') verbose = true;
     else if (a === '--token-ttl') tokenTtlSec = Number(argv[++i]);
+    else if (a === '--public-url') publicUrl = new URL(argv[++i] ?? '').origin;
     else if (a === '--port' || a.startsWith('--port=')) {
       port = Number(a.includes('=') ? a.slice(7) : argv[++i]);
     } else {
@@ -441,7 +448,7 @@ async function main(argv) {
     process.stderr.write(`--token-ttl must be a positive number of seconds\n`);
     process.exit(2);
   }
-  const sim = createSimulator({ verbose, tokenTtlSec, refreshTtlSec: tokenTtlSec && tokenTtlSec * 2 });
+  const sim = createSimulator({ verbose, tokenTtlSec, refreshTtlSec: tokenTtlSec && tokenTtlSec * 2, publicUrl });
   const url = await sim.listen(port);
   process.stdout.write(`eka-voice simulator listening on ${url}\n`);
   const stop = () => sim.close().then(() => process.exit(0));

@@ -274,6 +274,8 @@ const NOT_CHUNKS = 'chunks must be an iterable or async iterable of Blob / Array
 const UNREADABLE = 'chunks could not be iterated';
 export function openChunks(chunks) {
   if (chunks === null || typeof chunks !== 'object') throw NOT_CHUNKS;
+  // One recording passed as it is (its bytes would be iterated one number at a time).
+  if (sizeOf(chunks) !== undefined) throw 'chunks must be an iterable of chunks: pass [recording] for one recording';
   try {
     if (Array.isArray(chunks)) {
       const copy = Array.prototype.slice.call(chunks);

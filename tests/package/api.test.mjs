@@ -201,3 +201,9 @@ test('every operation of the API is a method; the table\'s own driver performs t
   await assert.rejects(client.listTemplates({ oid: 'x' }), (e) => e.code === 'invalid_argument' && /does not take/.test(e.message));
   await assert.rejects(client.createTemplate('not an object'), (e) => e.code === 'invalid_argument');
 });
+
+test('transcribe given one recording instead of chunks says how to pass it', async () => {
+  for (const recording of [new Uint8Array(12), new ArrayBuffer(12), new Blob([new Uint8Array(12)])]) {
+    await assert.rejects(client.transcribe(recording), (e) => e.code === 'invalid_argument' && /pass \[recording\]/.test(e.message));
+  }
+});
