@@ -653,7 +653,14 @@ export declare class VoiceClient {
   ): Promise<TranscribeResult>;
   /** Frees the client's wasm memory now (it is also freed when garbage-collected). */
   free(): void;
-  /** Discovery (public: no token): the service's models, languages and audio capabilities. */
+  /**
+   * Discovery (public: no token): the service's models, languages and audio capabilities.
+   * The answer is kept by the client as its `Cache-Control` says (`max-age`, at most a day;
+   * `no-store`/`no-cache`/none: not kept) and answered again from there, a copy each time,
+   * while fresh. While it is kept, `createSession` and `transcribe` check `model` and
+   * `languageHint` against it (`invalid_argument` before any request); nothing is checked,
+   * and nothing asked, when no answer is kept.
+   */
   getDiscovery(options?: OperationOptions): Promise<Answer<Discovery>>;
   /** A presigned URL of the whole recording (404 `audio_not_available` until it is combined, after End; 403 `audio_not_enabled`). */
   getSessionAudio(sessionId: string, options?: OperationOptions): Promise<Answer<SessionAudio>>;

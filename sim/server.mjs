@@ -209,7 +209,10 @@ export function createSimulator({ verbose = false, tokenTtlSec, refreshTtlSec, p
       return res.end(m === 'PUT' ? '' : bytes);
     }
     const path = url.pathname;
-    if (path === '/voice/v1/.well-known/medscribealliance' && m === 'GET') return send(res, ...catalog.discovery(origin));
+    if (path === '/voice/v1/.well-known/medscribealliance' && m === 'GET') {
+      record('__discovery', req);
+      return send(res, ...catalog.discovery(origin));
+    }
     const v1 = a === 'voice' && b === 'v1' && c === 'sessions' && d !== undefined;
     const apiV1 = a === 'voice' && b === 'api' && c === 'v1';
     let answer, generated;

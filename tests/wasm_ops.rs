@@ -374,3 +374,66 @@ fn progress_recorder() -> (Array, JsValue) {
         .unwrap();
     (seen, hook)
 }
+
+#[wasm_bindgen_test]
+async fn discovery_is_kept_as_its_cache_control_says_and_a_create_is_checked_against_it() {
+    let c = client();
+    let discovery = || {
+        op(
+            &c,
+            "getDiscovery",
+            &[],
+            JsValue::UNDEFINED,
+            JsValue::UNDEFINED,
+        )
+    };
+    // Not kept yet: a create with a model the service does not offer reaches the service.
+    let unchecked = create(&c, obj(&[("model", "turbo".into())])).await;
+    assert!(
+        unchecked.is_ok(),
+        "no Discovery kept: nothing to check against"
+    );
+    let before = received("__discovery").await.0.len();
+    let first = discovery().await.unwrap();
+    // The simulator says `max-age=10800`: the second call is answered by the client, with a
+    // copy (what the caller changed in the first is not in it).
+    js_sys::Reflect::set(&first, &"protocol".into(), &"changed".into()).unwrap();
+    let second = discovery().await.unwrap();
+    assert_eq!(s(&second, "protocol"), "medscribealliance");
+    assert_eq!(n(&second, "http_status"), 200.0);
+    assert_eq!(received("__discovery").await.0.len() - before, 1);
+    // Now a create is checked against it, before any request.
+    let (counted, calls) = counting_client();
+    op(
+        &counted,
+        "getDiscovery",
+        &[],
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    )
+    .await
+    .unwrap();
+    let asked = calls.length();
+    for (opts, says) in [
+        (
+            obj(&[("model", "turbo".into())]),
+            "`model` \"turbo\" is not a model of the service (Discovery: lite, pro)",
+        ),
+        (
+            obj(&[
+                ("model", "lite".into()),
+                ("languageHint", Array::of1(&"en-hi".into()).into()),
+            ]),
+            "`languageHint` \"en-hi\" is not a language of model \"lite\" (Discovery: en, hi)",
+        ),
+    ] {
+        let e = expect_error(create(&counted, opts).await, "invalid_argument", None);
+        assert_eq!(s(&e, "message"), says);
+    }
+    assert_eq!(calls.length(), asked, "refused before any request");
+    let fine = obj(&[
+        ("model", "pro".into()),
+        ("languageHint", Array::of1(&"en-hi".into()).into()),
+    ]);
+    assert!(create(&counted, fine).await.is_ok());
+}

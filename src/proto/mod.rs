@@ -25,6 +25,7 @@
 //! | [`resample`] | the recorder's downmix and resampling to 16 kHz (anti-aliasing filter) |
 //! | [`budget`] | a client's request budget (even pacing) and client-wide pause |
 //! | [`credentials`] | tokens from client credentials: login, refresh at 80 %, re-login |
+//! | [`discovery`] | how long Discovery's answer is kept (its `Cache-Control`); a create checked against it |
 //! | [`webhook`] | webhooks: the signature header, HMAC, freshness, the normalised event |
 //! | [`error`] | [`Error`] with a stable [`ErrorCode`]; redaction of secrets |
 //!
@@ -41,6 +42,7 @@ pub mod chunker;
 pub mod classify;
 pub mod create;
 pub mod credentials;
+pub mod discovery;
 pub mod durable;
 pub mod end;
 pub mod error;

@@ -9,14 +9,16 @@
 use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::cell::Cell;
 use wasm_bindgen::JsValue;
 
 use super::abort::AbortWatch;
-use super::client::{reporter, Call, Client, Hooks};
+use super::client::{now, reporter, Call, Client, Hooks};
 use super::errors::Failure;
 use super::js;
 use super::options::{Filters, OpOptions, PollOptions};
-use crate::proto::{op_url, push_encoded, Body, Error, ErrorCode, OpRow, MAX_FIELD_CHARS};
+use crate::proto::discovery::max_age_ms;
+use crate::proto::{op_url, push_encoded, Body, Error, ErrorCode, Op, OpRow, MAX_FIELD_CHARS};
 
 /// An operation's arguments, read by the export: its path parameters (in the row's order),
 /// its JSON body's text, its options.
@@ -43,6 +45,12 @@ impl Client {
         };
         let fail = |e: Error| Failure::new(e, (!id.is_empty()).then_some(id));
         let url = url_of(self.base(), row, &args).map_err(fail)?;
+        // Discovery's answer is kept as its Cache-Control says: asked again only when stale.
+        let keeps = row.op == Op::Discovery;
+        if let Some(copy) = keeps.then(|| self.discovery().answer(now())).flatten() {
+            return Ok(copy);
+        }
+        let header = Cell::new(JsValue::UNDEFINED);
         let body = args.body.map(JsValue::from);
         let c = Call {
             method: row.method,
@@ -50,6 +58,7 @@ impl Client {
             body: body.as_ref(),
             json: row.body == Body::Json,
             auth: row.auth,
+            cache_control: keeps.then_some(&header),
         };
         let o = args.options;
         let mut cfg = self.config(&PollOptions::from(o.call.clone()), row.op, false);
@@ -59,6 +68,10 @@ impl Client {
         let abort = AbortWatch::new(o.call.request.signal.clone());
         let hooks = Hooks::retries_only(o.call.retries.on_retry.as_ref());
         let answer = self.execute(&c, cfg, &abort, id, &hooks).await?;
+        if keeps {
+            let max_age = max_age_ms(header.take().as_string().as_deref());
+            self.discovery().keep(&answer, max_age, now());
+        }
         if !row.waits {
             return Ok(answer);
         }

@@ -10,6 +10,7 @@ use wasm_bindgen::JsValue;
 use web_sys::AbortController;
 
 use super::abort::AbortWatch;
+use super::discovery::KeptDiscovery;
 use super::errors::Failure;
 use super::fetch::{exchange, request_init, Exchange, Request};
 use super::js;
@@ -30,6 +31,8 @@ pub struct Client {
     max_response_bytes: u64,
     /// The core's [`SESSION_BODY_STATUSES`] as a JS array, built once for every request.
     session_statuses: JsValue,
+    /// The kept Discovery answer.
+    discovery: KeptDiscovery,
     /// The request budget shared by all requests (`pollMany`'s `maxRequestsPerSecond`).
     #[cfg(feature = "server")]
     budget: BudgetSlot,
@@ -59,6 +62,7 @@ impl Client {
                 .map(|&s| JsValue::from(s))
                 .collect::<Array>()
                 .into(),
+            discovery: KeptDiscovery::default(),
             #[cfg(feature = "server")]
             budget: Default::default(),
         })
@@ -73,6 +77,11 @@ impl Client {
     /// What this client remembers of the sessions it uploads to.
     pub fn sessions(&self) -> &Sessions {
         &self.sessions
+    }
+
+    /// The kept Discovery answer.
+    pub fn discovery(&self) -> &KeptDiscovery {
+        &self.discovery
     }
 
     /// The validated base URL.
@@ -131,6 +140,7 @@ impl Client {
             body: None,
             json: false,
             auth: true,
+            cache_control: None,
         };
         let hooks = Hooks {
             progress: report,
@@ -185,7 +195,7 @@ impl Client {
                         self.take_budget(abort, within, || x.expired()).await?;
                         timeout_ms.min(x.within_deadline().max(1))
                     };
-                    let req = self.request(call.url, &x.init);
+                    let req = self.request(call, &x.init);
                     let exchanged = exchange(&req, timeout_ms, abort, &mut x.controller).await;
                     #[cfg(feature = "server")]
                     self.note_answer(&exchanged);
@@ -227,12 +237,13 @@ impl Client {
 
 impl Client {
     /// A request of this client to `url`.
-    fn request<'a>(&'a self, url: &'a str, init: &'a JsValue) -> Request<'a> {
+    fn request<'a>(&'a self, call: &'a Call<'a>, init: &'a JsValue) -> Request<'a> {
         Request {
-            url,
+            url: call.url,
             init,
             session_statuses: &self.session_statuses,
             max_bytes: self.max_response_bytes,
+            cache_control: call.cache_control.is_some(),
         }
     }
 }
@@ -266,7 +277,7 @@ pub(crate) fn report_retry(
 }
 
 /// The clock of the layer (`Date.now()`).
-fn now() -> u64 {
+pub(crate) fn now() -> u64 {
     Date::now() as u64
 }
 
@@ -345,6 +356,9 @@ impl<'a> Exec<'a> {
             Exchange::Answer(a) => {
                 self.body = a.body;
                 self.http_status = a.status;
+                if let Some(header) = self.call.cache_control {
+                    header.replace(a.cache_control);
+                }
                 self.cause = JsValue::UNDEFINED;
                 let (facts, retry_after) = (a.facts.as_ref(), a.retry_after.as_deref());
                 (self.poller).on_answer(now(), a.status, facts, retry_after, Math::random())
@@ -438,6 +452,9 @@ pub struct Call<'a> {
     pub json: bool,
     /// Whether to send the bearer token (never to a presigned storage URL).
     pub auth: bool,
+    /// For a row whose answer is kept (Discovery): where the answer's `Cache-Control`
+    /// header is written.
+    pub cache_control: Option<&'a core::cell::Cell<JsValue>>,
 }
 
 /// Adds `http_status` to a parsed body.

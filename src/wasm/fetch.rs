@@ -39,6 +39,8 @@ pub struct Answer {
     pub facts: Option<BodyFacts>,
     /// The raw `Retry-After` header.
     pub retry_after: Option<String>,
+    /// The raw `Cache-Control` header (a string), when the request asked for it.
+    pub cache_control: JsValue,
 }
 
 /// How an exchange ended.
@@ -65,6 +67,8 @@ pub struct Request<'a> {
     pub session_statuses: &'a JsValue,
     /// The largest body read, in bytes (`maxResponseBytes`).
     pub max_bytes: u64,
+    /// Whether the answer's `Cache-Control` is wanted (a row whose answer is kept).
+    pub cache_control: bool,
 }
 
 /// The request's `AbortController` while the request runs: dropped before the exchange
@@ -147,6 +151,10 @@ pub async fn exchange(
                 body,
                 facts,
                 retry_after: answer.retry_after(),
+                cache_control: match req.cache_control {
+                    true => answer.cache_control(),
+                    false => JsValue::UNDEFINED,
+                },
             })
         }
         Ok(Err(e)) => {

@@ -56,7 +56,7 @@ extern "C" {
         max_bytes: f64,
     ) -> Result<Promise, JsValue>;
 
-    /// What [`exchange`] answers: `{ status, body, retryAfter, oversized }`.
+    /// What [`exchange`] answers: `{ status, body, retryAfter, cacheControl, oversized }`.
     pub type Answered;
     /// The HTTP status.
     #[wasm_bindgen(method, getter)]
@@ -67,6 +67,9 @@ extern "C" {
     /// The raw `Retry-After` header.
     #[wasm_bindgen(method, getter, js_name = retryAfter)]
     pub fn retry_after(this: &Answered) -> Option<String>;
+    /// The raw `Cache-Control` header.
+    #[wasm_bindgen(method, getter, js_name = cacheControl)]
+    pub fn cache_control(this: &Answered) -> JsValue;
     /// Whether the body was over the limit (and not read).
     #[wasm_bindgen(method, getter)]
     pub fn oversized(this: &Answered) -> bool;
@@ -119,6 +122,10 @@ extern "C" {
     /// A short description of a thrown value: its `message` (and its cause's).
     #[wasm_bindgen]
     pub fn describe(e: &JsValue) -> String;
+
+    /// A structured clone of a kept answer.
+    #[wasm_bindgen]
+    pub fn copy(v: &JsValue) -> JsValue;
 
     /// Takes an audio chunk (Blob, ArrayBuffer, SharedArrayBuffer or view) now, through the
     /// platform's own getters -> a [`TakenChunk`], or `undefined` when it is none. The

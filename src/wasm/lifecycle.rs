@@ -39,6 +39,9 @@ impl Client {
         call: &CallOptions,
         abort: &AbortWatch,
     ) -> Result<Created, Failure> {
+        // Against the kept Discovery answer, if any (no request of its own).
+        let checked = self.discovery().check(req, super::client::now());
+        checked.map_err(|e| Failure::new(e, req.session_id.as_deref()))?;
         let body: JsValue = req
             .to_json()
             .map_err(|e| Failure::new(e, req.session_id.as_deref()))?
@@ -161,6 +164,7 @@ impl Client {
             body: Some(&body),
             json: false,
             auth: op.sends_token(),
+            cache_control: None,
         };
         let cfg = self.config(&PollOptions::from(call.clone()), op, false);
         let hooks = Hooks::retries_only(call.retries.on_retry.as_ref());
@@ -207,6 +211,7 @@ impl Client {
             body: Some(body),
             json: true,
             auth: true,
+            cache_control: None,
         };
         let cfg = self.config(&PollOptions::from(call.clone()), op, false);
         let hooks = Hooks::retries_only(call.retries.on_retry.as_ref());

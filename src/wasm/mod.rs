@@ -10,6 +10,7 @@
 //! | [`client`] | runs a [`Poller`](crate::proto::Poller): the action loop of every call |
 //! | [`lifecycle`] | `createSession`, `uploadAudio` (a planned upload, raw or presigned), `endSession` |
 //! | [`transcribe`] | the driver of the core's [`Transcriber`](crate::proto::Transcriber): create → upload as chunks arrive → end → poll |
+//! | [`discovery`] | the client's kept Discovery answer (the core says how long; a create is checked against it) |
 //! | [`durable`] | a durable transcription's store: the caller's `durable` hooks, performing the core's storage actions |
 //! | [`sessions`] | the client's table of sessions (the core's, behind a `RefCell`), `upload_url` from JS |
 //! | [`chunk`] | audio chunks from JS (Blob, ArrayBuffer, views) |
@@ -46,6 +47,8 @@ pub mod call;
 pub mod chunk;
 #[cfg(feature = "std")]
 pub mod client;
+#[cfg(feature = "std")]
+pub mod discovery;
 #[cfg(feature = "std")]
 pub mod durable;
 #[cfg(feature = "std")]

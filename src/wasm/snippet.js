@@ -85,6 +85,10 @@ function option(o, kind, k) {
     }
   }
 }
+// A copy of a kept answer (the caller may change what it was given).
+export function copy(v) {
+  return structuredClone(v);
+}
 export function requestInit(method, token, body, json) {
   const headers = { accept: 'application/json' };
   if (json) headers['content-type'] = 'application/json';
@@ -98,7 +102,8 @@ export function requestInit(method, token, body, json) {
 const TIMED_OUT = Symbol('request timed out');
 // `fetch(url, init)` under `controller`, with a request timer, its body read: `json()` for
 // the statuses in `sessionStatuses` when its length is known, else text (parsed when it is
-// JSON); a body over `maxBytes` is not read. -> { status, body, retryAfter, oversized }, or
+// JSON); a body over `maxBytes` is not read. -> { status, body, retryAfter, cacheControl,
+// oversized }, or
 // null when the timer ran out. A body that did not arrive whole rejects (a transport
 // failure); a complete body that is not JSON leaves `body` undefined.
 export async function exchange(url, init, controller, timeoutMs, sessionStatuses, maxBytes) {
@@ -107,7 +112,7 @@ export async function exchange(url, init, controller, timeoutMs, sessionStatuses
   try {
     const r = await fetch(url, init);
     const status = r.status, h = r.headers;
-    const retryAfter = h.get('retry-after') ?? undefined;
+    const retryAfter = h.get('retry-after') ?? undefined, cacheControl = h.get('cache-control') ?? undefined;
     const length = h.get('content-length'), encoding = h.get('content-encoding');
     // Known: the length on the wire is the length of the body (no compression seen; a
     // browser hides Content-Encoding unless the server exposes it through CORS).
@@ -116,14 +121,14 @@ export async function exchange(url, init, controller, timeoutMs, sessionStatuses
     if (length !== null && +length > maxBytes) text = undefined;
     else if (known && sessionStatuses.includes(status)) {
       try { body = await r.json(); } catch (e) { if (!(e instanceof SyntaxError)) throw e; }
-      return { status, body, retryAfter, oversized: false };
+      return { status, body, retryAfter, cacheControl, oversized: false };
     } else text = known ? await r.text() : await capped(r, maxBytes);
     if (text === undefined) {
       controller.abort();
       return { status, body, retryAfter, oversized: true };
     }
     if (text) try { body = JSON.parse(text); } catch { if (!sessionStatuses.includes(status)) body = text; }
-    return { status, body, retryAfter, oversized: false };
+    return { status, body, retryAfter, cacheControl, oversized: false };
   } catch (e) {
     if (controller.signal.reason === TIMED_OUT) return null;
     throw e;

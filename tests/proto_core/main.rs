@@ -5,6 +5,7 @@
 mod classify;
 mod credentials;
 mod deadlines;
+mod discovery;
 mod ops;
 mod poll;
 #[cfg(any(feature = "server", not(target_arch = "wasm32")))]
