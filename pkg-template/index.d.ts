@@ -662,7 +662,13 @@ export declare class VoiceClient {
    * and nothing asked, when no answer is kept.
    */
   getDiscovery(options?: OperationOptions): Promise<Answer<Discovery>>;
-  /** A presigned URL of the whole recording (404 `audio_not_available` until it is combined, after End; 403 `audio_not_enabled`). */
+  /**
+   * A presigned URL of the whole recording (one MP3; no token needed: an `<audio>` element
+   * streams it). It is combined after End: while the service answers 404
+   * `audio_not_available`, the call asks again with the client's retries (`maxRetries`,
+   * backoff, deadline), then rejects `not_found` with that `apiCode`. 403
+   * `audio_not_enabled`: the business has no full-audio access.
+   */
   getSessionAudio(sessionId: string, options?: OperationOptions): Promise<Answer<SessionAudio>>;
   /** Updates a session's metadata (422 for unknown fields; mode and model only before End: 409). */
   updateSession(sessionId: string, update: SessionUpdate, options?: OperationOptions): Promise<Answer<{ session_id: string; status: string; message?: string }>>;

@@ -31,6 +31,7 @@
 //! | 401 | [`Verdict::Unauthorized`] (refresh the token once, then fatal) |
 //! | 403 with the service's code `invalid_token` or `missing_token` (the provider's own server's auth layer) | `Unauthorized` too (code `unauthorized`, status 403, the service's code in `api_code`): a rotated or malformed token is refreshed like an expired one |
 //! | 403 | `Fatal(forbidden)` |
+//! | 404 to Get Session Audio with the service's code `audio_not_available` | `Transient(not_found)`: the combined recording is prepared after End Session, and the provider's document says to ask again after a short delay |
 //! | 404 | `Fatal(not_found)`, never retried |
 //! | 408 | [`Verdict::Transient`] (`network`) |
 //! | 409 | `Fatal(conflict)` |
@@ -296,6 +297,12 @@ fn classify_error(op: Op, http: u16, facts: Option<&BodyFacts>) -> Verdict {
             Verdict::Unauthorized(e(ErrorCode::Unauthorized, "token refused"))
         }
         403 => Verdict::Fatal(e(ErrorCode::Forbidden, "forbidden")),
+        404 if op == Op::GetSessionAudio && api_code(facts) == Some("audio_not_available") => {
+            Verdict::Transient(e(
+                ErrorCode::NotFound,
+                "the session's audio is not ready yet",
+            ))
+        }
         404 => Verdict::Fatal(e(ErrorCode::NotFound, "not found")),
         408 => Verdict::Transient(e(ErrorCode::Network, "request timeout")),
         409 => Verdict::Fatal(e(ErrorCode::Conflict, "conflict")),
@@ -321,12 +328,12 @@ fn classify_error(op: Op, http: u16, facts: Option<&BodyFacts>) -> Verdict {
 /// ```
 #[inline]
 pub fn refuses_token(http: u16, facts: Option<&BodyFacts>) -> bool {
-    http == 401
-        || http == 403
-            && matches!(
-                facts.and_then(|f| f.api_code.as_deref()),
-                Some("invalid_token" | "missing_token")
-            )
+    http == 401 || http == 403 && matches!(api_code(facts), Some("invalid_token" | "missing_token"))
+}
+
+/// The service's error code of an answer, if it gave one.
+fn api_code(facts: Option<&BodyFacts>) -> Option<&str> {
+    facts.and_then(|f| f.api_code.as_deref())
 }
 
 /// The largest answer body a client reads unless told otherwise (`maxResponseBytes`):

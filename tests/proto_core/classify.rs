@@ -215,3 +215,34 @@ fn a_403_that_refuses_the_token_is_unauthorized_other_403s_are_forbidden() {
     ));
     assert!(matches!(classify(403, None), Verdict::Fatal(_)));
 }
+
+#[test]
+fn session_audio_not_ready_yet_is_asked_again_other_404s_are_final() {
+    let not_ready = err_facts("audio_not_available", "The combined audio is not ready yet");
+    let Verdict::Transient(e) = classify_answer(Op::GetSessionAudio, 404, Some(&not_ready)) else {
+        panic!("audio_not_available is retried")
+    };
+    assert_eq!(
+        (e.code, e.status, e.api_code.as_deref()),
+        (ErrorCode::NotFound, Some(404), Some("audio_not_available"))
+    );
+    // The same code to another operation, or another 404 to this one: final.
+    let gone = err_facts("resource_not_found", "Session not found");
+    for (op, f) in [
+        (Op::GetSession, Some(&not_ready)),
+        (Op::GetDocument, Some(&not_ready)),
+        (Op::GetSessionAudio, Some(&gone)),
+        (Op::GetSessionAudio, None),
+    ] {
+        assert!(
+            matches!(
+                classify_answer(op, 404, f),
+                Verdict::Fatal(Error {
+                    code: ErrorCode::NotFound,
+                    ..
+                })
+            ),
+            "{op:?}"
+        );
+    }
+}
