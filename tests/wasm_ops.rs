@@ -476,3 +476,36 @@ async fn session_audio_is_asked_again_until_it_is_ready() {
     let e = expect_error(e, "not_found", Some(404));
     assert_eq!(s(&e, "apiCode"), "audio_not_available");
 }
+
+#[wasm_bindgen_test]
+async fn the_rust_api_performs_any_row_and_refuses_the_wrong_shape() {
+    use eka_voice::proto::{ErrorCode, Op};
+    use eka_voice::wasm::errors::Failure;
+    let c = client();
+    #[derive(serde::Deserialize)]
+    struct Discovery {
+        protocol: String,
+    }
+    let d: Discovery = c
+        .operation(Op::Discovery, &[], None::<&()>, Default::default())
+        .await
+        .unwrap();
+    assert_eq!(d.protocol, "medscribealliance");
+    let code = |r: Result<Discovery, Failure>| match r {
+        Err(Failure::Api(a)) => a.error.code,
+        _ => panic!("expected an error"),
+    };
+    let own = c.operation(Op::CreateSession, &[], None::<&()>, Default::default());
+    assert_eq!(code(own.await), ErrorCode::InvalidArgument);
+    let no_id = c.operation(Op::GetDocument, &[], None::<&()>, Default::default());
+    assert_eq!(code(no_id.await), ErrorCode::InvalidArgument);
+    let no_body = c.operation(Op::CreateTemplate, &[], None::<&()>, Default::default());
+    assert_eq!(code(no_body.await), ErrorCode::InvalidArgument);
+    let missing = c.operation(
+        Op::GetDocument,
+        &["doc_none"],
+        None::<&()>,
+        Default::default(),
+    );
+    assert_eq!(code(missing.await), ErrorCode::NotFound);
+}

@@ -5,7 +5,7 @@
 //! ([`options`](super::options)), the session id, the chunk.
 
 use alloc::rc::Rc;
-use alloc::{boxed::Box, string::String, string::ToString};
+use alloc::{boxed::Box, string::String};
 
 use core::future::Future;
 use core::pin::Pin;
@@ -26,8 +26,8 @@ use crate::proto::{check_session_id, Error};
 
 /// A Voice API client. JS: `new VoiceClient({ baseUrl?, token?, getToken?, maxResponseBytes? })`.
 ///
-/// Rust/wasm users build it with [`VoiceClient::with_options`] and call
-/// [`VoiceClient::poll`] / [`VoiceClient::get`].
+/// Rust/wasm users build it with [`VoiceClient::with_options`] and call its typed Rust API
+/// (`rust_api`: `get_session`, `poll_session`, …, `operation`).
 #[cfg_attr(feature = "js-package", wasm_bindgen)]
 pub struct VoiceClient {
     inner: Rc<Client>,
@@ -39,7 +39,7 @@ impl VoiceClient {
     #[cfg_attr(feature = "js-package", wasm_bindgen(constructor))]
     pub fn new(options: JsValue) -> Result<VoiceClient, JsValue> {
         let o = read::<ClientOptions>(&options).map_err(|e| Failure::from(e).into_js())?;
-        VoiceClient::with_options(o)
+        VoiceClient::with_options(o).map_err(Failure::into_js)
     }
 
     /// `client.getSession(sessionId, { templateId?, documentId?, signal?, requestTimeoutMs?, timeoutMs? })`:
@@ -179,30 +179,11 @@ impl VoiceClient {
         self.inner.clone()
     }
 
-    /// A client from Rust-side options.
-    pub fn with_options(o: ClientOptions) -> Result<VoiceClient, JsValue> {
-        let inner = Client::new(o).map_err(|e| Failure::from(e).into_js())?;
+    /// A client from Rust-side options; bad options are `invalid_argument`.
+    pub fn with_options(o: ClientOptions) -> Result<VoiceClient, Failure> {
         Ok(VoiceClient {
-            inner: Rc::new(inner),
+            inner: Rc::new(Client::new(o)?),
         })
-    }
-
-    /// Polls a session until it is final (Rust API of `pollSession`).
-    pub async fn poll(&self, session_id: &str, options: PollOptions) -> Result<JsValue, JsValue> {
-        self.inner
-            .clone()
-            .run(session_id.to_string(), options, false)
-            .await
-            .map_err(Failure::into_js)
-    }
-
-    /// Gets a session once, in any state (Rust API of `getSession`).
-    pub async fn get(&self, session_id: &str, options: GetOptions) -> Result<JsValue, JsValue> {
-        self.inner
-            .clone()
-            .run(session_id.to_string(), options.into(), true)
-            .await
-            .map_err(Failure::into_js)
     }
 }
 

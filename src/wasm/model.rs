@@ -1,7 +1,8 @@
 //! Typed views of the API's session bodies, for Rust/wasm users (the JS API hands out the
 //! parsed objects themselves and never uses these).
 //!
-//! [`session_from_js`] reads a result of `poll` / `get` into a [`Session`] with
+//! [`session_from_js`] reads a session body (what `poll_session` / `get_session` read for
+//! the caller, or any JS session object) into a [`Session`] with
 //! serde-wasm-bindgen, straight from the JS object: no JSON text is involved, and each
 //! template's `data` stays the JS value the API sent (`serde_wasm_bindgen::preserve`), so a
 //! large document is not converted at all unless the caller asks for it. Every field the
@@ -10,8 +11,7 @@
 //! the JS object).
 //!
 //! ```ignore
-//! let result = client.poll("ses_1", PollOptions::default()).await?;
-//! let session = eka_voice::wasm::model::session_from_js(&result)?;
+//! let session = client.poll_session("ses_1", PollOptions::default(), &|_| {}).await?;
 //! for d in session.documents() {
 //!     match d.data() {
 //!         DocumentData::Markdown(text) => render_markdown(&text),

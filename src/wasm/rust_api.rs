@@ -24,23 +24,28 @@
 //!     .await?;
 //! // Or all of it, the chunks as a Stream (a recorder's):
 //! let done = client.transcribe(recorder_stream, Default::default(), &|phase, _| show(phase)).await?;
+//! // Every other operation of the table, its answer read into the app's own type:
+//! let templates: Templates = client
+//!     .operation(Op::ListTemplates, &[], None::<&()>, Default::default())
+//!     .await?;
 //! ```
 
 use alloc::string::String;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
 use super::abort::AbortWatch;
 use super::api::VoiceClient;
+use super::call::OpArgs;
 use super::chunk;
 use super::errors::Failure;
 use super::model::{session_from_js, Session};
 use super::options::{
-    CallOptions, CreateOptions, EndOptions, GetOptions, PollOptions, TranscribeOptions,
+    CallOptions, CreateOptions, EndOptions, GetOptions, OpOptions, PollOptions, TranscribeOptions,
     UploadOptions,
 };
 use super::transcribe::Chunks;
-use crate::proto::{Error, ErrorCode, Phase, UploadProgress};
+use crate::proto::{Body, Error, ErrorCode, Op, Phase, UploadProgress, OWN_METHODS};
 use alloc::{boxed::Box, vec::Vec};
 use core::pin::Pin;
 use core::task::{Context, Poll};
@@ -118,6 +123,18 @@ pub struct EndedSession {
     /// The HTTP status of the answer.
     #[serde(default)]
     pub http_status: Option<u16>,
+}
+
+/// A body as JSON text (maps as objects); one that does not serialise is `invalid_argument`.
+fn json_text<B: Serialize + ?Sized>(body: &B) -> Result<String, Failure> {
+    let not_json = || Failure::from(Error::invalid_argument("the body must serialise as JSON"));
+    let value = body
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|_| not_json())?;
+    js_sys::JSON::stringify(&value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(not_json)
 }
 
 /// Reads an answer into `T`; one that does not fit is `invalid_response`.
@@ -212,6 +229,53 @@ impl VoiceClient {
             session: session_from_js(&result)?,
             missing_chunks,
         })
+    }
+
+    /// Any operation of the table (Rust API of the JS methods made from it: `getDiscovery`,
+    /// `listTemplates`, `processTemplate`, …), under the client's retries, deadlines, token
+    /// and typed errors: the row's path parameters in its order, its JSON body (any
+    /// `Serialize` value, for a row that takes one), its options; the answer read into `T`
+    /// (the crate's [`Session`] for the rows that wait for a document, or the app's own
+    /// types: only the fields `T` names are read).
+    ///
+    /// ```ignore
+    /// #[derive(serde::Deserialize)]
+    /// struct Templates { items: Vec<Template> }
+    /// let t: Templates = client.operation(Op::ListTemplates, &[], None::<&()>, Default::default()).await?;
+    /// let done: Session = client
+    ///     .operation(Op::ProcessTemplate, &[&session_id, &template_id], None::<&()>, Default::default())
+    ///     .await?;
+    /// ```
+    pub async fn operation<T, B>(
+        &self,
+        op: Op,
+        params: &[&str],
+        body: Option<&B>,
+        options: OpOptions,
+    ) -> Result<T, Failure>
+    where
+        T: for<'de> Deserialize<'de>,
+        B: Serialize + ?Sized,
+    {
+        let row = op.row();
+        if OWN_METHODS.contains(&op) {
+            let m = "this operation has a method of its own (create_session, upload_audio, …)";
+            return Err(Error::invalid_argument(m).into());
+        }
+        if params.len() != row.params() || body.is_some() != (row.body == Body::Json) {
+            let m = "the operation takes its path parameters, and a body only when it sends one";
+            return Err(Error::invalid_argument(m).into());
+        }
+        let body = match body {
+            Some(b) => Some(json_text(b)?),
+            None => None,
+        };
+        let args = OpArgs {
+            params: params.iter().map(|p| String::from(*p)).collect(),
+            body,
+            options,
+        };
+        typed(self.client().call(row, args).await?)
     }
 
     /// End Session (Rust API of `endSession`).

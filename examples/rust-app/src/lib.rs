@@ -12,28 +12,32 @@ use wasm_bindgen::prelude::*;
 static ALLOCATOR: std::alloc::System = std::alloc::System;
 
 /// The app's own `getSession` export: the status of a session, as text. The crate's JS
-/// exports (same name) are not in this module.
+/// exports (same name) are not in this module. A failure reaches JS as the crate's
+/// `VoiceApiError`.
 #[wasm_bindgen(js_name = getSession)]
 pub async fn get_session(
     base_url: String,
     token: String,
     session_id: String,
 ) -> Result<String, JsValue> {
-    let client = client(base_url, token)?;
-    let session = client.get(&session_id, GetOptions::default()).await?;
-    Ok(status_of(&session))
+    let client = client(base_url, token).map_err(Failure::into_js)?;
+    let session = client
+        .get_session(&session_id, GetOptions::default())
+        .await
+        .map_err(Failure::into_js)?;
+    Ok(session.status)
 }
 
 /// Polls a session until it is final, and answers its status.
-pub async fn poll_status(base_url: &str, token: &str, session_id: &str) -> Result<String, JsValue> {
+pub async fn poll_status(base_url: &str, token: &str, session_id: &str) -> Result<String, Failure> {
     let client = client(base_url.into(), token.into())?;
     let mut options = PollOptions::default();
     options.pacing.interval_ms = Some(100);
-    let session = client.poll(session_id, options).await?;
-    Ok(status_of(&session))
+    let session = client.poll_session(session_id, options, &|_| {}).await?;
+    Ok(session.status)
 }
 
-fn client(base_url: String, token: String) -> Result<VoiceClient, JsValue> {
+fn client(base_url: String, token: String) -> Result<VoiceClient, Failure> {
     VoiceClient::with_options(eka_voice::wasm::ClientOptions {
         base_url: Some(base_url),
         token: Some(token),
@@ -41,11 +45,57 @@ fn client(base_url: String, token: String) -> Result<VoiceClient, JsValue> {
     })
 }
 
-fn status_of(session: &JsValue) -> String {
-    js_sys::Reflect::get(session, &"status".into())
-        .ok()
-        .and_then(|s| s.as_string())
-        .unwrap_or_default()
+/// A template as the app reads it (only the fields it names).
+#[derive(serde::Deserialize)]
+pub struct Template {
+    /// Its id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+}
+
+#[derive(serde::Deserialize)]
+struct Templates {
+    items: Vec<Template>,
+}
+
+#[derive(serde::Serialize)]
+struct NewTemplate<'a> {
+    title: &'a str,
+    section_ids: [&'a str; 1],
+}
+
+/// A template picker's calls through the crate's one operation method, with the app's own
+/// types: creates a template, lists them, and answers the one created as listed.
+pub async fn template_roundtrip(
+    base_url: &str,
+    token: &str,
+    title: &str,
+) -> Result<Template, Failure> {
+    use eka_voice::proto::Op;
+    let client = client(base_url.into(), token.into())?;
+    let body = NewTemplate {
+        title,
+        section_ids: ["sec_1"],
+    };
+    #[derive(serde::Deserialize)]
+    struct Made {
+        template_id: String,
+    }
+    let made: Made = client
+        .operation(Op::CreateTemplate, &[], Some(&body), Default::default())
+        .await?;
+    let listed: Templates = client
+        .operation(Op::ListTemplates, &[], None::<&()>, Default::default())
+        .await?;
+    let found = listed.items.into_iter().find(|t| t.id == made.template_id);
+    found.ok_or_else(|| {
+        let e = eka_voice::proto::Error::new(
+            eka_voice::proto::ErrorCode::InvalidResponse,
+            "not listed",
+        );
+        Failure::from(e)
+    })
 }
 
 /// The whole lifecycle through the crate's Rust API, with typed results: create a session,
@@ -56,7 +106,7 @@ pub async fn record(
     token: &str,
     chunks: &[&[u8]],
 ) -> Result<(String, usize), Failure> {
-    let client = client(base_url.into(), token.into()).map_err(Failure::Thrown)?;
+    let client = client(base_url.into(), token.into())?;
     let create = eka_voice::wasm::options::CreateOptions {
         templates: Some(vec!["eka_emr_template".into()]),
         // The simulator answers 202 snapshots while it processes (no long-polled hold).
@@ -94,7 +144,7 @@ pub async fn transcribe_stream(
     token: &str,
     chunks: Vec<Vec<u8>>,
 ) -> Result<(String, Vec<&'static str>), Failure> {
-    let client = client(base_url.into(), token.into()).map_err(Failure::Thrown)?;
+    let client = client(base_url.into(), token.into())?;
     let mut o = eka_voice::wasm::options::TranscribeOptions::default();
     o.create.additional_data = Some(eka_voice::wasm::options::Json {
         text: r#"{"simulate":{"process_ms":200,"hold_max_ms":0}}"#.into(),

@@ -70,3 +70,13 @@ async fn transcribe_takes_a_stream_of_chunks() {
     assert_eq!(status, "completed");
     assert_eq!(phases, ["creating", "uploading", "ending", "processing"]);
 }
+
+#[wasm_bindgen_test]
+async fn every_other_operation_through_one_method_with_the_apps_own_types() {
+    let title = format!("Rust picker {}", js_sys::Math::random());
+    let t = eka_voice_rust_app::template_roundtrip(SIM, "app-token", &title)
+        .await
+        .unwrap();
+    assert_eq!(t.title, title);
+    assert!(!t.id.is_empty());
+}
