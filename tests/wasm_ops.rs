@@ -401,7 +401,14 @@ async fn discovery_is_kept_as_its_cache_control_says_and_a_create_is_checked_aga
     let second = discovery().await.unwrap();
     assert_eq!(s(&second, "protocol"), "medscribealliance");
     assert_eq!(n(&second, "http_status"), 200.0);
-    assert_eq!(received("__discovery").await.0.len() - before, 1);
+    // One request for two calls. (A browser's own HTTP cache may answer the first from an
+    // earlier test's request — the answer is public, max-age 3 hours — so only Node, which
+    // has no HTTP cache, counts exactly.)
+    let asked = received("__discovery").await.0.len() - before;
+    assert!(asked <= 1, "asked {asked} times");
+    if option_env!("EKA_TEST_ENV") == Some("node") {
+        assert_eq!(asked, 1);
+    }
     // Now a create is checked against it, before any request.
     let (counted, calls) = counting_client();
     op(

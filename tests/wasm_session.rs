@@ -704,7 +704,13 @@ async fn a_token_source_that_never_answers_is_cut_at_the_deadline() {
 async fn the_token_never_appears_in_an_error() {
     let secret = "sk-live-0123456789abcdef";
     let c = VoiceClient::new(obj(&[("baseUrl", SIM.into()), ("token", secret.into())])).unwrap();
-    for scenario in ["no-such", "forbidden", "bad-json", "unauthorized"] {
+    for scenario in [
+        "no-such",
+        "forbidden",
+        "bad-json",
+        "unauthorized",
+        "echo-auth",
+    ] {
         let e = poll(&c, &uid(scenario), obj(&[("maxRetries", 0.into())]))
             .await
             .unwrap_err();
@@ -717,6 +723,14 @@ async fn the_token_never_appears_in_an_error() {
             .unwrap();
         for t in [json, stack, text] {
             assert!(!t.contains(secret), "{scenario}: {t}");
+        }
+        if scenario == "echo-auth" {
+            // The body keeps its shape; the core's rule took the token out of every string.
+            let body = get(&e, "body");
+            let echoed = get(&get(&get(&body, "echo"), "headers"), "authorization");
+            assert_eq!(echoed.as_string().as_deref(), Some("Bearer [redacted]"));
+            let said = s(&get(&body, "error"), "message");
+            assert_eq!(said, "rejected header: Bearer [redacted]");
         }
     }
     let e = VoiceClient::new(obj(&[

@@ -12,8 +12,11 @@ use alloc::boxed::Box;
 use alloc::string::{String, ToString};
 use wasm_bindgen::JsValue;
 
-use super::js::{error_class, redact_body, JsVoiceApiError};
-use crate::proto::{Error, ErrorCode};
+use js_sys::{Object, Reflect};
+use wasm_bindgen::JsCast;
+
+use super::js::{error_class, JsVoiceApiError};
+use crate::proto::{redact, Error, ErrorCode};
 
 /// Why a call failed.
 #[derive(Clone, Debug)]
@@ -127,4 +130,27 @@ impl From<Error> for Failure {
 /// The `VoiceApiError` class itself (for `instanceof` checks and re-export).
 pub fn voice_api_error_class() -> JsValue {
     error_class()
+}
+
+/// The deepest an error body is walked for secrets.
+const MAX_REDACT_DEPTH: u32 = 64;
+
+/// An error body without secrets: every string in it, at any depth up to
+/// [`MAX_REDACT_DEPTH`], through the core's [`redact`] (the token anywhere, the credentials
+/// of any `Bearer …`) — the one rule, as for messages. Objects are changed in place.
+fn redact_body(body: &JsValue, token: Option<&str>, depth: u32) -> JsValue {
+    if let Some(text) = body.as_string() {
+        return redact(&text, token).map_or_else(|| body.clone(), JsValue::from);
+    }
+    if depth < MAX_REDACT_DEPTH && body.is_object() {
+        let object: &Object = body.unchecked_ref();
+        for key in Object::keys(object).iter() {
+            let value = Reflect::get(body, &key).unwrap_or(JsValue::UNDEFINED);
+            let clean = redact_body(&value, token, depth + 1);
+            if value.is_string() && clean != value {
+                let _ = Reflect::set(body, &key, &clean);
+            }
+        }
+    }
+    body.clone()
 }

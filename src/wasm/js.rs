@@ -85,11 +85,6 @@ extern "C" {
         max: u32,
     ) -> Option<String>;
 
-    /// An error body without secrets (see [`proto::redact`](crate::proto::redact)): the
-    /// token anywhere, the credentials of any `Bearer …`. Objects are changed in place.
-    #[wasm_bindgen(js_name = redactBody)]
-    pub fn redact_body(body: &JsValue, secret: Option<&str>, depth: u32) -> JsValue;
-
     /// A caller's `AbortSignal`: `undefined` while not aborted, else its reason (an
     /// `AbortError` when it has none); `Err` when reading it threw.
     #[wasm_bindgen(catch, js_name = signalReason)]

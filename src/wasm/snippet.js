@@ -158,15 +158,6 @@ export function field(o, a, b, c, max) {
   for (const k of [b, c]) if (k !== undefined) v = v !== null && typeof v === 'object' ? v[k] : undefined;
   return typeof v === 'string' ? (v.length > max ? v.slice(0, max) : v) : undefined;
 }
-// Secrets out of an error body (mutated in place when it is an object), by the core's rule
-// (proto::redact): the token anywhere (when it has at least MIN_SECRET_CHARS = 8
-// characters), and the credentials of any `Bearer <credentials>`.
-const BEARER = /(bearer[ \t]+)(?!\[redacted\])[^\s"',;()[\]{}<>]+/gi;
-export function redactBody(b, secret, depth) {
-  if (typeof b === 'string') return (secret?.length >= 8 ? b.split(secret).join('[redacted]') : b).replace(BEARER, '$1[redacted]');
-  if (b !== null && typeof b === 'object' && depth < 64) for (const k of Object.keys(b)) b[k] = redactBody(b[k], secret, depth + 1);
-  return b;
-}
 // The state of a caller's AbortSignal (read through its own getters, so it may throw: bound
 // with `catch`): undefined while not aborted, else its reason (an AbortError when none).
 export function signalReason(s) {
