@@ -55,7 +55,10 @@
 // (node 70.5, inline 88.5, server 113): Discovery kept by its Cache-Control — its header
 // read only for that row, the answer copied (structuredClone), its models and languages
 // read, the core's max-age rule (+1.3 KB) — and every create checked against it, the
-// core's model/language rule and its messages (+0.6 KB).
+// core's model/language rule and its messages (+0.6 KB). Inline 89, server 113.5: the rules
+// item 3 moved out of snippet.js into the core — error bodies redacted by proto::redact
+// (+0.1 KB) and upload_url judged by Target::from_read, read by key through Reflect
+// (+0.3 KB): JS was denser, the rule is now one.
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join, relative } from 'node:path';
@@ -64,11 +67,11 @@ import { join, relative } from 'node:path';
 export const ENTRIES = {
   browser: { files: ['browser.js', 'eka_voice_bg.wasm'], budget: 70 * 1024 },
   node: { files: ['node.mjs', 'node.cjs', 'eka_voice_bg.wasm'], budget: 70.5 * 1024 },
-  inline: { files: ['inline.js'], budget: 88.5 * 1024 },
+  inline: { files: ['inline.js'], budget: 89 * 1024 },
   // The backend's (not a page's): the package's module plus verifyWebhook (RustCrypto's
   // HMAC-SHA256, +8 KB), handleWebhook's core parts and the client-credentials driver
   // (+5 KB), pollMany and the client's request budget (+1.7 KB), embedded.
-  server: { files: ['server.js'], budget: 113 * 1024 },
+  server: { files: ['server.js'], budget: 113.5 * 1024 },
   // eka-voice/recorder (vs the ~4.5 MB the provider's recorder fetches): the page's
   // recorder.js, the AudioWorklet's file and the module. Capture and DSP took 57.7 KB —
   // earshot's network is ~37 KB of it (quantized weights, mel filters); the module is built

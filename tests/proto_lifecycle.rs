@@ -495,3 +495,52 @@ fn progress_phases_and_upload_progress() {
         (1, 10, None)
     );
 }
+
+#[test]
+fn an_upload_url_read_from_the_wire_is_judged_by_the_core() {
+    use eka_voice::proto::{Target, UploadUrlRead};
+    let s = |v: &str| Some(v.to_string());
+    assert_eq!(
+        Target::from_read(UploadUrlRead::Text("https://api.example/a".into())),
+        Ok(Some(Target::Raw("https://api.example/a".into())))
+    );
+    // Fields keep their order.
+    let read = UploadUrlRead::Other {
+        url: s("https://s3.example/b"),
+        fields: Some(vec![("z".into(), s("1")), ("a".into(), s("2"))]),
+    };
+    assert_eq!(
+        Target::from_read(read),
+        Ok(Some(Target::Presigned {
+            url: "https://s3.example/b".into(),
+            fields: vec![("z".into(), "1".into()), ("a".into(), "2".into())],
+        }))
+    );
+    for (read, says) in [
+        (
+            UploadUrlRead::Other {
+                url: None,
+                fields: Some(vec![]),
+            },
+            "neither",
+        ),
+        (
+            UploadUrlRead::Other {
+                url: s("u"),
+                fields: None,
+            },
+            "neither",
+        ),
+        (
+            UploadUrlRead::Other {
+                url: s("u"),
+                fields: Some(vec![("k".into(), None)]),
+            },
+            "must hold strings",
+        ),
+    ] {
+        let e = Target::from_read(read).unwrap_err();
+        assert_eq!(e.code, eka_voice::proto::ErrorCode::InvalidResponse);
+        assert!(e.message.contains(says), "{}", e.message);
+    }
+}

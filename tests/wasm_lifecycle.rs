@@ -624,6 +624,9 @@ async fn malformed_upload_urls_are_invalid_responses() {
         (obj(&[("uploadData", "x".into())]), "neither"),
         (data(JsValue::NULL), "neither"),
         (data(obj(&[("key", 1.into())])), "must hold strings"),
+        // A caller's object whose reading throws: read as nothing, never a trap.
+        (hostile("get"), "neither"),
+        (data(hostile("ownKeys")), "neither"),
     ] {
         let bad = obj(&[
             ("session_id", id.as_str().into()),
@@ -652,4 +655,14 @@ async fn aborting_transcribe_rejects_with_the_reason() {
     controller.abort_with_reason(&"user cancelled".into());
     let e = pending.await.unwrap_err();
     assert_eq!(e.as_string().as_deref(), Some("user cancelled"));
+}
+
+/// A Proxy whose `trap` throws.
+fn hostile(trap: &str) -> JsValue {
+    js_sys::Function::new_with_args(
+        "trap",
+        "return new Proxy({}, { [trap]() { throw new Error('hostile'); } })",
+    )
+    .call1(&JsValue::NULL, &trap.into())
+    .unwrap()
 }

@@ -109,7 +109,10 @@ pub use resample::{downmix, Resampler, PHASES, TARGET_RATE};
 pub use retry_after::{parse_http_date, parse_retry_after, MAX_RETRY_AFTER_MS};
 #[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
 pub use seam::{recorder_seam_js, rule_defaults, CUT_NAMES, EVENT_KINDS, EVENT_SLOTS};
-pub use sessions::{SessionState, Sessions, Target, UploadPlan, UploadRequest, MAX_SESSIONS};
+pub use sessions::{
+    SessionState, Sessions, Target, UploadPlan, UploadRequest, UploadUrlRead, MAX_SESSIONS,
+    PRESIGNED_KEYS,
+};
 pub use token::{check_token, not_a_token, token_source_error, ThrownFacts};
 pub use transcribe::{
     Phase, TranscribeAction, TranscribeConfig, TranscribeDeadline, UploadProgress,

@@ -13,7 +13,7 @@
 
 use super::audio::{file_name, resolve_format, stored_name, AudioFormat};
 use super::classify::Op;
-use super::error::Error;
+use super::error::{Error, ErrorCode};
 use super::upload::{
     check_presigned_url, default_upload_url, presigned_fields, raw_upload_url, UploadLedger,
 };
@@ -35,6 +35,70 @@ pub enum Target {
         /// `uploadData.fields`, in order.
         fields: Vec<(String, String)>,
     },
+}
+
+/// Where a presigned `upload_url` keeps its parts: `{"uploadData": {"url": "…", "fields":
+/// {"key": "…", …}}}` (the service's presigned form: a storage URL and its form fields).
+pub const PRESIGNED_KEYS: [&str; 3] = ["uploadData", "url", "fields"];
+
+/// An `upload_url` as the IO layer read it from an answer (or from the caller's session
+/// object), before any decision: the IO layer only reads the keys of [`PRESIGNED_KEYS`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UploadUrlRead {
+    /// Absent (`undefined` or `null`).
+    Absent,
+    /// A string.
+    Text(String),
+    /// Anything else: `uploadData.url` when it is a string; `uploadData.fields`' entries,
+    /// in order, each value when it is a string, when `fields` is an object.
+    Other {
+        /// `uploadData.url`.
+        url: Option<String>,
+        /// `uploadData.fields`.
+        fields: Option<Vec<(String, Option<String>)>>,
+    },
+}
+
+impl Target {
+    /// The target an `upload_url` names (`None` when it is absent: the default endpoint);
+    /// `invalid_response` when it is neither a URL nor a presigned upload whose fields
+    /// are all strings.
+    ///
+    /// ```
+    /// use eka_voice::proto::{Target, UploadUrlRead};
+    /// assert_eq!(Target::from_read(UploadUrlRead::Absent), Ok(None));
+    /// let t = Target::from_read(UploadUrlRead::Other {
+    ///     url: Some("https://s3.example/b".into()),
+    ///     fields: Some(vec![("key".into(), Some("a/${filename}".into()))]),
+    /// });
+    /// assert!(matches!(t, Ok(Some(Target::Presigned { .. }))));
+    /// let bad = Target::from_read(UploadUrlRead::Other { url: None, fields: None });
+    /// assert_eq!(bad.unwrap_err().code, eka_voice::proto::ErrorCode::InvalidResponse);
+    /// ```
+    pub fn from_read(read: UploadUrlRead) -> Result<Option<Target>, Error> {
+        let refused = |m: &str| Error::new(ErrorCode::InvalidResponse, m);
+        match read {
+            UploadUrlRead::Absent => Ok(None),
+            UploadUrlRead::Text(url) => Ok(Some(Target::Raw(url))),
+            UploadUrlRead::Other {
+                url: Some(url),
+                fields: Some(fields),
+            } => {
+                let mut strings = Vec::with_capacity(fields.len());
+                for (k, v) in fields {
+                    let v = v.ok_or_else(|| refused("uploadData.fields must hold strings"))?;
+                    strings.push((k, v));
+                }
+                Ok(Some(Target::Presigned {
+                    url,
+                    fields: strings,
+                }))
+            }
+            UploadUrlRead::Other { .. } => Err(refused(
+                "upload_url is neither a URL nor a presigned upload (uploadData.url, uploadData.fields)",
+            )),
+        }
+    }
 }
 
 /// What a client remembers of a session it uploads to.

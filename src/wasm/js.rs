@@ -145,21 +145,6 @@ extern "C" {
     #[wasm_bindgen(js_name = chunkHead)]
     pub fn chunk_head(body: &JsValue, n: u32) -> Promise;
 
-    /// An `upload_url` -> `undefined` or an [`UploadTarget`]; throws a message string when
-    /// it is neither a URL nor a presigned upload.
-    #[wasm_bindgen(catch, js_name = uploadTarget)]
-    pub fn upload_target(u: &JsValue) -> Result<Option<UploadTarget>, JsValue>;
-
-    /// What [`upload_target`] answers: `{ url }` for a string `upload_url`, `{ url, fields }`
-    /// (`[key, value, …]`, in order) for a presigned upload.
-    pub type UploadTarget;
-    /// The URL.
-    #[wasm_bindgen(method, getter)]
-    pub fn url(this: &UploadTarget) -> String;
-    /// The presigned fields, `[key, value, …]`.
-    #[wasm_bindgen(method, getter)]
-    pub fn fields(this: &UploadTarget) -> Option<Array>;
-
     /// The caller's chunks -> an [`OpenedChunks`] (an array's elements are copied once);
     /// throws a message string when they are not (async) iterable or cannot be read.
     #[wasm_bindgen(catch, js_name = openChunks)]

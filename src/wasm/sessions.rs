@@ -7,7 +7,10 @@ use core::cell::RefCell;
 
 use wasm_bindgen::JsValue;
 
-use crate::proto::{Error, ErrorCode, SessionState, Target};
+use alloc::string::String;
+use js_sys::Reflect;
+
+use crate::proto::{Error, SessionState, Target, UploadUrlRead, PRESIGNED_KEYS};
 
 /// The per-session state of one client (see [`crate::proto::sessions`]).
 #[derive(Default)]
@@ -30,29 +33,47 @@ impl Sessions {
     }
 }
 
-/// Reads `upload_url` in any of its forms: `None` when absent, an `invalid_response`
-/// error when it is neither a string nor a presigned object.
+/// Reads `upload_url` in any of its forms — only the keys the core names
+/// ([`PRESIGNED_KEYS`]), through `Reflect` (what a caller's object throws reads as absent) —
+/// and lets the core decide ([`Target::from_read`]).
 pub fn target_of(upload_url: &JsValue) -> Result<Option<Target>, Error> {
-    let t = super::js::upload_target(upload_url).map_err(|e| {
-        Error::new(
-            ErrorCode::InvalidResponse,
-            e.as_string()
-                .unwrap_or_else(|| "upload_url could not be read".into()),
-        )
-    })?;
-    let Some(t) = t else {
-        return Ok(None);
+    let read = if upload_url.is_undefined() || upload_url.is_null() {
+        UploadUrlRead::Absent
+    } else if let Some(url) = upload_url.as_string() {
+        UploadUrlRead::Text(url)
+    } else {
+        let [data, url, fields] = PRESIGNED_KEYS;
+        let data = get(upload_url, data);
+        UploadUrlRead::Other {
+            url: get(&data, url).as_string(),
+            fields: entries(&get(&data, fields)),
+        }
     };
-    let Some(flat) = t.fields() else {
-        return Ok(Some(Target::Raw(t.url())));
-    };
-    let mut strings = flat.iter().map(|v| v.as_string().unwrap_or_default());
-    let mut fields = Vec::new();
-    while let (Some(k), Some(v)) = (strings.next(), strings.next()) {
-        fields.push((k, v));
+    Target::from_read(read)
+}
+
+/// `o[key]`, or `undefined` when it is not an object or reading throws.
+fn get(o: &JsValue, key: &str) -> JsValue {
+    match o.is_object() {
+        true => Reflect::get(o, &key.into()).unwrap_or(JsValue::UNDEFINED),
+        false => JsValue::UNDEFINED,
     }
-    Ok(Some(Target::Presigned {
-        url: t.url(),
-        fields,
-    }))
+}
+
+/// An object's own string keys (symbols skipped) and their values (each when a string), in order; `None`
+/// when it is not an object or cannot be read.
+fn entries(o: &JsValue) -> Option<Vec<(String, Option<String>)>> {
+    if !o.is_object() {
+        return None;
+    }
+    let keys = Reflect::own_keys(o).ok()?;
+    let mut out = Vec::new();
+    for key in keys.iter() {
+        let Some(name) = key.as_string() else {
+            continue; // a symbol
+        };
+        let value = get(o, &name).as_string();
+        out.push((name, value));
+    }
+    Some(out)
 }

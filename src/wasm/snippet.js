@@ -239,25 +239,6 @@ export function takeChunk(v) {
 export async function chunkHead(body, n) {
   return body instanceof Uint8Array ? body.subarray(0, n) : new Uint8Array(await body.slice(0, n).arrayBuffer());
 }
-// An `upload_url` -> undefined, { url } (a string upload_url), or { url, fields: [key, value,
-// …] } (a presigned upload, its fields in order); throws a message when it is neither.
-export function uploadTarget(u) {
-  if (u == null) return undefined;
-  if (typeof u === 'string') return { url: u };
-  let target;
-  try {
-    const d = u.uploadData, f = d?.fields;
-    if (typeof d?.url === 'string' && f !== null && typeof f === 'object') {
-      target = { url: d.url, fields: [] };
-      for (const [k, v] of Object.entries(f)) {
-        if (typeof v !== 'string') throw 'uploadData.fields must hold strings';
-        target.fields.push(k, v);
-      }
-    }
-  } catch (e) { if (typeof e === 'string') throw e; target = undefined; }
-  if (!target) throw 'upload_url is neither a URL nor a presigned upload (uploadData.url, uploadData.fields)';
-  return target;
-}
 export function presignedForm(fields, body, type, name) {
   const form = new FormData();
   for (let i = 0; i < fields.length; i += 2) form.append(fields[i], fields[i + 1]);
