@@ -139,8 +139,10 @@ export interface ClientCredentialsOptions {
  * endpoint at 80 % of its lifetime, logs in again when the refresh token is gone or refused
  * — and when the API refused the cached token (the client passes `{ refused }`: revoked
  * tokens, a clock jump) — one request in flight however many callers wait. A lifetime
- * under 60 s counts as 60 s; an answer over 64 KiB is `invalid_response`, unread; one that
- * does not arrive whole within 30 s is `network`. Rejects with `VoiceApiError`:
+ * under 60 s counts as 60 s; an answer over 64 KiB is `invalid_response`, unread. A busy or
+ * unreachable auth service (network, 408, 429, 5xx) is asked again with backoff and
+ * `Retry-After`, each request cut after 10 s; no token within 30 s is `timeout`. Rejects
+ * with `VoiceApiError`:
  * `unauthorized` (wrong credentials; `apiCode` is the service's `code`), `network`,
  * `server_error`… Throws `invalid_argument` for bad options, and where a `document` exists:
  * a client secret must never reach a browser.

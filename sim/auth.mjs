@@ -3,7 +3,8 @@
 //   POST /connect-auth/v1/account/login          {client_id, client_secret} -> tokens
 //   POST /connect-auth/v1/account/refresh-token  Authorization: Bearer <access>, Client-Id,
 //        {refresh_token, access_token} -> new tokens (the refresh token is single-use)
-// Errors are `{code, error}` bodies. A secret starting with `wrong` is refused. The tokens it
+// Errors are `{code, error}` bodies. A secret starting with `wrong` is refused; one starting
+// with `busy` gets two 503s (Retry-After: 0) per client id before its tokens. The tokens it
 // issues (`sim_at_…`) expire: an API request with an expired one answers 401 token_expired.
 // Any other bearer token keeps working (the simulator's default).
 import * as B from './bodies.mjs';
@@ -21,6 +22,7 @@ export class Auth {
     this.n = 0;
     this.logins = 0;
     this.refreshes = 0;
+    this.busy = new Map(); // client id -> 503s given
   }
 
   issue(clientId) {
@@ -40,6 +42,11 @@ export class Auth {
       return [400, { code: 'invalid_request', error: 'client_id and client_secret are required' }];
     }
     if (secret.startsWith('wrong')) return [401, { code: 'invalid_credentials', error: 'Invalid client credentials' }];
+    const busy = this.busy.get(id) ?? 0;
+    if (secret.startsWith('busy') && busy < 2) {
+      this.busy.set(id, busy + 1);
+      return [503, { code: 'unavailable', error: 'The auth service is busy' }, { 'retry-after': '0' }];
+    }
     return this.issue(id);
   }
 

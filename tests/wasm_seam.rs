@@ -150,7 +150,15 @@ fn dts_methods() -> BTreeSet<String> {
 #[wasm_bindgen_test]
 fn every_operation_of_the_table_is_a_typed_method() {
     let methods = dts_methods();
-    for row in eka_voice::proto::OPS.iter() {
+    // The auth API's rows are `ClientCredentials.getToken`'s (server.d.ts), not the client's.
+    let auth = [
+        eka_voice::proto::Op::Login,
+        eka_voice::proto::Op::RefreshToken,
+    ];
+    for row in eka_voice::proto::OPS
+        .iter()
+        .filter(|r| !auth.contains(&r.op))
+    {
         assert!(
             methods.contains(row.name),
             "{} is not a method of VoiceClient in index.d.ts",

@@ -14,8 +14,11 @@
 //!   refused refresh then logs in) or a login ([`Credentials::on_refused`]);
 //! - an `expires_in` that is not positive counts as [`MIN_LIFETIME_S`]: the token is used
 //!   (until refused) instead of a login on every call;
-//! - an answer over [`MAX_AUTH_ANSWER_BYTES`] is `invalid_response`, unread; one that does
-//!   not arrive whole within the request's time is `network`;
+//! - the login and the refresh are rows of the operation table (`Op::Login`,
+//!   `Op::RefreshToken`), performed by the client's one driver: a transient failure
+//!   (network, 408, 429, 5xx) is retried with backoff and `Retry-After`, each request cut
+//!   after [`AUTH_REQUEST_TIMEOUT_MS`], the whole within [`AUTH_TIMEOUT_MS`] (then
+//!   `timeout`); an answer over [`MAX_AUTH_ANSWER_BYTES`] is `invalid_response`, unread;
 //! - the auth endpoints' errors (`{code, error}` bodies, or the gateway envelopes) become
 //!   [`ErrorCode::Unauthorized`] (401/403, a refused login: wrong credentials) or the codes
 //!   of the answer table for other statuses, `apiCode` the service's `code`;
@@ -34,6 +37,12 @@ pub const REFRESH_AT_PERCENT: u64 = 80;
 
 /// The lifetime, in seconds, of a token whose `expires_in` is not positive.
 pub const MIN_LIFETIME_S: f64 = 60.0;
+
+/// The longest a login or a refresh may take, retries included (then `timeout`).
+pub const AUTH_TIMEOUT_MS: u64 = 30_000;
+
+/// The longest one auth request may take before it is cut and retried (`network`).
+pub const AUTH_REQUEST_TIMEOUT_MS: u64 = 10_000;
 
 /// The largest auth answer read, in bytes (a token answer is a few hundred).
 pub const MAX_AUTH_ANSWER_BYTES: u32 = 64 * 1024;
@@ -59,6 +68,38 @@ pub struct AuthAnswer {
     pub code: Option<String>,
     /// The service's `error` (or `message`) of an error body.
     pub message: Option<String>,
+}
+
+impl AuthAnswer {
+    /// Reads an auth answer's fields through `string(path)` (the string at a path of keys,
+    /// cut to `MAX_FIELD_CHARS`… by the IO layer; `None` when absent or not a string) and
+    /// `number(key)` (a finite number at a top-level key): the tokens and their lifetimes,
+    /// and an error body's code (`code`, `error.code`) and message (`error`,
+    /// `error.message`, `message`).
+    ///
+    /// ```
+    /// use eka_voice::proto::AuthAnswer;
+    /// let a = AuthAnswer::read(
+    ///     |p| match p { ["code"] => Some("invalid_credentials".into()), ["error"] => Some("no".into()), _ => None },
+    ///     |_| None,
+    /// );
+    /// assert_eq!((a.code.as_deref(), a.message.as_deref()), (Some("invalid_credentials"), Some("no")));
+    /// ```
+    pub fn read(
+        string: impl Fn(&[&str]) -> Option<String>,
+        number: impl Fn(&str) -> Option<f64>,
+    ) -> AuthAnswer {
+        AuthAnswer {
+            access_token: string(&["access_token"]),
+            expires_in: number("expires_in"),
+            refresh_token: string(&["refresh_token"]),
+            refresh_expires_in: number("refresh_expires_in"),
+            code: string(&["code"]).or_else(|| string(&["error", "code"])),
+            message: string(&["error"])
+                .or_else(|| string(&["error", "message"]))
+                .or_else(|| string(&["message"])),
+        }
+    }
 }
 
 /// The next step of a `getToken` call.

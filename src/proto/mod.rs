@@ -16,6 +16,7 @@
 //! | [`durable`] | a durable transcription's stored state: its text, read back with every check |
 //! | [`audio`] | audio formats: names, MIME types, sniffing, size limit |
 //! | [`token`] | the bearer token's syntax |
+//! | [`refresh`] | a client's token and its single-flight refreshes (generations, waiters) |
 //! | [`chunker`] | the recorder's chunking rules (cuts at pauses, 20 s at most) |
 //! | [`wav`] | the WAV writer (what the recorder uploads) and reader (files to split) |
 //! | [`vad`] | the recorder's voice-activity detector (earshot), the energy baseline, speech edges |
@@ -55,6 +56,7 @@ pub mod poll;
 pub mod proxy;
 #[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
 pub mod recorder;
+pub mod refresh;
 #[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
 pub mod resample;
 pub mod retry_after;
@@ -86,8 +88,8 @@ pub use classify::{
 };
 pub use create::{create_url, CreateSession, UploadType, MAX_ADDITIONAL_DATA_BYTES};
 pub use credentials::{
-    AuthAnswer, CredentialStep, Credentials, LOGIN_PATH, MAX_AUTH_ANSWER_BYTES, MIN_LIFETIME_S,
-    REFRESH_AT_PERCENT, REFRESH_PATH,
+    AuthAnswer, CredentialStep, Credentials, AUTH_REQUEST_TIMEOUT_MS, AUTH_TIMEOUT_MS, LOGIN_PATH,
+    MAX_AUTH_ANSWER_BYTES, MIN_LIFETIME_S, REFRESH_AT_PERCENT, REFRESH_PATH,
 };
 pub use durable::{DurableState, MAX_CHUNKS};
 pub use end::{end_body, end_counts, end_url};
@@ -104,6 +106,7 @@ pub use proxy::{proxy_route, proxy_upload_url, ProxyRoute, PROXY_MAX_BODY_BYTES}
 pub use recorder::{
     split_wav, RecorderConfig, RecorderCore, RecorderEvent, CHUNK_MS, PARTIAL_EVERY_MS, PAUSE_MS,
 };
+pub use refresh::{TokenState, TokenStep, Versioned};
 #[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
 pub use resample::{downmix, Resampler, PHASES, TARGET_RATE};
 pub use retry_after::{parse_http_date, parse_retry_after, MAX_RETRY_AFTER_MS};

@@ -3,13 +3,18 @@
 //! what its body is, whether it carries the token, whether a transient failure is retried,
 //! and whether a page may send it through `voiceProxy`. URLs are built from the rows
 //! ([`op_url`]); the proxy matches a page's request against them ([`match_op`]). Adding an
-//! operation is adding a row (and its types, its simulator route and its tests).
+//! operation is adding a row (and its types, its simulator route and its tests). Three rows
+//! are not the document's operations: the presigned storage upload, and the auth API's
+//! login and token refresh (client credentials, servers only: `ClientCredentials` performs
+//! them through the same driver, with the same retries).
 
+use super::credentials::{LOGIN_PATH, REFRESH_PATH};
 use super::error::{Error, ErrorCode};
 use super::url::{check_session_id, push_encoded, BaseUrl, Filter};
 use alloc::string::String;
 
-/// An operation of the Voice API (plus the presigned storage upload, which is not one).
+/// An operation of the Voice API (plus the presigned storage upload and the auth API's
+/// two, which are not its).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Op {
     /// `GET /voice/v1/.well-known/medscribealliance`: the service's capabilities.
@@ -51,6 +56,11 @@ pub enum Op {
     ListSessionDocuments,
     /// `GET /voice/api/v2/transaction/history`: past sessions, newest first.
     GetSessions,
+    /// `POST /connect-auth/v1/account/login`: tokens for client credentials.
+    Login,
+    /// `POST /connect-auth/v1/account/refresh-token`: fresh tokens for a refresh token
+    /// (the access token as bearer, and a `Client-Id` header).
+    RefreshToken,
 }
 
 /// What an operation's request body is.
@@ -120,7 +130,11 @@ const fn row(
         path,
         query,
         body,
-        auth: !matches!(op, Op::Discovery | Op::PresignedUpload),
+        // The auth API's rows carry the credentials' own bearer (a refresh), not the client's.
+        auth: !matches!(
+            op,
+            Op::Discovery | Op::PresignedUpload | Op::Login | Op::RefreshToken
+        ),
         retry: flags & RETRY != 0,
         page: flags & PAGE != 0,
         waits: flags & WAIT != 0,
@@ -128,9 +142,9 @@ const fn row(
 }
 
 /// Every operation, in the order of the provider's document (and the presigned upload,
-/// whose URL is the session's).
+/// whose URL is the session's; then the auth API's login and refresh).
 #[rustfmt::skip]
-pub const OPS: [OpRow; 19] = [
+pub const OPS: [OpRow; 21] = [
     row(Op::Discovery, "getDiscovery", "GET", "/voice/v1/.well-known/medscribealliance", &[], Body::None, RETRY),
     row(Op::CreateSession, "createSession", "POST", "/voice/v1/sessions", &["version"], Body::Json, RETRY | PAGE),
     row(Op::UploadAudio, "uploadAudio", "POST", "/voice/v1/sessions/{session_id}/audio/{file}", &[], Body::Audio, RETRY | PAGE),
@@ -150,18 +164,24 @@ pub const OPS: [OpRow; 19] = [
     row(Op::DeleteDocument, "deleteDocument", "DELETE", "/voice/api/v1/documents/{document_id}", &[], Body::None, RETRY),
     row(Op::ListSessionDocuments, "listSessionDocuments", "GET", "/voice/api/v1/sessions/{session_id}", &[], Body::None, RETRY),
     row(Op::GetSessions, "getSessions", "GET", "/voice/api/v2/transaction/history", &["count", "oid"], Body::None, RETRY),
+    // Retried: a login repeated gives another token; a refresh whose answer was lost is
+    // refused when repeated (its refresh token is single-use), and the credentials log in.
+    row(Op::Login, "getToken", "POST", LOGIN_PATH, &[], Body::Json, RETRY),
+    row(Op::RefreshToken, "getToken", "POST", REFRESH_PATH, &[], Body::Json, RETRY),
 ];
 
 /// The operations performed by methods of their own (the lifecycle's: `createSession`,
-/// `uploadAudio`, `getSession` / `pollSession`, `endSession`), whose arguments are not the
-/// table's generic shape; every other row is performed by the client's one driver
-/// (`client.call`), one JS method per row ([`operations_js`]).
-pub const OWN_METHODS: [Op; 5] = [
+/// `uploadAudio`, `getSession` / `pollSession`, `endSession`; `ClientCredentials.getToken`),
+/// whose arguments are not the table's generic shape; every other row is performed by the
+/// client's one driver (`client.call`), one JS method per row ([`operations_js`]).
+pub const OWN_METHODS: [Op; 7] = [
     Op::CreateSession,
     Op::UploadAudio,
     Op::PresignedUpload,
     Op::GetSession,
     Op::EndSession,
+    Op::Login,
+    Op::RefreshToken,
 ];
 
 /// The text of `pkg-template/js/ops.js`: `[name, index, path parameters, JSON body]` of each

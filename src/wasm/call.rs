@@ -59,6 +59,7 @@ impl Client {
             json: row.body == Body::Json,
             auth: row.auth,
             cache_control: keeps.then_some(&header),
+            header: None,
         };
         let o = args.options;
         let mut cfg = self.config(&PollOptions::from(o.call.clone()), row.op, false);

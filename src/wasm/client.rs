@@ -141,6 +141,7 @@ impl Client {
             json: false,
             auth: true,
             cache_control: None,
+            header: None,
         };
         let hooks = Hooks {
             progress: report,
@@ -345,7 +346,7 @@ impl<'a> Exec<'a> {
     #[inline(always)]
     fn request_init(&self) -> JsValue {
         let c = self.call;
-        request_init(c.method, self.token.0.as_deref(), c.body, c.json)
+        request_init(c.method, self.token.0.as_deref(), c.body, c.json, c.header)
     }
 
     /// Tells the poller how the exchange ended.
@@ -455,6 +456,8 @@ pub struct Call<'a> {
     /// For a row whose answer is kept (Discovery): where the answer's `Cache-Control`
     /// header is written.
     pub cache_control: Option<&'a core::cell::Cell<JsValue>>,
+    /// One more header, `[name, value]` (the auth API's refresh: `Client-Id`).
+    pub header: Option<&'a JsValue>,
 }
 
 /// Adds `http_status` to a parsed body.

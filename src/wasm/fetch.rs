@@ -98,8 +98,16 @@ pub fn request_init(
     token: Option<&str>,
     body: Option<&JsValue>,
     json: bool,
+    header: Option<&JsValue>,
 ) -> JsValue {
-    js::request_init(method, token, body.unwrap_or(&JsValue::UNDEFINED), json)
+    let none = &JsValue::UNDEFINED;
+    js::request_init(
+        method,
+        token,
+        body.unwrap_or(none),
+        json,
+        header.unwrap_or(none),
+    )
 }
 
 /// Sends `req`, reads its answer, all within `timeout_ms` and the caller's signal.

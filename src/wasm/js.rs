@@ -37,9 +37,16 @@ extern "C" {
     #[wasm_bindgen(catch, js_name = readOptions)]
     pub fn read_options(o: &JsValue, spec: &str) -> Result<Array, JsValue>;
 
-    /// `{ method, headers: { accept, content-type?, authorization? }, body? }`.
+    /// `{ method, headers: { accept, content-type?, authorization?, [name]: value }, body? }`
+    /// (`header`: `undefined` or `[name, value]`, one more header of the call).
     #[wasm_bindgen(js_name = requestInit)]
-    pub fn request_init(method: &str, token: Option<&str>, body: &JsValue, json: bool) -> JsValue;
+    pub fn request_init(
+        method: &str,
+        token: Option<&str>,
+        body: &JsValue,
+        json: bool,
+        header: &JsValue,
+    ) -> JsValue;
 
     /// `fetch(url, init)` under `controller`, its body read (`json()` for the statuses in
     /// the array `session_statuses` when the length is known, else text, parsed when it is

@@ -165,6 +165,7 @@ impl Client {
             json: false,
             auth: op.sends_token(),
             cache_control: None,
+            header: None,
         };
         let cfg = self.config(&PollOptions::from(call.clone()), op, false);
         let hooks = Hooks::retries_only(call.retries.on_retry.as_ref());
@@ -212,6 +213,7 @@ impl Client {
             json: true,
             auth: true,
             cache_control: None,
+            header: None,
         };
         let cfg = self.config(&PollOptions::from(call.clone()), op, false);
         let hooks = Hooks::retries_only(call.retries.on_retry.as_ref());

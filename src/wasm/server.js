@@ -76,32 +76,3 @@ export function credentialsInput(o) {
   if (base !== undefined && typeof base !== 'string') throw '`baseUrl` must be a string';
   return [id, secret, base];
 }
-// POST `body` (JSON text) to an auth endpoint -> [status, access_token, expires_in,
-// refresh_token, refresh_expires_in, code, message] (bounded strings; what is absent is
-// undefined), or null when the answer is over `max` bytes (not read further). Rejects on a
-// network failure, or when the answer did not arrive whole within 30 s.
-export async function authPost(url, body, bearer, clientId, max) {
-  const headers = { accept: 'application/json', 'content-type': 'application/json' };
-  if (bearer !== undefined) headers.authorization = 'Bearer ' + bearer;
-  if (clientId !== undefined) headers['client-id'] = clientId;
-  const r = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(30_000) });
-  if (Number(r.headers.get('content-length')) > max) return void r.body?.cancel().catch(() => {}) ?? null;
-  const reader = r.body?.getReader();
-  const parts = [];
-  let n = 0;
-  for (;;) {
-    const step = reader ? await reader.read() : { done: true };
-    if (step.done) break;
-    if ((n += step.value.length) > max) return void reader.cancel().catch(() => {}) ?? null;
-    parts.push(step.value);
-  }
-  let j;
-  try {
-    j = JSON.parse(new TextDecoder().decode(await new Blob(parts).arrayBuffer()));
-  } catch {}
-  const str = (v) => (typeof v === 'string' ? v.slice(0, 8192) : undefined);
-  const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-  const e = j?.error;
-  return [r.status, str(j?.access_token), num(j?.expires_in), str(j?.refresh_token), num(j?.refresh_expires_in),
-    str(j?.code) ?? str(e?.code), str(e) ?? str(e?.message) ?? str(j?.message)];
-}

@@ -14,15 +14,17 @@ use core::cell::RefCell;
 
 use js_sys::{Array, Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::future_to_promise;
 
+use super::abort::AbortWatch;
 use super::api::VoiceClient;
+use super::client::{Call, Client, Hooks};
 use super::errors::Failure;
-use super::js::describe;
+use super::options::{ClientOptions, PollOptions};
 use crate::proto::{
     normalize_event, verify_delivery, webhook_answer, AuthAnswer, BaseUrl, CredentialStep,
-    Credentials, Error, ErrorCode, SeenSessions, WebhookEvent, DEFAULT_TOLERANCE_S,
-    MAX_AUTH_ANSWER_BYTES, MAX_FIELD_CHARS,
+    Credentials, Error, ErrorCode, Op, SeenSessions, WebhookEvent, AUTH_REQUEST_TIMEOUT_MS,
+    AUTH_TIMEOUT_MS, DEFAULT_TOLERANCE_S, MAX_AUTH_ANSWER_BYTES, MAX_FIELD_CHARS,
 };
 use crate::proto::{proxy_route, proxy_upload_url, redact, refuses_token};
 
@@ -136,14 +138,6 @@ impl JsSeenSessions {
 extern "C" {
     #[wasm_bindgen(js_name = credentialsInput, catch)]
     fn credentials_input(options: &JsValue) -> Result<Array, JsValue>;
-    #[wasm_bindgen(js_name = authPost)]
-    fn auth_post(
-        url: &str,
-        body: &str,
-        bearer: Option<String>,
-        client_id: Option<String>,
-        max_bytes: u32,
-    ) -> Promise;
 }
 
 /// Tokens from client credentials (JS `clientCredentials(options)` wraps one: its
@@ -184,9 +178,7 @@ impl JsCredentials {
         let p = future_to_promise(async move {
             let token = obtain(&machine).await;
             inflight.borrow_mut().take();
-            token
-                .map(JsValue::from)
-                .map_err(|e| Failure::new(e, None).into_js())
+            token.map(JsValue::from).map_err(Failure::into_js)
         });
         *self.inflight.borrow_mut() = Some(p.clone());
         p
@@ -205,14 +197,14 @@ fn credentials(options: &JsValue) -> Result<Credentials, Error> {
 
 /// Steps the machine until it hands out a token: a login, or a refresh (and a login when
 /// the service refused the refresh).
-async fn obtain(machine: &RefCell<Credentials>) -> Result<String, Error> {
+async fn obtain(machine: &RefCell<Credentials>) -> Result<String, Failure> {
     loop {
         let step = machine.borrow().next(now_ms());
         match step {
             CredentialStep::Use(token) => return Ok(token),
             CredentialStep::Login { url, body } => {
-                let (status, answer) = post(&url, &body, None, None).await?;
-                return machine.borrow_mut().on_login(now_ms(), status, &answer);
+                let (status, answer) = auth_call(Op::Login, &url, &body, None, None).await?;
+                return Ok(machine.borrow_mut().on_login(now_ms(), status, &answer)?);
             }
             CredentialStep::Refresh {
                 url,
@@ -220,8 +212,8 @@ async fn obtain(machine: &RefCell<Credentials>) -> Result<String, Error> {
                 client_id,
                 body,
             } => {
-                let (status, answer) =
-                    post(&url, &body, Some(access_token), Some(client_id)).await?;
+                let (bearer, id) = (Some(access_token), Some(client_id));
+                let (status, answer) = auth_call(Op::RefreshToken, &url, &body, bearer, id).await?;
                 if let Some(token) = machine.borrow_mut().on_refresh(now_ms(), status, &answer)? {
                     return Ok(token);
                 }
@@ -230,45 +222,66 @@ async fn obtain(machine: &RefCell<Credentials>) -> Result<String, Error> {
     }
 }
 
-async fn post(
+/// One auth request through the client's driver, under the table's row for it: a
+/// transient failure (network, 408, 429, 5xx) retried with backoff and `Retry-After`, an
+/// answer over [`MAX_AUTH_ANSWER_BYTES`] refused unread, within the core's
+/// [`AUTH_TIMEOUT_MS`] (each request [`AUTH_REQUEST_TIMEOUT_MS`]). The final answer — a 2xx, or a 4xx the credentials machine judges — as its status
+/// and fields; a transient failure that outlasted the retries as its error.
+async fn auth_call(
+    op: Op,
     url: &str,
     body: &str,
     bearer: Option<String>,
     client_id: Option<String>,
-) -> Result<(u16, AuthAnswer), Error> {
-    let got = JsFuture::from(auth_post(
-        url,
-        body,
-        bearer,
-        client_id,
-        MAX_AUTH_ANSWER_BYTES,
-    ))
-    .await
-    .map_err(|e| {
-        let mut m = String::from("the auth endpoint did not answer whole: ");
-        m.push_str(&describe(&e));
-        Error::new(ErrorCode::Network, m)
+) -> Result<(u16, AuthAnswer), Failure> {
+    let sends_bearer = bearer.is_some();
+    let client = Client::new(ClientOptions {
+        token: bearer,
+        max_response_bytes: Some(MAX_AUTH_ANSWER_BYTES),
+        ..Default::default()
     })?;
-    if got.is_null() {
-        return Err(Error::new(
-            ErrorCode::InvalidResponse,
-            "the auth endpoint's answer is over 64 KiB: not read",
-        ));
-    }
-    let a = Array::from(&got);
-    let s = |i: u32| a.get(i).as_string();
-    Ok((
-        a.get(0).as_f64().unwrap_or(0.0) as u16,
-        AuthAnswer {
-            access_token: s(1),
-            expires_in: a.get(2).as_f64(),
-            refresh_token: s(3),
-            refresh_expires_in: a.get(4).as_f64(),
-            code: s(5),
-            message: s(6),
+    let header = client_id.map(|id| JsValue::from(Array::of2(&"client-id".into(), &id.into())));
+    let body = JsValue::from(body);
+    let call = Call {
+        method: "POST",
+        url,
+        body: Some(&body),
+        json: true,
+        auth: sends_bearer,
+        cache_control: None,
+        header: header.as_ref(),
+    };
+    let mut o = PollOptions::default();
+    o.request.timeout_ms = Some(AUTH_TIMEOUT_MS);
+    o.request.request_timeout_ms = Some(AUTH_REQUEST_TIMEOUT_MS);
+    let cfg = client.config(&o, op, false);
+    let abort = AbortWatch::new(None);
+    let hooks = Hooks::retries_only(None);
+    let (status, answer) = match client.execute(&call, cfg, &abort, "", &hooks).await {
+        Ok(answer) => (200, answer),
+        Err(Failure::Api(f)) => match f.error.status {
+            Some(s @ 400..=499) => (s, f.body),
+            _ => return Err(Failure::Api(f)),
         },
-    ))
+        Err(other) => return Err(other),
+    };
+    let status = match js_sys::Reflect::get(&answer, &"http_status".into()) {
+        Ok(s) if status == 200 => s.as_f64().map_or(200, |s| s as u16),
+        _ => status,
+    };
+    let string = |p: &[&str]| {
+        let (a, b) = (p.first().copied().unwrap_or(""), p.get(1).copied());
+        super::js::field(&answer, a, b, None, MAX_TOKEN_CHARS)
+    };
+    let number = |k: &str| {
+        let v = js_sys::Reflect::get(&answer, &k.into()).ok()?.as_f64();
+        v.filter(|n| n.is_finite())
+    };
+    Ok((status, AuthAnswer::read(string, number)))
 }
+
+/// The longest token or message read from an auth answer.
+const MAX_TOKEN_CHARS: u32 = 8192;
 
 fn now_ms() -> u64 {
     js_sys::Date::now() as u64

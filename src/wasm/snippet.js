@@ -89,8 +89,9 @@ function option(o, kind, k) {
 export function copy(v) {
   return structuredClone(v);
 }
-export function requestInit(method, token, body, json) {
+export function requestInit(method, token, body, json, header) {
   const headers = { accept: 'application/json' };
+  if (header) headers[header[0]] = header[1];
   if (json) headers['content-type'] = 'application/json';
   if (token !== undefined) headers.authorization = 'Bearer ' + token;
   // Redirects are never followed: the core refuses them (3xx, or a browser's opaque

@@ -10,6 +10,7 @@ mod ops;
 mod poll;
 #[cfg(any(feature = "server", not(target_arch = "wasm32")))]
 mod proxy;
+mod refresh;
 mod timing;
 mod url;
 mod webhook;

@@ -36,9 +36,11 @@ fn as_documented(path: &str) -> String {
 fn every_operation_of_the_document_is_one_row_and_every_row_one_operation() {
     let doc = documented();
     assert_eq!(doc.len(), 18, "{doc:?}");
+    // Not the document's: the presigned storage upload, the auth API's login and refresh.
+    let not_its = [Op::PresignedUpload, Op::Login, Op::RefreshToken];
     let rows: Vec<(String, String)> = OPS
         .iter()
-        .filter(|r| r.op != Op::PresignedUpload)
+        .filter(|r| !not_its.contains(&r.op))
         .map(|r| (r.method.to_string(), as_documented(r.path)))
         .collect();
     let mut a = doc.clone();
@@ -190,6 +192,28 @@ fn every_row_classifies_every_answer_class() {
         assert_eq!(
             code(classify_answer(r.op, 410, None)),
             Some(ErrorCode::Expired)
+        );
+    }
+}
+
+#[test]
+fn the_auth_apis_rows_are_retried_never_forwarded_and_have_no_generated_method() {
+    use eka_voice::proto::{LOGIN_PATH, OWN_METHODS, REFRESH_PATH};
+    for (op, path) in [(Op::Login, LOGIN_PATH), (Op::RefreshToken, REFRESH_PATH)] {
+        let r = op.row();
+        assert_eq!((r.method, r.path, r.body), ("POST", path, Body::Json));
+        assert!(r.retry, "a transient failure of {op:?} is retried");
+        assert!(
+            !r.page && !r.auth,
+            "{op:?}: never through voiceProxy, no client token"
+        );
+        assert!(OWN_METHODS.contains(&op));
+        #[cfg(not(target_arch = "wasm32"))]
+        assert!(!eka_voice::proto::operations_js().contains(&format!(", {}, ", op as usize)));
+        let base = BaseUrl::parse("https://api.example").unwrap();
+        assert_eq!(
+            op_url(&base, op, &[]).unwrap(),
+            format!("https://api.example{path}")
         );
     }
 }
