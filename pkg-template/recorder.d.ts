@@ -44,6 +44,14 @@ export interface RecorderOptions {
   noSignalAfterMs?: number | undefined;
   /** Where recorder_bg.wasm is served, when not beside recorder.js. */
   wasmUrl?: string | undefined;
+  /**
+   * The service's Discovery answer (`client.getDiscovery()`): the rules are fitted to it —
+   * a `max_chunk_duration_seconds` under the recorder's longest chunk lowers `maxChunkMs`
+   * (and `acceptAfterMs` / `preferAfterMs` to at most ¾ / ½ of it); `audio_formats`
+   * without WAV (what the recorder makes) is `invalid_argument` at `start()` /
+   * `splitRecording`.
+   */
+  discovery?: { capabilities?: { max_chunk_duration_seconds?: number; audio_formats?: string[] } } | undefined;
 }
 
 /** Why a chunk ended where it did. */

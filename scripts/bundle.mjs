@@ -83,6 +83,11 @@ if (recorder) {
   const base = { bundle: true, minify: true, legalComments: 'none', target: 'es2022', logLevel: 'warning', format: 'esm', platform: 'browser' };
   await build({ ...base, entryPoints: [join(dir, 'js', 'recorder.js')], outfile: join(pkg, 'recorder.js'), plugins: [main] });
   await build({ ...base, entryPoints: [join(dir, 'js', 'recorder-worklet.js')], outfile: join(pkg, 'recorder-worklet.js'), banner: { js: TEXT } });
+  // Nor a TextEncoder: a string passed INTO the module makes the glue build one at import,
+  // and the worklet would fail to register (no export of the recorder's module takes one).
+  if (/\bnew TextEncoder\b/.test(readFileSync(join(pkg, 'recorder-worklet.js'), 'utf8'))) {
+    throw new Error("recorder-worklet.js makes a TextEncoder at import: an export of the recorder's module takes a string (pass bytes)");
+  }
   cpSync(join(dir, 'eka_voice_bg.wasm'), join(pkg, 'recorder_bg.wasm'));
   process.exit(0);
 }

@@ -237,3 +237,61 @@ fn a_wav_with_megabytes_of_metadata_before_its_samples_is_read() {
         16_000
     );
 }
+
+#[test]
+fn the_rules_fit_the_service_discovery_describes() {
+    use eka_voice::proto::{fit_rules_to_service, rule_defaults, ErrorCode, RecorderConfig};
+    let defaults: Vec<f64> = rule_defaults().iter().map(|r| r.1).collect();
+    let fit = |s: Option<f64>, f: Option<&[&str]>| {
+        let mut r = defaults.clone();
+        let lines = f.map(|f| f.join("\n"));
+        fit_rules_to_service(&mut r, s, lines.as_deref().map(str::as_bytes)).map(|_| r)
+    };
+    // The provider's own figure (20 s) and nothing said: the defaults.
+    assert_eq!(fit(Some(20.0), None).unwrap(), defaults);
+    assert_eq!(fit(None, None).unwrap(), defaults);
+    assert_eq!(fit(Some(f64::NAN), None).unwrap(), defaults);
+    assert_eq!(fit(Some(-3.0), None).unwrap(), defaults);
+    // A longer limit never lengthens the recorder's chunks.
+    assert_eq!(fit(Some(60.0), None).unwrap(), defaults);
+    // A shorter one: the longest chunk and the cut points follow, and stay consistent.
+    let r = fit(Some(12.5), None).unwrap();
+    assert_eq!((r[0], r[2], r[4]), (6_250.0, 9_375.0, 12_500.0));
+    // Under a second: the recorder's floor.
+    assert_eq!(fit(Some(0.2), None).unwrap()[4], 1_000.0);
+    // Every fitted set is one the recorder takes.
+    for s in [0.2, 1.0, 3.3, 8.0, 12.5, 19.9, 20.0, 300.0] {
+        let r = fit(Some(s), None).unwrap();
+        let mut c = RecorderConfig::new(48_000);
+        c.chunker.prefer_after_ms = r[0] as u32;
+        c.chunker.accept_after_ms = r[2] as u32;
+        c.chunker.max_ms = r[4] as u32;
+        assert!(c.check().is_ok(), "{s}: {r:?}");
+    }
+    // Formats: WAV listed (in any spelling the service may use), or no list: fine.
+    for f in [
+        vec!["audio/wav"],
+        vec!["audio/webm", "Audio/WAV"],
+        vec!["audio/wav;rate=16000"],
+        vec![],
+    ] {
+        assert!(fit(None, Some(&f)).is_ok(), "{f:?}");
+    }
+    let e = fit(
+        Some(8.0),
+        Some(&["audio/webm;codecs=opus", "audio/wave", "audio/mp3"]),
+    )
+    .unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidArgument);
+    assert!(e.message.contains("no WAV"), "{}", e.message);
+}
+
+#[test]
+fn the_fitted_rules_are_where_the_seam_puts_them() {
+    let names: Vec<&str> = eka_voice::proto::rule_defaults()
+        .iter()
+        .map(|r| r.0)
+        .collect();
+    let fitted = eka_voice::proto::FITTED_RULES.map(|i| names[i]);
+    assert_eq!(fitted, ["preferAfterMs", "acceptAfterMs", "maxChunkMs"]);
+}

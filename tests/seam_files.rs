@@ -41,14 +41,26 @@ fn interface_keys(dts: &str, name: &str) -> Vec<String> {
 }
 
 #[test]
-fn the_recorders_typed_options_are_its_rules_and_its_own_two() {
+fn the_recorders_typed_options_are_its_rules_and_its_own() {
     let dts = include_str!("../pkg-template/recorder.d.ts");
     let mut typed = interface_keys(dts, "RecorderOptions");
     typed.sort();
+    // The recorder's own options: recorder.js's `OWN` list (the ones that never cross).
+    let js = include_str!("../pkg-template/js/recorder.js");
+    let own = js
+        .split("const OWN = [")
+        .nth(1)
+        .unwrap()
+        .split(']')
+        .next()
+        .unwrap();
+    let own = own
+        .split(',')
+        .map(|s| s.trim().trim_matches('\'').to_string());
     let mut declared: Vec<String> = eka_voice::proto::rule_defaults()
         .iter()
         .map(|(name, _)| name.to_string())
-        .chain(["deviceId".to_string(), "wasmUrl".to_string()])
+        .chain(own)
         .collect();
     declared.sort();
     assert_eq!(

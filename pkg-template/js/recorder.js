@@ -7,7 +7,7 @@
 // This file performs: getUserMedia, the audio graph, the worklet's messages, the events.
 // The rules (resampling, detection, where to cut, the option ranges) are the Rust core's.
 import { VoiceApiError } from 'eka-voice-main';
-import initGlue, { RecorderDsp, WavSplitter, wavHeaderNeeds } from '../eka_voice.js';
+import initGlue, { RecorderDsp, WavSplitter, fitRules, wavHeaderNeeds } from '../eka_voice.js';
 import { dataOptions, isRecord, storePartial, transcribeRecording } from './recorder-durable.js';
 import * as store from './recorder-store.js';
 // The rules' names and defaults, in RecorderDsp's order: generated from the Rust core.
@@ -20,7 +20,7 @@ const fail = (message, code, cause) => new VoiceApiError(message, code, undefine
 
 
 /** The recorder's own options besides the rules (they never cross into the core). */
-const OWN = ['deviceId', 'wasmUrl'];
+const OWN = ['deviceId', 'wasmUrl', 'discovery'];
 
 /** Reads the caller's options once (a Proxy or a throwing getter is `invalid_argument`; so
  * is an option the recorder does not take: a typo never passes silently). */
@@ -51,7 +51,30 @@ function readOptions(options) {
     if (!Number.isFinite(v)) throw fail(`createRecorder: ${key} must be finite`, 'invalid_argument');
     return v;
   });
-  return { deviceId: get('deviceId', 'string'), rules: new Float64Array(rules), wasm: get('wasmUrl', 'string') };
+  return { deviceId: get('deviceId', 'string'), rules: new Float64Array(rules), wasm: get('wasmUrl', 'string'), service: service(get('discovery', 'object')) };
+}
+
+/** What the service's Discovery answer (`client.getDiscovery()`) says of chunks, as read:
+ * [max_chunk_duration_seconds, audio_formats one per line] — the core fits the rules to it. */
+function service(d) {
+  if (d == null) return undefined;
+  try {
+    const caps = d.capabilities, s = caps?.max_chunk_duration_seconds, f = caps?.audio_formats;
+    const lines = Array.isArray(f) ? f.filter((x) => typeof x === 'string').join('\n') : undefined;
+    // As bytes: no string crosses into the recorder's module (its glue runs in the worklet too).
+    return [typeof s === 'number' ? s : undefined, lines === undefined ? undefined : new TextEncoder().encode(lines)];
+  } catch (e) {
+    throw fail('createRecorder: the discovery option could not be read', 'invalid_argument', e);
+  }
+}
+
+/** The rules fitted to the service by the core (the module loaded on the page for it). */
+async function fitted(o) {
+  if (!o.service) return o.rules;
+  await loadWasm(o.wasm);
+  const rules = o.rules.slice();
+  construct(() => fitRules(rules, ...o.service));
+  return rules;
 }
 
 let wasmBytes;
@@ -185,7 +208,8 @@ export class Recorder extends EventTarget {
       checkPage();
       // The audio graph first: the worklet checks the options before the microphone is
       // asked for.
-      await this.#graph(await fetchWasm(this.#o.wasm));
+      const rules = await fitted(this.#o);
+      await this.#graph(await fetchWasm(this.#o.wasm), rules);
       if (abandoned()) throw fail('stop() was called before the recorder started', 'aborted');
       const { stream, fellBack } = await openMicrophone(this.#o.deviceId);
       this.#stream = stream;
@@ -202,7 +226,7 @@ export class Recorder extends EventTarget {
     }
   }
 
-  async #graph(wasm) {
+  async #graph(wasm, rules) {
     const ctx = (this.#ctx = new AudioContext());
     await ctx.audioWorklet.addModule(WORKLET_URL());
     const node = (this.#node = new AudioWorkletNode(ctx, 'eka-voice-recorder', {
@@ -210,7 +234,7 @@ export class Recorder extends EventTarget {
       numberOfOutputs: 1,
       channelCount: 2,
       channelCountMode: 'clamped-max',
-      processorOptions: { wasm, rules: this.#o.rules },
+      processorOptions: { wasm, rules },
     }));
     const ready = new Promise((resolve, reject) => {
       node.port.onmessage = (e) => {
@@ -480,7 +504,8 @@ export async function* splitRecording(file, options) {
     head = new Uint8Array(await file.slice(0, need).arrayBuffer());
   }
   const isWav = String.fromCharCode(...head.subarray(0, 4)) === 'RIFF';
-  yield* isWav ? splitWav(file, head, o.rules) : splitDecoded(file, o.rules);
+  const rules = await fitted(o);
+  yield* isWav ? splitWav(file, head, rules) : splitDecoded(file, rules);
 }
 
 function construct(f) {

@@ -104,7 +104,8 @@ pub use poll::{Action, PollConfig, Poller, Transport, MAX_TIMER_MS, MIN_INTERVAL
 pub use proxy::{proxy_route, proxy_upload_url, ProxyRoute, PROXY_MAX_BODY_BYTES};
 #[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]
 pub use recorder::{
-    split_wav, RecorderConfig, RecorderCore, RecorderEvent, CHUNK_MS, PARTIAL_EVERY_MS, PAUSE_MS,
+    fit_rules_to_service, split_wav, RecorderConfig, RecorderCore, RecorderEvent, CHUNK_MS,
+    FITTED_RULES, PARTIAL_EVERY_MS, PAUSE_MS,
 };
 pub use refresh::{TokenState, TokenStep, Versioned};
 #[cfg(any(feature = "recorder", not(target_arch = "wasm32"), doc))]

@@ -41,6 +41,62 @@ pub const CHUNK_MS: core::ops::RangeInclusive<u32> = 1_000..=20_000;
 /// See [`CHUNK_MS`].
 pub const PAUSE_MS: core::ops::RangeInclusive<u32> = 16..=10_000;
 
+/// The recorder's rules (in [`rule_defaults`](super::rule_defaults)' order) fitted to what
+/// the service's Discovery says: a `max_chunk_duration_seconds` under the recorder's
+/// longest chunk lowers `maxChunkMs` to it (within [`CHUNK_MS`]; the service's limit wins
+/// over an option), and `acceptAfterMs` / `preferAfterMs` to at most ¾ / ½ of it; an
+/// `audio_formats` list (`formats`: UTF-8, one per line) without WAV (what the recorder makes) is
+/// `invalid_argument`. What Discovery does not say changes nothing.
+///
+/// ```
+/// use eka_voice::proto::{fit_rules_to_service, rule_defaults};
+/// let mut rules: Vec<f64> = rule_defaults().iter().map(|r| r.1).collect();
+/// fit_rules_to_service(&mut rules, Some(8.0), Some(b"audio/webm\naudio/wav")).unwrap();
+/// assert_eq!((rules[0], rules[2], rules[4]), (4_000.0, 6_000.0, 8_000.0));
+/// assert!(fit_rules_to_service(&mut rules, None, Some(b"audio/webm")).is_err());
+/// ```
+pub fn fit_rules_to_service(
+    rules: &mut [f64],
+    max_chunk_seconds: Option<f64>,
+    formats: Option<&[u8]>,
+) -> Result<(), Error> {
+    if let Some(f) = formats.filter(|f| !f.is_empty()) {
+        // One format per line; bytes only (no searcher, no UTF-8 work: a MIME type is ASCII).
+        let wav = |m: &[u8]| {
+            let m = m.trim_ascii();
+            let (head, rest) = m.split_at(m.len().min(9));
+            head.eq_ignore_ascii_case(b"audio/wav") && rest.first().is_none_or(|&b| b == b';')
+        };
+        if !f.split(|&b| b == b'\n').any(wav) {
+            return Err(Error::invalid_argument(
+                "the service takes no WAV (Discovery's audio_formats), and the recorder's chunks are WAV",
+            ));
+        }
+    }
+    let Some(seconds) = max_chunk_seconds.filter(|s| s.is_finite() && *s > 0.0) else {
+        return Ok(());
+    };
+    let (lo, hi) = (f64::from(*CHUNK_MS.start()), f64::from(*CHUNK_MS.end()));
+    // (No `floor` without std: the values are positive, truncation is the floor.)
+    let whole = |x: f64| (x as u64) as f64;
+    let service = whole(seconds * 1000.0).clamp(lo, hi);
+    let [p, a, m] = FITTED_RULES.map(|i| rules.get(i).copied());
+    if let (Some(p), Some(a), Some(m)) = (p, a, m) {
+        let m = m.min(service);
+        let fitted = [p.min(whole(m * 0.5)), a.min(whole(m * 0.75)), m];
+        for (i, v) in FITTED_RULES.into_iter().zip(fitted) {
+            if let Some(r) = rules.get_mut(i) {
+                *r = v;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Where [`fit_rules_to_service`] finds `preferAfterMs`, `acceptAfterMs` and `maxChunkMs` in
+/// the rules (held against [`rule_defaults`](super::rule_defaults) by its tests).
+pub const FITTED_RULES: [usize; 3] = [0, 2, 4];
+
 impl RecorderConfig {
     /// Whether the configuration makes sense: `invalid_argument` naming the option (its
     /// JS name) when not. Rates 8–384 kHz; `maxChunkMs` within [`CHUNK_MS`] and

@@ -130,6 +130,22 @@ impl RecorderDsp {
     }
 }
 
+/// `fitRules(rules, maxChunkSeconds?, formats?)`: the rules (a `Float64Array`, changed in
+/// place) fitted to the service's Discovery by the core
+/// ([`fit_rules_to_service`](crate::proto::fit_rules_to_service)); `formats`: the audio
+/// formats one per line, as UTF-8 bytes — no string crosses into this module: its glue
+/// also runs in the AudioWorklet's scope, which has no `TextEncoder`. Throws the message of
+/// an `invalid_argument` when the service takes no WAV.
+#[wasm_bindgen(js_name = fitRules)]
+pub fn fit_rules_js(
+    rules: &mut [f64],
+    max_chunk_seconds: Option<f64>,
+    formats: Option<Vec<u8>>,
+) -> Result<(), JsValue> {
+    crate::proto::fit_rules_to_service(rules, max_chunk_seconds, formats.as_deref())
+        .map_err(|e| JsValue::from(e.message))
+}
+
 /// `wavHeaderNeeds(head)`: how many of a WAV file's first bytes its header needs (0: enough;
 /// the core's [`wav_header_needs`](crate::proto::wav_header_needs)).
 #[wasm_bindgen(js_name = wavHeaderNeeds)]

@@ -260,6 +260,23 @@ async function splitCases() {
     await rejectsWith(drain(splitRecording(file, { maxChunkMs: 30000 })), 'invalid_argument');
     await rejectsWith(drain(splitRecording('a string')), 'invalid_argument');
   });
+  await check("the service's Discovery fits the rules: a shorter longest chunk, no WAV refused", async () => {
+    const client = new VoiceClient({ baseUrl: sim, token: 'browser-token' });
+    const discovery = await client.getDiscovery();
+    const short = { ...discovery, capabilities: { ...discovery.capabilities, max_chunk_duration_seconds: 8 } };
+    const lengths = [];
+    for await (const c of splitRecording(file, { discovery: short })) lengths.push((c.byteLength - 44) / 2);
+    assert(lengths.length > 4 && lengths.every((n) => n <= 8 * 16000), `lengths ${lengths}`);
+    assert(lengths.reduce((a, b) => a + b, 0) === (file.size - 44) / 2, `samples ${lengths}`);
+    // The simulator's own answer (20 s, WAV listed) changes nothing.
+    let plain = 0;
+    for await (const _ of splitRecording(file, { discovery })) plain++;
+    assert(plain >= 4 && plain < lengths.length, `${plain} chunks with the service's 20 s`);
+    const drain = async (it) => { for await (const _ of it); };
+    const noWav = { capabilities: { audio_formats: ['audio/webm;codecs=opus'] } };
+    await rejectsWith(drain(splitRecording(file, { discovery: noWav })), 'invalid_argument');
+    await rejectsWith(createRecorder({ discovery: noWav }).start(), 'invalid_argument');
+  });
 }
 
 window.__results = (async () => {
