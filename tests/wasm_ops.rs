@@ -38,19 +38,24 @@ fn json(text: &str) -> JsValue {
 
 /// A session processed in 50 ms, with a chunk and a patient.
 async fn finished(c: &VoiceClient, oid: &str) -> String {
-    let created = create(
-        c,
-        obj(&[
-            (
-                "templates",
-                Array::of1(&"clinical_notes_template".into()).into(),
-            ),
-            ("patientDetails", json(&format!(r#"{{"oid":"{oid}"}}"#))),
-            ("additionalData", simulate(&[("process_ms", 50.into())])),
-        ]),
-    )
-    .await
-    .unwrap();
+    let patient = ("patientDetails", json(&format!(r#"{{"oid":"{oid}"}}"#)));
+    ended(c, 50, Some(patient)).await
+}
+
+/// A session ended with one chunk, processed in `process_ms` (with this one more option).
+async fn ended(c: &VoiceClient, process_ms: u32, extra: Option<(&str, JsValue)>) -> String {
+    let mut pairs = vec![
+        (
+            "templates",
+            Array::of1(&"clinical_notes_template".into()).into(),
+        ),
+        (
+            "additionalData",
+            simulate(&[("process_ms", process_ms.into())]),
+        ),
+    ];
+    pairs.extend(extra);
+    let created = create(c, obj(&pairs)).await.unwrap();
     upload(c, &created, bytes(PART0), JsValue::UNDEFINED)
         .await
         .unwrap();
@@ -445,27 +450,10 @@ async fn discovery_is_kept_as_its_cache_control_says_and_a_create_is_checked_aga
     assert!(create(&counted, fine).await.is_ok());
 }
 
-/// A session ended with one chunk, processed in `process_ms`.
-async fn ended(c: &VoiceClient, process_ms: u32) -> String {
-    let opts = obj(&[(
-        "additionalData",
-        simulate(&[("process_ms", process_ms.into())]),
-    )]);
-    let created = create(c, opts).await.unwrap();
-    upload(c, &created, bytes(PART0), JsValue::UNDEFINED)
-        .await
-        .unwrap();
-    let id = s(&created, "session_id");
-    JsFuture::from(c.end_session_js(id.clone().into(), JsValue::UNDEFINED))
-        .await
-        .unwrap();
-    id
-}
-
 #[wasm_bindgen_test]
 async fn session_audio_is_asked_again_until_it_is_ready() {
     let c = client();
-    let id = ended(&c, 1500).await;
+    let id = ended(&c, 1500, None).await;
     let (seen, on_retry) = retry_recorder();
     let opts = obj(&[("onRetry", on_retry)]);
     let audio = op(&c, "getSessionAudio", &[&id], JsValue::UNDEFINED, opts)
@@ -477,7 +465,7 @@ async fn session_audio_is_asked_again_until_it_is_ready() {
     assert_eq!(first.get(2).as_string().as_deref(), Some("not_found"));
     assert_eq!(first.get(3).as_f64(), Some(404.0));
     // Not asked again when told not to: the 404 is the answer.
-    let id = ended(&c, 1500).await;
+    let id = ended(&c, 1500, None).await;
     let once = obj(&[("maxRetries", 0.into())]);
     let e = op(&c, "getSessionAudio", &[&id], JsValue::UNDEFINED, once).await;
     let e = expect_error(e, "not_found", Some(404));

@@ -30,6 +30,7 @@ use core::fmt;
 use super::classify::{http_error, BodyFacts, Op};
 use super::error::{Error, ErrorCode};
 use super::json::JsonObject;
+use super::ops::{LOGIN_PATH, REFRESH_PATH};
 use super::url::BaseUrl;
 
 /// A token is refreshed once this share of its lifetime has passed.
@@ -46,12 +47,6 @@ pub const AUTH_REQUEST_TIMEOUT_MS: u64 = 10_000;
 
 /// The largest auth answer read, in bytes (a token answer is a few hundred).
 pub const MAX_AUTH_ANSWER_BYTES: u32 = 64 * 1024;
-
-/// The login endpoint, under the base URL.
-pub const LOGIN_PATH: &str = "/connect-auth/v1/account/login";
-
-/// The refresh endpoint, under the base URL.
-pub const REFRESH_PATH: &str = "/connect-auth/v1/account/refresh-token";
 
 /// What the auth endpoints answered: the fields of the body, read by the IO layer.
 #[derive(Clone, Debug, Default, PartialEq)]

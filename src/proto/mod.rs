@@ -88,8 +88,8 @@ pub use classify::{
 };
 pub use create::{create_url, CreateSession, UploadType, MAX_ADDITIONAL_DATA_BYTES};
 pub use credentials::{
-    AuthAnswer, CredentialStep, Credentials, AUTH_REQUEST_TIMEOUT_MS, AUTH_TIMEOUT_MS, LOGIN_PATH,
-    MAX_AUTH_ANSWER_BYTES, MIN_LIFETIME_S, REFRESH_AT_PERCENT, REFRESH_PATH,
+    AuthAnswer, CredentialStep, Credentials, AUTH_REQUEST_TIMEOUT_MS, AUTH_TIMEOUT_MS,
+    MAX_AUTH_ANSWER_BYTES, MIN_LIFETIME_S, REFRESH_AT_PERCENT,
 };
 pub use durable::{DurableState, MAX_CHUNKS};
 pub use end::{end_body, end_counts, end_url};
@@ -98,7 +98,9 @@ pub use error::{push_decimal, redact, Error, ErrorCode, MIN_SECRET_CHARS, REDACT
 pub use meter::{LevelMeter, MeterEvent, LEVELS_PER_SECOND, SILENT_DBFS};
 #[cfg(any(not(target_arch = "wasm32"), doc))]
 pub use ops::operations_js;
-pub use ops::{match_op, op_url, session_url, Body, OpRow, OPS, OWN_METHODS};
+pub use ops::{
+    match_op, op_url, session_url, Body, OpRow, LOGIN_PATH, OPS, OWN_METHODS, REFRESH_PATH,
+};
 pub use poll::{Action, PollConfig, Poller, Transport, MAX_TIMER_MS, MIN_INTERVAL_MS};
 #[cfg(any(feature = "server", not(target_arch = "wasm32"), doc))]
 pub use proxy::{proxy_route, proxy_upload_url, ProxyRoute, PROXY_MAX_BODY_BYTES};

@@ -8,7 +8,6 @@
 //! login and token refresh (client credentials, servers only: `ClientCredentials` performs
 //! them through the same driver, with the same retries).
 
-use super::credentials::{LOGIN_PATH, REFRESH_PATH};
 use super::error::{Error, ErrorCode};
 use super::url::{check_session_id, push_encoded, BaseUrl, Filter};
 use alloc::string::String;
@@ -62,6 +61,12 @@ pub enum Op {
     /// (the access token as bearer, and a `Client-Id` header).
     RefreshToken,
 }
+
+/// The login endpoint, under the base URL.
+pub const LOGIN_PATH: &str = "/connect-auth/v1/account/login";
+
+/// The refresh endpoint, under the base URL.
+pub const REFRESH_PATH: &str = "/connect-auth/v1/account/refresh-token";
 
 /// What an operation's request body is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
