@@ -504,3 +504,50 @@ async fn the_rust_api_performs_any_row_and_refuses_the_wrong_shape() {
     );
     assert_eq!(code(missing.await), ErrorCode::NotFound);
 }
+
+#[wasm_bindgen_test]
+async fn rust_options_take_the_apps_own_types() {
+    use eka_voice::wasm::errors::Failure;
+    use eka_voice::wasm::options::{CreateOptions, Json};
+    #[derive(serde::Serialize)]
+    struct Patient<'a> {
+        oid: &'a str,
+        name: &'a str,
+    }
+    let p = Json::of(&Patient {
+        oid: "PAT-RUST",
+        name: "R. Ust",
+    })
+    .unwrap();
+    assert_eq!(p.text, r#"{"oid":"PAT-RUST","name":"R. Ust"}"#);
+    assert!(!p.has_protocol);
+    // A top-level `_protocol` is found as the JS side finds it: the create refuses it.
+    let mut reserved = std::collections::BTreeMap::new();
+    reserved.insert("_protocol", 1);
+    let data = Json::of(&reserved).unwrap();
+    assert!(data.has_protocol);
+    let c = client();
+    let create = CreateOptions {
+        additional_data: Some(data),
+        ..Default::default()
+    };
+    match c.create_session(create, Default::default()).await {
+        Err(Failure::Api(a)) => assert_eq!(a.error.code.as_str(), "invalid_argument"),
+        other => panic!("{:?}", other.map(|c| c.session_id)),
+    }
+    // Not an object: refused.
+    assert!(Json::of(&[1, 2]).is_err());
+    assert!(Json::of("text").is_err());
+    // A patient of the app's type reaches the service.
+    let create = CreateOptions {
+        patient_details: Some(p),
+        ..Default::default()
+    };
+    let made = c.create_session(create, Default::default()).await.unwrap();
+    let sent = get(
+        &get(&sim_session(&made.session_id).await, "request"),
+        "patient_details",
+    );
+    assert_eq!(s(&sent, "oid"), "PAT-RUST");
+    assert_eq!(s(&sent, "name"), "R. Ust");
+}

@@ -41,8 +41,8 @@ use super::chunk;
 use super::errors::Failure;
 use super::model::{session_from_js, Session};
 use super::options::{
-    CallOptions, CreateOptions, EndOptions, GetOptions, OpOptions, PollOptions, TranscribeOptions,
-    UploadOptions,
+    CallOptions, CreateOptions, EndOptions, GetOptions, Json, OpOptions, PollOptions,
+    TranscribeOptions, UploadOptions,
 };
 use super::transcribe::Chunks;
 use crate::proto::{Body, Error, ErrorCode, Op, Phase, UploadProgress, OWN_METHODS};
@@ -127,14 +127,50 @@ pub struct EndedSession {
 
 /// A body as JSON text (maps as objects); one that does not serialise is `invalid_argument`.
 fn json_text<B: Serialize + ?Sized>(body: &B) -> Result<String, Failure> {
-    let not_json = || Failure::from(Error::invalid_argument("the body must serialise as JSON"));
-    let value = body
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|_| not_json())?;
+    let value = json_value(body, "the body")?;
     js_sys::JSON::stringify(&value)
         .ok()
         .and_then(|s| s.as_string())
-        .ok_or_else(not_json)
+        .ok_or_else(|| not_json("the body"))
+}
+
+/// `value` as the JS value JSON would make of it (maps as objects).
+fn json_value<B: Serialize + ?Sized>(value: &B, what: &str) -> Result<JsValue, Failure> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    value.serialize(&serializer).map_err(|_| not_json(what))
+}
+
+fn not_json(what: &str) -> Failure {
+    let mut m = String::from(what);
+    m.push_str(" must serialise as JSON");
+    Error::invalid_argument(m).into()
+}
+
+impl Json {
+    /// A plain-object option (`patient_details`, `additional_data`) from any `Serialize`
+    /// value of the app's: its JSON text, and whether it has a top-level `_protocol` key —
+    /// what the JS side works out from a JS object. Anything but a JSON object (a map or a
+    /// struct) is `invalid_argument`.
+    ///
+    /// ```ignore
+    /// #[derive(serde::Serialize)]
+    /// struct Patient<'a> { oid: &'a str, name: &'a str }
+    /// create.patient_details = Some(Json::of(&Patient { oid: "PAT-1", name: "A. Patient" })?);
+    /// ```
+    pub fn of<T: Serialize + ?Sized>(value: &T) -> Result<Json, Failure> {
+        let v = json_value(value, "the option")?;
+        if !v.is_object() || js_sys::Array::is_array(&v) {
+            return Err(Error::invalid_argument("the option must be a JSON object").into());
+        }
+        let object: &js_sys::Object = wasm_bindgen::JsCast::unchecked_ref(&v);
+        Ok(Json {
+            has_protocol: js_sys::Object::has_own(object, &"_protocol".into()),
+            text: js_sys::JSON::stringify(&v)
+                .ok()
+                .and_then(|s| s.as_string())
+                .ok_or_else(|| not_json("the option"))?,
+        })
+    }
 }
 
 /// Reads an answer into `T`; one that does not fit is `invalid_response`.

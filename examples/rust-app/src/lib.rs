@@ -4,6 +4,7 @@
 //! allocator unless the npm package's feature (`js-package`) asks for it.
 
 use eka_voice::wasm::errors::Failure;
+use eka_voice::wasm::options::Json;
 use eka_voice::wasm::{GetOptions, PollOptions, VoiceClient};
 use wasm_bindgen::prelude::*;
 
@@ -110,10 +111,7 @@ pub async fn record(
     let create = eka_voice::wasm::options::CreateOptions {
         templates: Some(vec!["eka_emr_template".into()]),
         // The simulator answers 202 snapshots while it processes (no long-polled hold).
-        additional_data: Some(eka_voice::wasm::options::Json {
-            text: r#"{"simulate":{"process_ms":300,"hold_max_ms":0}}"#.into(),
-            has_protocol: false,
-        }),
+        additional_data: Some(Json::of(&simulate(300))?),
         ..Default::default()
     };
     let created = client.create_session(create, Default::default()).await?;
@@ -146,10 +144,7 @@ pub async fn transcribe_stream(
 ) -> Result<(String, Vec<&'static str>), Failure> {
     let client = client(base_url.into(), token.into())?;
     let mut o = eka_voice::wasm::options::TranscribeOptions::default();
-    o.create.additional_data = Some(eka_voice::wasm::options::Json {
-        text: r#"{"simulate":{"process_ms":200,"hold_max_ms":0}}"#.into(),
-        has_protocol: false,
-    });
+    o.create.additional_data = Some(Json::of(&simulate(200))?);
     o.pacing.interval_ms = Some(100);
     let phases = std::cell::RefCell::new(Vec::new());
     let done = client
@@ -162,4 +157,27 @@ pub async fn transcribe_stream(
         .await?;
     assert!(done.missing_chunks.is_empty());
     Ok((done.session.status, phases.into_inner()))
+}
+
+/// What the simulator is told through `additional_data` (the app's own type: `Json::of`
+/// turns it into the option).
+#[derive(serde::Serialize)]
+struct Simulated {
+    simulate: Simulate,
+}
+
+#[derive(serde::Serialize)]
+struct Simulate {
+    process_ms: u32,
+    hold_max_ms: u32,
+}
+
+/// Processing in `process_ms`, answering 202 snapshots meanwhile (no long-polled hold).
+fn simulate(process_ms: u32) -> Simulated {
+    Simulated {
+        simulate: Simulate {
+            process_ms,
+            hold_max_ms: 0,
+        },
+    }
 }
