@@ -45,8 +45,8 @@ fn the_recorders_typed_options_are_its_rules_and_its_own() {
     let dts = include_str!("../pkg-template/recorder.d.ts");
     let mut typed = interface_keys(dts, "RecorderOptions");
     typed.sort();
-    // The recorder's own options: recorder.js's `OWN` list (the ones that never cross).
-    let js = include_str!("../pkg-template/js/recorder.js");
+    // The recorder's own options: recorder-options.js's `OWN` list (the ones that never cross).
+    let js = include_str!("../pkg-template/js/recorder-options.js");
     let own = js
         .split("const OWN = [")
         .nth(1)
