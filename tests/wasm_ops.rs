@@ -32,6 +32,18 @@ async fn op(
     JsFuture::from(c.call_js(row, p, body, opts)).await
 }
 
+/// `client.getDiscovery()`.
+async fn discovery(c: &VoiceClient) -> Result<JsValue, JsValue> {
+    op(
+        c,
+        "getDiscovery",
+        &[],
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    )
+    .await
+}
+
 fn json(text: &str) -> JsValue {
     js_sys::JSON::parse(text).unwrap()
 }
@@ -296,15 +308,7 @@ async fn sessions_are_updated_listed_and_their_audio_found() {
 async fn discovery_is_public_and_options_are_the_operations_own() {
     // Discovery carries no token: the token source is never asked.
     let (c, calls) = counting_client();
-    let d = op(
-        &c,
-        "getDiscovery",
-        &[],
-        JsValue::UNDEFINED,
-        JsValue::UNDEFINED,
-    )
-    .await
-    .unwrap();
+    let d = discovery(&c).await.unwrap();
     assert_eq!(s(&d, "protocol"), "medscribealliance");
     assert_eq!(calls.length(), 0);
     // What an operation does not take, or the wrong types: invalid_argument, nothing sent.
@@ -383,15 +387,6 @@ fn progress_recorder() -> (Array, JsValue) {
 #[wasm_bindgen_test]
 async fn discovery_is_kept_as_its_cache_control_says_and_a_create_is_checked_against_it() {
     let c = client();
-    let discovery = || {
-        op(
-            &c,
-            "getDiscovery",
-            &[],
-            JsValue::UNDEFINED,
-            JsValue::UNDEFINED,
-        )
-    };
     // Not kept yet: a create with a model the service does not offer reaches the service.
     let unchecked = create(&c, obj(&[("model", "turbo".into())])).await;
     assert!(
@@ -399,11 +394,11 @@ async fn discovery_is_kept_as_its_cache_control_says_and_a_create_is_checked_aga
         "no Discovery kept: nothing to check against"
     );
     let before = received("__discovery").await.0.len();
-    let first = discovery().await.unwrap();
+    let first = discovery(&c).await.unwrap();
     // The simulator says `max-age=10800`: the second call is answered by the client, with a
     // copy (what the caller changed in the first is not in it).
     js_sys::Reflect::set(&first, &"protocol".into(), &"changed".into()).unwrap();
-    let second = discovery().await.unwrap();
+    let second = discovery(&c).await.unwrap();
     assert_eq!(s(&second, "protocol"), "medscribealliance");
     assert_eq!(n(&second, "http_status"), 200.0);
     // One request for two calls. (A browser's own HTTP cache may answer the first from an
@@ -416,15 +411,7 @@ async fn discovery_is_kept_as_its_cache_control_says_and_a_create_is_checked_aga
     }
     // Now a create is checked against it, before any request.
     let (counted, calls) = counting_client();
-    op(
-        &counted,
-        "getDiscovery",
-        &[],
-        JsValue::UNDEFINED,
-        JsValue::UNDEFINED,
-    )
-    .await
-    .unwrap();
+    discovery(&counted).await.unwrap();
     let asked = calls.length();
     for (opts, says) in [
         (

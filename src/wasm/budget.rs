@@ -4,7 +4,7 @@
 //! `setRequestBudget` (server.rs); a client without one sends as before.
 
 use super::abort::AbortWatch;
-use super::client::Client;
+use super::client::{now, Client};
 use super::errors::Failure;
 use super::fetch::Exchange;
 
@@ -19,7 +19,7 @@ impl Client {
     ) -> Result<(), Failure> {
         loop {
             let wait = match self.budget().borrow_mut().as_mut() {
-                Some(b) => b.take(js_sys::Date::now() as u64),
+                Some(b) => b.take(now()),
                 None => 0,
             };
             if wait == 0 {
@@ -36,11 +36,7 @@ impl Client {
     /// whole client).
     pub(crate) fn note_answer(&self, exchanged: &Exchange) {
         if let (Exchange::Answer(a), Some(b)) = (exchanged, self.budget().borrow_mut().as_mut()) {
-            b.on_answer(
-                js_sys::Date::now() as u64,
-                a.status,
-                a.retry_after.as_deref(),
-            );
+            b.on_answer(now(), a.status, a.retry_after.as_deref());
         }
     }
 }

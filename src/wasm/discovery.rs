@@ -6,10 +6,10 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::RefCell;
-use js_sys::{Array, Reflect};
+use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::js;
+use super::js::{self, get};
 use crate::proto::discovery::Offer;
 use crate::proto::{CreateSession, Error, MAX_FIELD_CHARS};
 
@@ -28,11 +28,14 @@ struct Kept {
 pub struct KeptDiscovery(RefCell<Option<Kept>>);
 
 impl KeptDiscovery {
+    /// `f` of the kept answer, while it is fresh at `now`.
+    fn fresh<R>(&self, now: u64, f: impl FnOnce(&Kept) -> R) -> Option<R> {
+        self.0.borrow().as_ref().filter(|k| now < k.until).map(f)
+    }
+
     /// A copy of the kept answer, while it is fresh at `now`.
     pub fn answer(&self, now: u64) -> Option<JsValue> {
-        let kept = self.0.borrow();
-        let k = kept.as_ref().filter(|k| now < k.until)?;
-        Some(js::copy(&k.body))
+        self.fresh(now, |k| js::copy(&k.body))
     }
 
     /// Keeps (a copy of) `body` for `max_age_ms` from `now` (0: forgets what was kept).
@@ -46,13 +49,9 @@ impl KeptDiscovery {
 
     /// Checks a create against the kept answer, while it is fresh at `now` (else: nothing).
     pub fn check(&self, req: &CreateSession, now: u64) -> Result<(), Error> {
-        match self.0.borrow().as_ref().filter(|k| now < k.until) {
-            Some(k) => {
-                let hint = req.language_hint.as_deref().unwrap_or(&[]);
-                k.offer.check(req.model.as_deref(), hint)
-            }
-            None => Ok(()),
-        }
+        let hint = req.language_hint.as_deref().unwrap_or(&[]);
+        let checked = self.fresh(now, |k| k.offer.check(req.model.as_deref(), hint));
+        checked.unwrap_or(Ok(()))
     }
 }
 
@@ -68,11 +67,6 @@ fn offer_of(body: &JsValue) -> Offer {
         }
     });
     offer
-}
-
-/// `o[key]`, or `undefined`.
-fn get(o: &JsValue, key: &str) -> JsValue {
-    Reflect::get(o, &key.into()).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// Calls `f` with each of the first [`MAX_ITEMS`] items of `v` when it is an array.

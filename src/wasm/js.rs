@@ -216,3 +216,12 @@ extern "C" {
         name: &str,
     ) -> Result<JsValue, JsValue>;
 }
+
+/// `o[key]`, or `undefined` when `o` is not an object or reading throws (a caller's Proxy,
+/// a getter): how the layer reads one key of an answer or of a caller's object.
+pub fn get(o: &JsValue, key: &str) -> JsValue {
+    match o.is_object() {
+        true => js_sys::Reflect::get(o, &key.into()).unwrap_or(JsValue::UNDEFINED),
+        false => JsValue::UNDEFINED,
+    }
+}

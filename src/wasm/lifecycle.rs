@@ -56,9 +56,8 @@ impl Client {
             .unwrap_or_default();
         // A malformed `upload_url` is the service's fault: refused now rather than
         // silently replaced by the default endpoint at the first upload.
-        let target =
-            target_of(&Reflect::get(&created, &"upload_url".into()).unwrap_or(JsValue::UNDEFINED))
-                .map_err(|e| Failure::api(e, created.clone(), Some(&id)))?;
+        let target = target_of(&js::get(&created, "upload_url"))
+            .map_err(|e| Failure::api(e, created.clone(), Some(&id)))?;
         self.sessions().with(&id, |s| {
             *s = SessionState {
                 target: target.clone(),
@@ -87,8 +86,7 @@ impl Client {
             ))
         })?;
         let t =
-            target_of(&Reflect::get(session, &"upload_url".into()).unwrap_or(JsValue::UNDEFINED))
-                .map_err(|e| Failure::new(e, Some(&id)))?;
+            target_of(&js::get(session, "upload_url")).map_err(|e| Failure::new(e, Some(&id)))?;
         Ok((id, t))
     }
 

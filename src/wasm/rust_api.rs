@@ -127,11 +127,15 @@ pub struct EndedSession {
 
 /// A body as JSON text (maps as objects); one that does not serialise is `invalid_argument`.
 fn json_text<B: Serialize + ?Sized>(body: &B) -> Result<String, Failure> {
-    let value = json_value(body, "the body")?;
-    js_sys::JSON::stringify(&value)
+    stringify(&json_value(body, "the body")?, "the body")
+}
+
+/// The JSON text of a value `json_value` made.
+fn stringify(value: &JsValue, what: &str) -> Result<String, Failure> {
+    let text = js_sys::JSON::stringify(value)
         .ok()
-        .and_then(|s| s.as_string())
-        .ok_or_else(|| not_json("the body"))
+        .and_then(|s| s.as_string());
+    text.ok_or_else(|| not_json(what))
 }
 
 /// `value` as the JS value JSON would make of it (maps as objects).
@@ -165,10 +169,7 @@ impl Json {
         let object: &js_sys::Object = wasm_bindgen::JsCast::unchecked_ref(&v);
         Ok(Json {
             has_protocol: js_sys::Object::has_own(object, &"_protocol".into()),
-            text: js_sys::JSON::stringify(&v)
-                .ok()
-                .and_then(|s| s.as_string())
-                .ok_or_else(|| not_json("the option"))?,
+            text: stringify(&v, "the option")?,
         })
     }
 }

@@ -18,7 +18,7 @@ use wasm_bindgen_futures::future_to_promise;
 
 use super::abort::AbortWatch;
 use super::api::VoiceClient;
-use super::client::{Call, Client, Hooks};
+use super::client::{now, Call, Client, Hooks};
 use super::errors::Failure;
 use super::options::{ClientOptions, PollOptions};
 use crate::proto::{
@@ -168,7 +168,7 @@ impl JsCredentials {
         if let Some(token) = refused {
             self.machine.borrow_mut().on_refused(&token);
         }
-        if let CredentialStep::Use(token) = self.machine.borrow().next(now_ms()) {
+        if let CredentialStep::Use(token) = self.machine.borrow().next(now()) {
             return Promise::resolve(&JsValue::from(token));
         }
         if let Some(p) = self.inflight.borrow().as_ref() {
@@ -199,12 +199,12 @@ fn credentials(options: &JsValue) -> Result<Credentials, Error> {
 /// the service refused the refresh).
 async fn obtain(machine: &RefCell<Credentials>) -> Result<String, Failure> {
     loop {
-        let step = machine.borrow().next(now_ms());
+        let step = machine.borrow().next(now());
         match step {
             CredentialStep::Use(token) => return Ok(token),
             CredentialStep::Login { url, body } => {
                 let (status, answer) = auth_call(Op::Login, &url, &body, None, None).await?;
-                return Ok(machine.borrow_mut().on_login(now_ms(), status, &answer)?);
+                return Ok(machine.borrow_mut().on_login(now(), status, &answer)?);
             }
             CredentialStep::Refresh {
                 url,
@@ -214,7 +214,7 @@ async fn obtain(machine: &RefCell<Credentials>) -> Result<String, Failure> {
             } => {
                 let (bearer, id) = (Some(access_token), Some(client_id));
                 let (status, answer) = auth_call(Op::RefreshToken, &url, &body, bearer, id).await?;
-                if let Some(token) = machine.borrow_mut().on_refresh(now_ms(), status, &answer)? {
+                if let Some(token) = machine.borrow_mut().on_refresh(now(), status, &answer)? {
                     return Ok(token);
                 }
             }
@@ -282,10 +282,6 @@ async fn auth_call(
 
 /// The longest token or message read from an auth answer.
 const MAX_TOKEN_CHARS: u32 = 8192;
-
-fn now_ms() -> u64 {
-    js_sys::Date::now() as u64
-}
 
 /// The browser proxy's decisions, for `voiceProxy` (server.js): the core's
 /// [`proxy`](crate::proto::proxy) rules against one upstream.

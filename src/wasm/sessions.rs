@@ -10,6 +10,8 @@ use wasm_bindgen::JsValue;
 use alloc::string::String;
 use js_sys::Reflect;
 
+use super::js::get;
+
 use crate::proto::{Error, SessionState, Target, UploadUrlRead, PRESIGNED_KEYS};
 
 /// The per-session state of one client (see [`crate::proto::sessions`]).
@@ -50,14 +52,6 @@ pub fn target_of(upload_url: &JsValue) -> Result<Option<Target>, Error> {
         }
     };
     Target::from_read(read)
-}
-
-/// `o[key]`, or `undefined` when it is not an object or reading throws.
-fn get(o: &JsValue, key: &str) -> JsValue {
-    match o.is_object() {
-        true => Reflect::get(o, &key.into()).unwrap_or(JsValue::UNDEFINED),
-        false => JsValue::UNDEFINED,
-    }
 }
 
 /// An object's own string keys (symbols skipped) and their values (each when a string), in order; `None`

@@ -15,7 +15,7 @@ use core::future::{poll_fn, Future};
 use core::pin::Pin;
 use core::task::Poll;
 
-use js_sys::{Array, Date, Reflect};
+use js_sys::{Array, Reflect};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
@@ -25,7 +25,7 @@ pub(crate) use source::{Chunks, Totals};
 
 use super::abort::{AbortWatch, Sleep};
 use super::chunk;
-use super::client::{report_retry, Client};
+use super::client::{now, report_retry, Client};
 use super::durable::Durable;
 use super::errors::Failure;
 use super::js;
@@ -148,7 +148,7 @@ impl Client {
             bytes_total: totals.1,
             durable: o.durable.is_some(),
         };
-        let (base, now) = (self.base().clone(), Date::now() as u64);
+        let (base, now) = (self.base().clone(), now());
         if !cfg.durable {
             return Ok(Transcriber::new(cfg, base, now));
         }
@@ -199,7 +199,7 @@ impl Client {
                     return Ok(done);
                 }
             }
-            let timer = m.timer_ms(Date::now() as u64);
+            let timer = m.timer_ms(now());
             if d.durable.is_some() && d.online.is_none() {
                 d.online = Some(JsFuture::from(js::next_online()));
             }
@@ -214,13 +214,11 @@ impl Client {
                     }
                     d.fed += 1;
                 }
-                Event::Uploaded(n, outcome) => {
-                    m.on_uploaded(Date::now() as u64, n, settled(outcome)?)
-                }
-                Event::Timer => m.on_timer(Date::now() as u64),
+                Event::Uploaded(n, outcome) => m.on_uploaded(now(), n, settled(outcome)?),
+                Event::Timer => m.on_timer(now()),
                 Event::Online => {
                     d.online = None;
-                    m.on_online(Date::now() as u64)
+                    m.on_online(now())
                 }
             }
         }
@@ -236,7 +234,7 @@ impl Client {
         req: &CreateSession,
         action: TranscribeAction,
     ) -> Result<Option<Outcome>, Failure> {
-        let now = || Date::now() as u64;
+        let now = || now();
         if let Some(store) = &mut d.durable {
             if store.perform(m, &action, now).await? {
                 return Ok(None);
@@ -410,7 +408,7 @@ async fn wait<C: Chunks>(
 /// something that is not one, or the end. Returns the chunk's body, for its upload.
 async fn feed_chunk(m: &mut Transcriber, value: Option<JsValue>) -> JsValue {
     let Some(value) = value else {
-        m.on_chunks_done(Date::now() as u64);
+        m.on_chunks_done(now());
         return JsValue::UNDEFINED;
     };
     let read = match chunk::take(&value) {
@@ -419,7 +417,7 @@ async fn feed_chunk(m: &mut Transcriber, value: Option<JsValue>) -> JsValue {
     };
     match read {
         Ok(c) => {
-            m.on_chunk(Date::now() as u64, c.size, c.mime.as_deref(), &c.head);
+            m.on_chunk(now(), c.size, c.mime.as_deref(), &c.head);
             c.body
         }
         Err(e) => {
