@@ -22,6 +22,7 @@
 //! | [`js`] | bindings of `snippet.js` (the boundary with the caller's objects): `VoiceApiError`, option checks, the fetch exchange, chunks, `upload_url` forms, progress events |
 //! | [`model`] | typed views of session bodies for Rust users (serde-wasm-bindgen) |
 //! | [`rust_api`] | the client's Rust API: typed results, [`Failure`](errors::Failure) errors, progress closures |
+//! | [`rust_hooks`] | the Rust API's hooks as Rust closures: a token source, `onRetry`, a waiting operation's `onProgress` |
 //! | `server` | (feature `server`) the server entry's exports: `verifyWebhook`, `handleWebhook`'s parts, `ClientCredentials` |
 //! | `recorder` | (feature `recorder`) the recorder entry's `RecorderDsp`: the DSP pipeline in the AudioWorklet, events as numbers |
 //! | `budget` | (feature `server`) the client's request budget in the request path (`pollMany`) |
@@ -67,6 +68,8 @@ pub mod options;
 pub mod recorder;
 #[cfg(all(feature = "std", feature = "serde"))]
 pub mod rust_api;
+#[cfg(all(feature = "std", feature = "serde"))]
+pub mod rust_hooks;
 #[cfg(all(feature = "std", feature = "server"))]
 pub mod server;
 #[cfg(feature = "std")]

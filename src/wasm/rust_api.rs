@@ -1,7 +1,9 @@
 //! The client's Rust API, for Rust/wasm apps (Leptos, Yew, Dioxus, …): the same calls as
 //! the JS API, with Rust options, typed results ([`model`](super::model), read with
 //! serde-wasm-bindgen straight from the parsed objects) and one error enum
-//! ([`Failure`]: the same codes as `VoiceApiError`). Progress is a Rust closure.
+//! ([`Failure`]: the same codes as `VoiceApiError`). Progress is a Rust closure; so are
+//! the options' hooks (a token source, `onRetry`, a waiting operation's `onProgress`), made
+//! with [`rust_hooks`](super::rust_hooks).
 //! Cancellation is dropping the future: the request in flight is aborted and its timer
 //! cleared.
 //!

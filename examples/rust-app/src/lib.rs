@@ -5,6 +5,9 @@
 
 use eka_voice::wasm::errors::Failure;
 use eka_voice::wasm::options::Json;
+use eka_voice::wasm::rust_hooks::{
+    on_retry, on_session_progress, token_source, RetryEvent, TokenFailure,
+};
 use eka_voice::wasm::{GetOptions, PollOptions, VoiceClient};
 use wasm_bindgen::prelude::*;
 
@@ -157,6 +160,136 @@ pub async fn transcribe_stream(
         .await?;
     assert!(done.missing_chunks.is_empty());
     Ok((done.session.status, phases.into_inner()))
+}
+
+/// A Rust token source (the crate's `token_source`): its first token is refused by the
+/// service (the simulator refuses tokens that start with `expired`), so the client asks it
+/// again, telling it which one was refused. Answers the session's status, how many times the
+/// source was asked, and the token it was told was refused.
+pub async fn with_token_source(
+    base_url: &str,
+    session_id: &str,
+) -> Result<(String, u32, Option<String>), Failure> {
+    use std::{cell::RefCell, rc::Rc};
+    let asked = Rc::new(RefCell::new((0u32, None::<String>)));
+    let seen = asked.clone();
+    let source = token_source(move |refused: Option<String>| {
+        let seen = seen.clone();
+        async move {
+            let mut s = seen.borrow_mut();
+            s.0 += 1;
+            if s.0 == 1 {
+                return Ok("expired-first".to_string());
+            }
+            s.1 = refused;
+            Ok("app-token".to_string())
+        }
+    });
+    let client = VoiceClient::with_options(eka_voice::wasm::ClientOptions {
+        base_url: Some(base_url.into()),
+        get_token: Some(source),
+        ..Default::default()
+    })?;
+    let session = client
+        .get_session(session_id, GetOptions::default())
+        .await?;
+    let (calls, refused) = asked.borrow().clone();
+    Ok((session.status, calls, refused))
+}
+
+/// A Rust token source that fails for good (its service answered 403): the call's error.
+pub async fn with_failing_token_source(base_url: &str, session_id: &str) -> Failure {
+    let source = token_source(|_| async {
+        Err(TokenFailure {
+            status: Some(403),
+            message: "the clinic's login expired".into(),
+        })
+    });
+    let client = VoiceClient::with_options(eka_voice::wasm::ClientOptions {
+        base_url: Some(base_url.into()),
+        get_token: Some(source),
+        ..Default::default()
+    });
+    match client {
+        Ok(c) => match c.get_session(session_id, GetOptions::default()).await {
+            Ok(s) => panic!("answered {}", s.status),
+            Err(e) => e,
+        },
+        Err(e) => e,
+    }
+}
+
+/// Polls a session whose first answers fail, with a Rust `onRetry`: the session's status
+/// and each retry's attempt and error code.
+pub async fn retries_seen(
+    base_url: &str,
+    token: &str,
+    session_id: &str,
+) -> Result<(String, Vec<(u32, &'static str)>), Failure> {
+    use std::{cell::RefCell, rc::Rc};
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let log = seen.clone();
+    let mut options = PollOptions::default();
+    options.pacing.interval_ms = Some(100);
+    options.retries.on_retry = Some(on_retry(move |e: &RetryEvent| {
+        let code = match &e.error {
+            Failure::Api(a) => a.error.code.as_str(),
+            _ => "not an api failure",
+        };
+        log.borrow_mut().push((e.attempt, code));
+    }));
+    let client = client(base_url.into(), token.into())?;
+    let session = client.poll_session(session_id, options, &|_| {}).await?;
+    let seen = seen.borrow().clone();
+    Ok((session.status, seen))
+}
+
+/// A finished consultation processed again with another template (Process Template waits
+/// for its document), its 202 snapshots reported to a Rust closure: the final status, the
+/// template ids of the answer and how many snapshots came.
+pub async fn process_again(
+    base_url: &str,
+    token: &str,
+    wav: &[u8],
+) -> Result<(String, Vec<String>, u32), Failure> {
+    use eka_voice::proto::Op;
+    use std::{cell::Cell, rc::Rc};
+    let client = client(base_url.into(), token.into())?;
+    let create = eka_voice::wasm::options::CreateOptions {
+        additional_data: Some(Json::of(&simulate(100))?),
+        ..Default::default()
+    };
+    let created = client.create_session(create, Default::default()).await?;
+    let id = created.session_id;
+    client.upload_audio(&id, wav, Default::default()).await?;
+    client.end_session(&id, Default::default()).await?;
+    let mut fast = PollOptions::default();
+    fast.pacing.interval_ms = Some(100);
+    client.poll_session(&id, fast, &|_| {}).await?;
+    let snapshots = Rc::new(Cell::new(0u32));
+    let count = snapshots.clone();
+    let mut o = eka_voice::wasm::options::OpOptions::default();
+    o.pacing.interval_ms = Some(100);
+    o.on_progress = Some(on_session_progress(
+        move |s: &eka_voice::wasm::model::Session| {
+            assert_eq!(s.status, "processing");
+            count.set(count.get() + 1);
+        },
+    ));
+    let done: eka_voice::wasm::model::Session = client
+        .operation(
+            Op::ProcessTemplate,
+            &[&id, "eka_emr_template"],
+            None::<&()>,
+            o,
+        )
+        .await?;
+    let templates = done
+        .templates
+        .iter()
+        .map(|t| t.template_id.clone())
+        .collect();
+    Ok((done.status, templates, snapshots.get()))
 }
 
 /// What the simulator is told through `additional_data` (the app's own type: `Json::of`

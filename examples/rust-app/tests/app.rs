@@ -80,3 +80,55 @@ async fn every_other_operation_through_one_method_with_the_apps_own_types() {
     assert_eq!(t.title, title);
     assert!(!t.id.is_empty());
 }
+
+#[wasm_bindgen_test]
+async fn a_rust_token_source_is_asked_again_when_its_token_is_refused() {
+    let id = format!("instant.rust-token-{}", js_sys::Math::random());
+    let (status, calls, refused) = eka_voice_rust_app::with_token_source(SIM, &id)
+        .await
+        .unwrap();
+    assert_eq!(status, "completed");
+    assert_eq!(calls, 2, "asked once, and again after the 401");
+    assert_eq!(refused.as_deref(), Some("expired-first"));
+}
+
+#[wasm_bindgen_test]
+async fn a_final_failure_of_a_rust_token_source_is_unauthorized() {
+    use eka_voice::proto::ErrorCode;
+    use eka_voice::wasm::errors::Failure;
+    let id = format!("instant.rust-token-{}", js_sys::Math::random());
+    match eka_voice_rust_app::with_failing_token_source(SIM, &id).await {
+        Failure::Api(a) => {
+            assert_eq!(a.error.code, ErrorCode::Unauthorized);
+            assert_eq!(a.error.status, Some(403));
+            assert!(a.error.message.contains("the clinic's login expired"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn retries_reach_a_rust_closure_with_typed_errors() {
+    let id = format!("flaky.rust-retry-{}", js_sys::Math::random());
+    let (status, seen) = eka_voice_rust_app::retries_seen(SIM, "app-token", &id)
+        .await
+        .unwrap();
+    assert_eq!(status, "completed");
+    assert_eq!(seen, [(1, "server_error"), (2, "server_error")]);
+}
+
+#[wasm_bindgen_test]
+async fn a_waiting_operation_reports_its_snapshots_to_a_rust_closure() {
+    let (status, templates, snapshots) = eka_voice_rust_app::process_again(SIM, "app-token", WAV)
+        .await
+        .unwrap();
+    assert_eq!(status, "completed");
+    assert!(
+        templates.iter().any(|t| t == "eka_emr_template"),
+        "{templates:?}"
+    );
+    assert!(
+        snapshots >= 1,
+        "a 202 came while the document was generated"
+    );
+}
