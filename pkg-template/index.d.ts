@@ -692,7 +692,7 @@ export declare class VoiceClient {
   deleteDocument(documentId: string, options?: OperationOptions): Promise<Answer<{ status: string; message?: string }>>;
   /** A session and its documents. */
   listSessionDocuments(sessionId: string, options?: OperationOptions): Promise<Answer<{ status: string; data: { session_id: string; status?: string | null; patient_details?: Record<string, unknown>; documents: ListedDocument[] } }>>;
-  /** Past sessions, newest first (a patient's with `oid`). None: `not_found`. */
+  /** Past sessions, newest first (a patient's with `oid`). None (the service's 404 "No sessions found"): `{ status: 'success', data: [], retrieved_count: 0, http_status: 404 }`. */
   getSessions(options?: SessionsOptions): Promise<Answer<{ status: string; data: SessionSummary[]; retrieved_count?: number }>>;
 }
 

@@ -277,7 +277,7 @@ proptest! {
                     }
                     next
                 }
-                Action::Resolve | Action::Reject(_) => break,
+                Action::Resolve | Action::ResolveWith(_) | Action::Reject(_) => break,
             };
         }
         if now > deadline && cfg.timeout_ms < 1 << 40 {

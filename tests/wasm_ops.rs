@@ -288,6 +288,22 @@ async fn sessions_are_updated_listed_and_their_audio_found() {
     let data: Array = get(&history, "data").into();
     assert_eq!(s(&data.get(0), "txn_id"), id2, "newest first");
     assert!(data.iter().any(|x| s(&x, "txn_id") == id));
+    // A patient's first visit: the service's 404 "No transactions found" is an empty
+    // history (the document: "No sessions found"), not an error.
+    let first_visit = format!("PAT-NEW-{}", js_sys::Math::random());
+    let none = op(
+        &c,
+        "getSessions",
+        &[],
+        JsValue::UNDEFINED,
+        obj(&[("oid", first_visit.as_str().into())]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(s(&none, "status"), "success");
+    assert_eq!(Array::from(&get(&none, "data")).length(), 0);
+    assert_eq!(get(&none, "retrieved_count").as_f64(), Some(0.0));
+    assert_eq!(get(&none, "http_status").as_f64(), Some(404.0));
     poll(&c, &id2, JsValue::UNDEFINED).await.unwrap();
     let audio = op(
         &c,

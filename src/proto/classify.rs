@@ -32,6 +32,7 @@
 //! | 403 with the service's code `invalid_token` or `missing_token` (the provider's own server's auth layer) | `Unauthorized` too (code `unauthorized`, status 403, the service's code in `api_code`): a rotated or malformed token is refreshed like an expired one |
 //! | 403 | `Fatal(forbidden)` |
 //! | 404 to Get Session Audio with the service's code `audio_not_available` | `Transient(not_found)`: the combined recording is prepared after End Session, and the provider's document says to ask again after a short delay |
+//! | 404 to an operation whose row says what it means ([`OpRow::none`](super::OpRow::none): Get Sessions, "No sessions found") | [`Verdict::Nothing`]: the call resolves with the row's empty answer |
 //! | 404 | `Fatal(not_found)`, never retried |
 //! | 408 | [`Verdict::Transient`] (`network`) |
 //! | 409 | `Fatal(conflict)` |
@@ -210,6 +211,9 @@ pub enum Verdict {
     Finished(SessionStatus),
     /// A lifecycle call succeeded: the body is the result.
     Done,
+    /// The answer says there is nothing (a 404 the row gives a meaning): the result is
+    /// this JSON text (the row's [`none`](super::OpRow::none)), not the body.
+    Nothing(&'static str),
     /// 401: refresh the token once and repeat; else fail with the error.
     Unauthorized(Error),
     /// Worth retrying (with backoff, honouring `Retry-After`).
@@ -291,6 +295,9 @@ fn classify_get(http: u16, facts: Option<&BodyFacts>) -> Option<Verdict> {
 /// The failures, common to every operation.
 fn classify_error(op: Op, http: u16, facts: Option<&BodyFacts>) -> Verdict {
     let e = |code, what| http_error(code, http, facts, what);
+    if let (404, Some(answer)) = (http, op.row().none) {
+        return Verdict::Nothing(answer);
+    }
     match http {
         401 => Verdict::Unauthorized(e(ErrorCode::Unauthorized, "unauthorized")),
         403 if refuses_token(http, facts) => {

@@ -99,7 +99,8 @@ pub use meter::{LevelMeter, MeterEvent, LEVELS_PER_SECOND, SILENT_DBFS};
 #[cfg(any(not(target_arch = "wasm32"), doc))]
 pub use ops::operations_js;
 pub use ops::{
-    match_op, op_url, session_url, Body, OpRow, LOGIN_PATH, OPS, OWN_METHODS, REFRESH_PATH,
+    match_op, op_url, session_url, Body, OpRow, LOGIN_PATH, NO_SESSIONS, OPS, OWN_METHODS,
+    REFRESH_PATH,
 };
 pub use poll::{Action, PollConfig, Poller, Transport, MAX_TIMER_MS, MIN_INTERVAL_MS};
 #[cfg(any(feature = "server", not(target_arch = "wasm32"), doc))]

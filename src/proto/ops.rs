@@ -110,7 +110,16 @@ pub struct OpRow {
     /// polling Get Session `?document_id=` as `pollSession` does (Process Template, Upload
     /// Transcript: both answer 202 while the document is generated).
     pub waits: bool,
+    /// What a 404 to it means when the provider's document says it means "there is
+    /// nothing" (Get Sessions: "No sessions found"): the JSON answer the call resolves with
+    /// instead — an empty list, not a `not_found` error, since a patient's first visit
+    /// has no history. (`http_status` stays the service's 404.)
+    pub none: Option<&'static str>,
 }
+
+/// Get Sessions' answer when the service has none (its 404 "No sessions found"): the
+/// document's 200 shape with an empty list.
+pub const NO_SESSIONS: &str = r#"{"status":"success","data":[],"retrieved_count":0}"#;
 
 /// A row's flags: a transient failure is retried ([`OpRow::retry`]).
 const RETRY: u8 = 1;
@@ -143,6 +152,15 @@ const fn row(
         retry: flags & RETRY != 0,
         page: flags & PAGE != 0,
         waits: flags & WAIT != 0,
+        none: None,
+    }
+}
+
+impl OpRow {
+    /// The row with what its 404 means ([`OpRow::none`]).
+    const fn none_is(mut self, answer: &'static str) -> OpRow {
+        self.none = Some(answer);
+        self
     }
 }
 
@@ -168,7 +186,7 @@ pub const OPS: [OpRow; 21] = [
     row(Op::GetDocument, "getDocument", "GET", "/voice/api/v1/documents/{document_id}", &[], Body::None, RETRY),
     row(Op::DeleteDocument, "deleteDocument", "DELETE", "/voice/api/v1/documents/{document_id}", &[], Body::None, RETRY),
     row(Op::ListSessionDocuments, "listSessionDocuments", "GET", "/voice/api/v1/sessions/{session_id}", &[], Body::None, RETRY),
-    row(Op::GetSessions, "getSessions", "GET", "/voice/api/v2/transaction/history", &["count", "oid"], Body::None, RETRY),
+    row(Op::GetSessions, "getSessions", "GET", "/voice/api/v2/transaction/history", &["count", "oid"], Body::None, RETRY).none_is(NO_SESSIONS),
     // Retried: a login repeated gives another token; a refresh whose answer was lost is
     // refused when repeated (its refresh token is single-use), and the credentials log in.
     row(Op::Login, "getToken", "POST", LOGIN_PATH, &[], Body::Json, RETRY),

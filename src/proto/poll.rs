@@ -14,6 +14,7 @@
 //! | [`Action::RefreshToken`] | asks `getToken` for a fresh token | [`Poller::on_token`] or [`Poller::on_token_failed`] |
 //! | [`Action::Progress`] | hands the last body to `onProgress` | [`Poller::on_progressed`] |
 //! | [`Action::Resolve`] | resolves with the last body | — |
+//! | [`Action::ResolveWith`] | resolves with this JSON instead (a 404 that means "none") | — |
 //! | [`Action::Reject`] | rejects with the error | — |
 //!
 //! Rules:
@@ -133,6 +134,9 @@ pub enum Action {
     Progress,
     /// Done: the last body is the result.
     Resolve,
+    /// Done, and the answer meant "there is nothing": this JSON text (the row's
+    /// [`none`](super::OpRow::none)) is the result, not the body.
+    ResolveWith(&'static str),
     /// Done: fail with this error.
     Reject(Error),
 }
@@ -221,6 +225,7 @@ impl Poller {
                 Action::Progress
             }
             Verdict::Finished(_) | Verdict::Done => Action::Resolve,
+            Verdict::Nothing(answer) => Action::ResolveWith(answer),
             Verdict::Unauthorized(_) if self.cfg.can_refresh_token && !self.refreshed => {
                 self.refreshed = true;
                 Action::RefreshToken

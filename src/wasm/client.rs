@@ -230,6 +230,10 @@ impl Client {
                     x.poller.on_retried(now())
                 }
                 Action::Resolve => return Ok(x.resolve()),
+                Action::ResolveWith(answer) => {
+                    x.body = js_sys::JSON::parse(answer).unwrap_or_default();
+                    return Ok(x.resolve());
+                }
                 Action::Reject(e) => return Err(x.reject(e)),
             };
         }

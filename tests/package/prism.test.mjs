@@ -194,6 +194,9 @@ test('every operation of the document, as the package sends it, through the vali
   // History, by patient.
   const history = await client.getSessions({ oid: 'p_prism' });
   assert.ok(history.data.some((s) => s.txn_id === created.session_id));
+  // A patient with none: the documented 404 "No sessions found", an empty list for the app.
+  const none = await client.getSessions({ oid: 'p_prism_first_visit' });
+  assert.deepEqual(none.data, []);
 
   // A whole consultation through transcribe (chunked uploads, End, the wait).
   const result = await client.transcribe([wav()], { templates: ['clinical_notes_template'], additionalData: { simulate: { process_ms: 50 } } });

@@ -1,7 +1,7 @@
 //! The operation table against the provider's OpenAPI document (a copy in the repository):
 //! every operation of the document is exactly one row, with its method and path.
 
-use eka_voice::proto::{op_url, BaseUrl, Body, Op, OPS};
+use eka_voice::proto::{op_url, BaseUrl, Body, ErrorCode, Op, OPS};
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -157,10 +157,12 @@ fn every_row_classifies_every_answer_class() {
             code(classify_answer(r.op, 403, None)),
             Some(ErrorCode::Forbidden)
         );
-        assert_eq!(
-            code(classify_answer(r.op, 404, None)),
-            Some(ErrorCode::NotFound)
-        );
+        // A 404 is `not_found`, unless the row says what it means (Get Sessions: none).
+        let not_found = classify_answer(r.op, 404, None);
+        match r.none {
+            Some(answer) => assert_eq!(not_found, Verdict::Nothing(answer)),
+            None => assert_eq!(code(not_found), Some(ErrorCode::NotFound), "{:?}", r.op),
+        }
         assert_eq!(
             code(classify_answer(r.op, 409, None)),
             Some(ErrorCode::Conflict)
@@ -216,4 +218,39 @@ fn the_auth_apis_rows_are_retried_never_forwarded_and_have_no_generated_method()
             format!("https://api.example{path}")
         );
     }
+}
+
+#[test]
+fn a_patient_without_sessions_has_an_empty_history_not_an_error() {
+    use eka_voice::proto::{PollConfig, NO_SESSIONS};
+    // Only Get Sessions gives its 404 a meaning (the document: "No sessions found").
+    let rows: Vec<Op> = OPS
+        .iter()
+        .filter(|r| r.none.is_some())
+        .map(|r| r.op)
+        .collect();
+    assert_eq!(rows, [Op::GetSessions]);
+    assert_eq!(Op::GetSessions.row().none, Some(NO_SESSIONS));
+    // Its shape is the document's 200: a success with an empty `data` list.
+    assert!(NO_SESSIONS.contains(r#""status":"success""#));
+    assert!(NO_SESSIONS.contains(r#""data":[]"#));
+    // The call resolves with it at the first 404: no retry, no error.
+    let once = |op| PollConfig {
+        op,
+        once: true,
+        ..PollConfig::default()
+    };
+    let none = [super::poll::Reply::Http {
+        after_ms: 5,
+        status: 404,
+        facts: None,
+        retry_after: None,
+    }];
+    let run = super::poll::drive(once(Op::GetSessions), &none, 0.5);
+    assert_eq!(run.outcome, Ok(()));
+    assert_eq!(run.resolved_with, Some(NO_SESSIONS));
+    assert_eq!((run.sends.len(), run.retries.len()), (1, 0));
+    // Any other operation's 404 stays the error.
+    let run = super::poll::drive(once(Op::ListTemplates), &none, 0.5);
+    assert_eq!(run.outcome.map_err(|e| e.code), Err(ErrorCode::NotFound));
 }

@@ -41,6 +41,8 @@ pub(crate) struct Run {
     pub(crate) refreshes: usize,
     pub(crate) end_ms: u64,
     pub(crate) outcome: Result<(), Error>,
+    /// What the call resolved with instead of the body ([`Action::ResolveWith`]).
+    pub(crate) resolved_with: Option<&'static str>,
 }
 
 /// Drives a poller against a script, with a virtual clock. Fails if it never settles.
@@ -54,6 +56,7 @@ pub(crate) fn drive(cfg: PollConfig, script: &[Reply], rand01: f64) -> Run {
         refreshes: 0,
         end_ms: 0,
         outcome: Ok(()),
+        resolved_with: None,
     };
     let mut action = p.start(now);
     for _ in 0..10_000 {
@@ -109,6 +112,11 @@ pub(crate) fn drive(cfg: PollConfig, script: &[Reply], rand01: f64) -> Run {
             }
             Action::Resolve => {
                 run.end_ms = now;
+                return run;
+            }
+            Action::ResolveWith(answer) => {
+                run.end_ms = now;
+                run.resolved_with = Some(answer);
                 return run;
             }
             Action::Reject(e) => {
