@@ -234,7 +234,6 @@ impl Client {
         req: &CreateSession,
         action: TranscribeAction,
     ) -> Result<Option<Outcome>, Failure> {
-        let now = || now();
         if let Some(store) = &mut d.durable {
             if store.perform(m, &action, now).await? {
                 return Ok(None);
@@ -242,9 +241,6 @@ impl Client {
         }
         let durable = d.durable.is_some();
         match action {
-            TranscribeAction::Progress(phase, p) => {
-                run.emit(phase, &JsValue::UNDEFINED, p.as_ref())?
-            }
             TranscribeAction::Create {
                 timeout_ms,
                 session_id,
@@ -262,18 +258,6 @@ impl Client {
                     Err(e) => return Err(e),
                 }
             }
-            TranscribeAction::NextChunk => source.ask(),
-            TranscribeAction::Upload {
-                plan, timeout_ms, ..
-            } => {
-                let (id, call) = (run.id().unwrap_or_default(), run.call(timeout_ms));
-                let body = match &d.durable {
-                    Some(store) => store.body(plan.n),
-                    None => core::mem::take(&mut d.body),
-                };
-                d.uploads
-                    .push(self.start_upload(id, plan, body, call, &run.abort));
-            }
             TranscribeAction::End {
                 sent,
                 uploaded,
@@ -286,6 +270,36 @@ impl Client {
             TranscribeAction::Poll { timeout_ms } => {
                 d.result = self.final_poll(run, timeout_ms).await?;
                 m.on_polled();
+            }
+            other => return self.perform_now(run, source, d, other),
+        }
+        Ok(None)
+    }
+
+    /// Performs an action that does not wait: progress and retry reports, asking the source
+    /// for a chunk, starting an upload, the call's end. `Some(result)` when it is done.
+    fn perform_now<'a, C: Chunks>(
+        &'a self,
+        run: &'a Run<'a>,
+        source: &mut C,
+        d: &mut Driving<'a>,
+        action: TranscribeAction,
+    ) -> Result<Option<Outcome>, Failure> {
+        match action {
+            TranscribeAction::Progress(phase, p) => {
+                run.emit(phase, &JsValue::UNDEFINED, p.as_ref())?
+            }
+            TranscribeAction::NextChunk => source.ask(),
+            TranscribeAction::Upload {
+                plan, timeout_ms, ..
+            } => {
+                let (id, call) = (run.id().unwrap_or_default(), run.call(timeout_ms));
+                let body = match &d.durable {
+                    Some(store) => store.body(plan.n),
+                    None => core::mem::take(&mut d.body),
+                };
+                d.uploads
+                    .push(self.start_upload(id, plan, body, call, &run.abort));
             }
             TranscribeAction::Retrying {
                 chunk,
