@@ -214,27 +214,10 @@ impl Client {
                         None => x.poller.on_token(now()),
                     }
                 }
-                Action::Progress => {
-                    stamp(&x.body, x.http_status);
-                    (hooks.progress)(&x.body)?;
-                    x.poller.on_progressed(now())
-                }
-                Action::Retry {
-                    attempt,
-                    delay_ms,
-                    error,
-                } => {
-                    if let Some(f) = hooks.on_retry {
-                        report_retry(f, attempt, delay_ms, x.reject(error), None)?;
-                    }
-                    x.poller.on_retried(now())
-                }
-                Action::Resolve => return Ok(x.resolve()),
-                Action::ResolveWith(answer) => {
-                    x.body = js_sys::JSON::parse(answer).unwrap_or_default();
-                    return Ok(x.resolve());
-                }
-                Action::Reject(e) => return Err(x.reject(e)),
+                other => match x.report_or_end(other, hooks)? {
+                    Ok(next) => next,
+                    Err(done) => return Ok(done),
+                },
             };
         }
     }
@@ -402,11 +385,46 @@ impl<'a> Exec<'a> {
         }
     }
 
+    /// Performs an action that does not wait: a progress or retry report (`Ok(next)`), or
+    /// the call's end (`Err(result)`, or the failure).
+    #[inline(never)]
+    fn report_or_end(
+        &mut self,
+        action: Action,
+        hooks: &Hooks<'_>,
+    ) -> Result<Result<Action, JsValue>, Failure> {
+        Ok(Ok(match action {
+            Action::Progress => {
+                stamp(&self.body, self.http_status);
+                (hooks.progress)(&self.body)?;
+                self.poller.on_progressed(now())
+            }
+            Action::Retry {
+                attempt,
+                delay_ms,
+                error,
+            } => {
+                if let Some(f) = hooks.on_retry {
+                    report_retry(f, attempt, delay_ms, self.reject(error), None)?;
+                }
+                self.poller.on_retried(now())
+            }
+            Action::ResolveWith(answer) => {
+                self.body = js_sys::JSON::parse(answer).unwrap_or_default();
+                return Ok(Err(self.resolve()));
+            }
+            Action::Resolve => return Ok(Err(self.resolve())),
+            Action::Reject(e) => return Err(self.reject(e)),
+            // The loop performs these itself: back to it as they are.
+            waits @ (Action::Send { .. } | Action::Sleep { .. } | Action::RefreshToken) => waits,
+        }))
+    }
+
     /// The final body (an object, for a body-less success), with `http_status`.
     #[inline(always)]
-    fn resolve(self) -> JsValue {
+    fn resolve(&mut self) -> JsValue {
         let body = if self.body.is_object() {
-            self.body
+            core::mem::take(&mut self.body)
         } else {
             Object::new().into()
         };
