@@ -488,9 +488,13 @@ test('pollMany: every id once, in completion order, bounded by concurrency, rate
     for await (const r of paced.pollMany(pacedIds, { concurrency: 40, maxRequestsPerSecond: 50, intervalMs: 100 })) assert.ok(r.session);
     const times = (await Promise.all(pacedIds.map(requests))).flat().map((q) => q.t).sort((a, b) => a - b);
     assert.equal(times.length, 120);
+    // The times are the simulator's (arrivals): the client paces its STARTS (the core's
+    // budget, exact on a virtual clock in the host tests), and the way from one to the other
+    // jitters by a few ms. 51 arrivals within 950 ms would need 50 ms of jitter; a client
+    // that did not pace would send its 40 first requests at once.
     for (let i = 0; i < times.length; i++) {
-      const inWindow = times.slice(i).filter((t) => t < times[i] + 1000).length;
-      assert.ok(inWindow <= 50, `${inWindow} requests within 1 s at 50 a second`);
+      const inWindow = times.slice(i).filter((t) => t < times[i] + 950).length;
+      assert.ok(inWindow <= 50, `${inWindow} requests within 950 ms at 50 a second`);
     }
     assert.ok(times.at(-1) - times[0] >= 2300, `120 requests at 50/s take >= 2.38 s: ${times.at(-1) - times[0]} ms`);
 
