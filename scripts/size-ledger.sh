@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 scratch=$root/target/size-ledger
-mkdir -p "$scratch/src-copy"
+mkdir -p "$scratch"
 bash scripts/setup.sh > "$scratch/setup.log" 2>&1 || { cat "$scratch/setup.log" >&2; exit 1; }
 [ -f pkg/browser.js ] || bash scripts/build.sh > /dev/null
 

@@ -33,7 +33,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::future_to_promise;
 
 use super::errors::{ApiFailure, Failure};
-use super::js::error_class;
+use super::js::{get, JsVoiceApiError};
 use super::model::{session_from_js, Session};
 use crate::proto::{Error, ErrorCode};
 
@@ -68,10 +68,7 @@ where
     Fut: Future<Output = Result<String, TokenFailure>> + 'static,
 {
     let call = move |arg: JsValue| {
-        let refused = Reflect::get(&arg, &"refused".into())
-            .ok()
-            .and_then(|r| r.as_string());
-        let fut = f(refused);
+        let fut = f(get(&arg, "refused").as_string());
         future_to_promise(async move {
             match fut.await {
                 Ok(token) => Ok(JsValue::from(token)),
@@ -99,14 +96,11 @@ pub struct RetryEvent {
 /// transcription's): called before each retry.
 pub fn on_retry(f: impl Fn(&RetryEvent) + 'static) -> Function {
     let call = move |event: JsValue| {
-        let number = |key: &str| {
-            let v = Reflect::get(&event, &key.into()).ok();
-            v.and_then(|v| v.as_f64())
-        };
+        let number = |key: &str| get(&event, key).as_f64();
         f(&RetryEvent {
             attempt: number("attempt").unwrap_or(0.0) as u32,
             delay_ms: number("delayMs").unwrap_or(0.0) as u64,
-            error: failure_of(&Reflect::get(&event, &"error".into()).unwrap_or_default()),
+            error: failure_of(&get(&event, "error")),
             index: number("index").map(|n| n as u32),
         });
     };
@@ -134,27 +128,21 @@ fn function<T: ?Sized + wasm_bindgen::closure::WasmClosure>(c: Closure<T>) -> Fu
 /// code, message, status, service code, session, body and cause); anything else is what
 /// the caller's code threw.
 fn failure_of(e: &JsValue) -> Failure {
-    if !is_voice_api_error(e) {
+    if !e.is_instance_of::<JsVoiceApiError>() {
         return Failure::Thrown(e.clone());
     }
-    let get = |key: &str| Reflect::get(e, &key.into()).unwrap_or_default();
-    let code = get("code").as_string().and_then(|c| ErrorCode::parse(&c));
+    let field = |key: &str| get(e, key);
+    let code = field("code").as_string().and_then(|c| ErrorCode::parse(&c));
     let mut error = Error::new(
         code.unwrap_or(ErrorCode::Network),
-        get("message").as_string().unwrap_or_default(),
+        field("message").as_string().unwrap_or_default(),
     );
-    error.status = get("status").as_f64().map(|s| s as u16);
-    error.api_code = get("apiCode").as_string();
+    error.status = field("status").as_f64().map(|s| s as u16);
+    error.api_code = field("apiCode").as_string();
     Failure::Api(alloc::boxed::Box::new(ApiFailure {
         error,
-        body: get("body"),
-        session_id: get("sessionId").as_string(),
-        cause: get("cause"),
+        body: field("body"),
+        session_id: field("sessionId").as_string(),
+        cause: field("cause"),
     }))
-}
-
-/// `e instanceof VoiceApiError`.
-fn is_voice_api_error(e: &JsValue) -> bool {
-    let proto = Reflect::get(&error_class(), &"prototype".into()).unwrap_or_default();
-    proto.is_object() && js_sys::Object::is_prototype_of(proto.unchecked_ref::<js_sys::Object>(), e)
 }

@@ -20,6 +20,7 @@ use super::abort::AbortWatch;
 use super::api::VoiceClient;
 use super::client::{now, Call, Client, Hooks};
 use super::errors::Failure;
+use super::js::get;
 use super::options::{ClientOptions, PollOptions};
 use crate::proto::{
     normalize_event, verify_delivery, webhook_answer, AuthAnswer, BaseUrl, CredentialStep,
@@ -225,8 +226,9 @@ async fn obtain(machine: &RefCell<Credentials>) -> Result<String, Failure> {
 /// One auth request through the client's driver, under the table's row for it: a
 /// transient failure (network, 408, 429, 5xx) retried with backoff and `Retry-After`, an
 /// answer over [`MAX_AUTH_ANSWER_BYTES`] refused unread, within the core's
-/// [`AUTH_TIMEOUT_MS`] (each request [`AUTH_REQUEST_TIMEOUT_MS`]). The final answer — a 2xx, or a 4xx the credentials machine judges — as its status
-/// and fields; a transient failure that outlasted the retries as its error.
+/// [`AUTH_TIMEOUT_MS`] (each request [`AUTH_REQUEST_TIMEOUT_MS`]). The final answer — a
+/// 2xx, or a 4xx the credentials machine judges — as its status and fields; a transient
+/// failure that outlasted the retries as its error.
 async fn auth_call(
     op: Op,
     url: &str,
@@ -265,18 +267,17 @@ async fn auth_call(
         },
         Err(other) => return Err(other),
     };
-    let status = match js_sys::Reflect::get(&answer, &"http_status".into()) {
-        Ok(s) if status == 200 => s.as_f64().map_or(200, |s| s as u16),
+    let status = match status {
+        200 => get(&answer, "http_status")
+            .as_f64()
+            .map_or(200, |s| s as u16),
         _ => status,
     };
     let string = |p: &[&str]| {
         let (a, b) = (p.first().copied().unwrap_or(""), p.get(1).copied());
         super::js::field(&answer, a, b, None, MAX_TOKEN_CHARS)
     };
-    let number = |k: &str| {
-        let v = js_sys::Reflect::get(&answer, &k.into()).ok()?.as_f64();
-        v.filter(|n| n.is_finite())
-    };
+    let number = |k: &str| get(&answer, k).as_f64().filter(|n| n.is_finite());
     Ok((status, AuthAnswer::read(string, number)))
 }
 

@@ -7,10 +7,13 @@ use eka_voice::proto::{TokenState, TokenStep};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-/// The IO layer's side of an ask: the source called, its handle (here the refresh's number
-/// plus 100) handed back.
-fn ask(t: &mut TokenState<u32>, step: TokenStep<u32>) -> (u32, Option<String>) {
-    match step {
+/// The IO layer's side of an ask: the step `need` takes (it must be an ask), the source
+/// called, its handle (here the refresh's number plus 100) handed back.
+fn ask(
+    t: &mut TokenState<u32>,
+    need: impl FnOnce(&mut TokenState<u32>) -> TokenStep<u32>,
+) -> (u32, Option<String>) {
+    match need(t) {
         TokenStep::Ask { refresh, refused } => {
             t.started(refresh, refresh + 100);
             (refresh, refused)
@@ -36,10 +39,7 @@ fn a_static_token_or_no_source_never_asks() {
     let mut both = TokenState::<u32>::new(Some("tok-static".into()), true);
     assert_eq!(both.first(), TokenStep::Use((Some("tok-static".into()), 0)));
     assert_eq!(
-        {
-            let step = both.replace(0);
-            ask(&mut both, step)
-        },
+        ask(&mut both, |t| t.replace(0)),
         (0, Some("tok-static".into()))
     );
 }
@@ -47,10 +47,7 @@ fn a_static_token_or_no_source_never_asks() {
 #[test]
 fn concurrent_refusals_share_one_call_and_late_ones_use_the_new_token() {
     let mut t = TokenState::<u32>::new(Some("tok-old".into()), true);
-    let (n, refused) = {
-        let step = t.replace(0);
-        ask(&mut t, step)
-    };
+    let (n, refused) = ask(&mut t, |t| t.replace(0));
     assert_eq!(
         refused.as_deref(),
         Some("tok-old"),
@@ -72,10 +69,7 @@ fn concurrent_refusals_share_one_call_and_late_ones_use_the_new_token() {
     // A request refused with the old token now: the new one, no call.
     assert_eq!(t.replace(0), TokenStep::Use((Some("tok-new".into()), 1)));
     // Refused with the new one: a new call, a new number.
-    let (m, refused) = {
-        let step = t.replace(1);
-        ask(&mut t, step)
-    };
+    let (m, refused) = ask(&mut t, |t| t.replace(1));
     assert_ne!(m, n);
     assert_eq!(refused.as_deref(), Some("tok-new"));
 }
@@ -83,20 +77,14 @@ fn concurrent_refusals_share_one_call_and_late_ones_use_the_new_token() {
 #[test]
 fn a_refresh_every_waiter_left_is_forgotten_and_never_reused() {
     let mut t = TokenState::<u32>::new(None, true);
-    let (n, _) = {
-        let step = t.first();
-        ask(&mut t, step)
-    };
+    let (n, _) = ask(&mut t, |t| t.first());
     assert_eq!(t.first(), TokenStep::Wait(n, n + 100));
     t.left(n);
     assert_eq!(t.in_flight(), Some(n), "one waiter still there");
     t.left(n);
     assert_eq!(t.in_flight(), None);
     // The next need asks again; the old call settling late publishes nothing.
-    let (m, _) = {
-        let step = t.first();
-        ask(&mut t, step)
-    };
+    let (m, _) = ask(&mut t, |t| t.first());
     assert_ne!(m, n);
     assert_eq!(t.settled(n, Some("tok-late".into())), (None, 0));
     assert_eq!(
@@ -108,16 +96,10 @@ fn a_refresh_every_waiter_left_is_forgotten_and_never_reused() {
 #[test]
 fn a_failed_refresh_publishes_nothing_and_the_next_need_asks_again() {
     let mut t = TokenState::<u32>::new(Some("tok-1".into()), true);
-    let (n, _) = {
-        let step = t.replace(0);
-        ask(&mut t, step)
-    };
+    let (n, _) = ask(&mut t, |t| t.replace(0));
     assert_eq!(t.settled(n, None), (Some("tok-1".into()), 0));
     assert_eq!(t.in_flight(), None);
-    let (m, refused) = {
-        let step = t.replace(0);
-        ask(&mut t, step)
-    };
+    let (m, refused) = ask(&mut t, |t| t.replace(0));
     assert_ne!(m, n);
     assert_eq!(refused.as_deref(), Some("tok-1"));
 }
@@ -125,18 +107,12 @@ fn a_failed_refresh_publishes_nothing_and_the_next_need_asks_again() {
 #[test]
 fn an_older_refresh_never_overwrites_a_newer_token() {
     let mut t = TokenState::<u32>::new(None, true);
-    let (n, _) = {
-        let step = t.first();
-        ask(&mut t, step)
-    };
+    let (n, _) = ask(&mut t, |t| t.first());
     assert_eq!(
         t.settled(n, Some("tok-a".into())),
         (Some("tok-a".into()), 1)
     );
-    let (m, _) = {
-        let step = t.replace(1);
-        ask(&mut t, step)
-    };
+    let (m, _) = ask(&mut t, |t| t.replace(1));
     assert_eq!(
         t.settled(m, Some("tok-b".into())),
         (Some("tok-b".into()), 2)
